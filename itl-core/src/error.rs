@@ -1,0 +1,215 @@
+//! Errors of parsing and encoding.
+
+use thiserror::Error;
+
+/// Why a byte string is not a well-formed ITL/CTL file.
+///
+/// Every variant carries the byte offset where the problem was found
+/// ([`ParseError::offset`]); the `Display` text names the element and the offset.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum ParseError {
+    /// The input has no bytes at all.
+    #[error("empty file at byte 0: an ITL/CTL file starts with VERSION (tag 1)")]
+    Empty,
+
+    /// The input is larger than [`crate::MAX_FILE_SIZE`].
+    #[error("file of {size} bytes is over the {max}-byte limit (at byte 0)")]
+    TooLarge {
+        /// Input size in bytes.
+        size: usize,
+        /// The limit.
+        max: usize,
+    },
+
+    /// The file does not begin with VERSION (tag 1) then HEADERLENGTH (tag 2, length 2).
+    #[error("header at byte {offset}: expected {expected}, found {found}")]
+    BadStart {
+        /// Where the unexpected element starts.
+        offset: usize,
+        /// What was expected there.
+        expected: &'static str,
+        /// What was found.
+        found: String,
+    },
+
+    /// Fewer than the 3 bytes of a tag and length remain in the enclosing structure.
+    #[error(
+        "{context}: element at byte {offset} needs 3 bytes for tag and length, {remain} remain"
+    )]
+    TruncatedElement {
+        /// The structure being read (`header`, `record 3 (CCM+TFTP)`).
+        context: String,
+        /// Offset of the element.
+        offset: usize,
+        /// Bytes left in the enclosing structure.
+        remain: usize,
+    },
+
+    /// An element's value runs past the end of its record, header or file.
+    #[error("{context}: {name} at byte {offset} needs {declared} bytes, {remain} remain")]
+    ElementOverrun {
+        /// The structure being read.
+        context: String,
+        /// The element's name and tag, e.g. `CERTIFICATE (tag 9)`.
+        name: String,
+        /// Offset of the element's tag byte.
+        offset: usize,
+        /// Length the element declares.
+        declared: usize,
+        /// Bytes left after its tag and length.
+        remain: usize,
+    },
+
+    /// HEADERLENGTH points past the end of the file.
+    #[error(
+        "header: HEADERLENGTH at byte {offset} says {header_length} bytes but the file has {file_len}"
+    )]
+    HeaderLengthPastEnd {
+        /// Offset of the HEADERLENGTH element.
+        offset: usize,
+        /// Its value.
+        header_length: usize,
+        /// The file size.
+        file_len: usize,
+    },
+
+    /// An element of the header runs across the offset HEADERLENGTH names, so the
+    /// header length is not where the first record starts.
+    #[error(
+        "header: HEADERLENGTH says {header_length} but {name} at byte {offset} ends at byte {element_end}"
+    )]
+    HeaderLengthMismatch {
+        /// Offset of the element that crosses the header end.
+        offset: usize,
+        /// The element's name.
+        name: String,
+        /// The declared header length.
+        header_length: usize,
+        /// Where that element ends.
+        element_end: usize,
+    },
+
+    /// A container's declared length disagrees with the elements inside it.
+    #[error(
+        "header: container {name} at byte {offset} says {declared} bytes but its elements {detail}"
+    )]
+    ContainerMismatch {
+        /// Offset of the container's tag byte.
+        offset: usize,
+        /// The container's name.
+        name: String,
+        /// Its declared length.
+        declared: usize,
+        /// What its contents do instead.
+        detail: String,
+    },
+
+    /// Fewer than 5 bytes remain where a record should start.
+    #[error("record {index} at byte {offset}: {remain} bytes remain, a record needs at least 5")]
+    RecordTruncated {
+        /// 1-based record number.
+        index: usize,
+        /// Offset of the record.
+        offset: usize,
+        /// Bytes left in the file.
+        remain: usize,
+    },
+
+    /// A record does not start with RECORDLENGTH (tag 1, length 2).
+    #[error("record {index} at byte {offset}: expected RECORDLENGTH (tag 1, length 2), found tag {tag} length {length}{}",
+        as_length.map(|n| format!(" (read as RECORDLENGTH it says {n} bytes but {remain} remain)")).unwrap_or_default())]
+    RecordNoLength {
+        /// 1-based record number.
+        index: usize,
+        /// Offset of the record.
+        offset: usize,
+        /// The tag found.
+        tag: u8,
+        /// The length found.
+        length: u16,
+        /// The u16 at bytes 3..5 of the record, which a lax reader would take as the
+        /// record length (if the file has those bytes).
+        as_length: Option<usize>,
+        /// Bytes left in the file from the record's start.
+        remain: usize,
+    },
+
+    /// RECORDLENGTH is smaller than its own 5-byte element.
+    #[error(
+        "record {index} at byte {offset}: RECORDLENGTH says {declared} bytes, less than the 5 it takes itself"
+    )]
+    RecordTooShort {
+        /// 1-based record number.
+        index: usize,
+        /// Offset of the record.
+        offset: usize,
+        /// The declared length.
+        declared: usize,
+    },
+
+    /// RECORDLENGTH runs past the end of the file.
+    #[error(
+        "record {index} at byte {offset}: RECORDLENGTH says {declared} bytes but {remain} remain"
+    )]
+    RecordOverrun {
+        /// 1-based record number.
+        index: usize,
+        /// Offset of the record.
+        offset: usize,
+        /// The declared length.
+        declared: usize,
+        /// Bytes left in the file from the record's start.
+        remain: usize,
+    },
+}
+
+impl ParseError {
+    /// The byte offset where the problem was found.
+    pub fn offset(&self) -> usize {
+        match self {
+            Self::Empty | Self::TooLarge { .. } => 0,
+            Self::BadStart { offset, .. }
+            | Self::TruncatedElement { offset, .. }
+            | Self::ElementOverrun { offset, .. }
+            | Self::HeaderLengthPastEnd { offset, .. }
+            | Self::HeaderLengthMismatch { offset, .. }
+            | Self::ContainerMismatch { offset, .. }
+            | Self::RecordTruncated { offset, .. }
+            | Self::RecordNoLength { offset, .. }
+            | Self::RecordTooShort { offset, .. }
+            | Self::RecordOverrun { offset, .. } => *offset,
+        }
+    }
+
+    /// The 1-based number of the record the error is in, if it is in a record.
+    pub fn record_index(&self) -> Option<usize> {
+        match self {
+            Self::RecordTruncated { index, .. }
+            | Self::RecordNoLength { index, .. }
+            | Self::RecordTooShort { index, .. }
+            | Self::RecordOverrun { index, .. } => Some(*index),
+            Self::ElementOverrun { context, .. } | Self::TruncatedElement { context, .. } => {
+                context
+                    .strip_prefix("record ")
+                    .and_then(|r| r.split(' ').next())
+                    .and_then(|n| n.parse().ok())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Why a trust list cannot be encoded.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum EncodeError {
+    /// A value, container, record or header is longer than its u16 length field allows.
+    #[error("{what} is {len} bytes, over the 65535 a u16 length field can hold")]
+    TooLong {
+        /// What was too long, e.g. `record 3 CERTIFICATE (tag 9)`.
+        what: String,
+        /// Its length.
+        len: usize,
+    },
+}

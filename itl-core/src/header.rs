@@ -1,0 +1,355 @@
+//! The file header: version, header length, signer and signature information,
+//! file name, time stamp, signer version, padding and any unknown element.
+
+use std::ops::Range;
+
+use crate::digest::DigestAlgorithm;
+use crate::element::{self, Element, PADDING_BYTE, Scope, read_tlv};
+use crate::error::ParseError;
+use crate::tag::HeaderTag;
+
+/// The header of an ITL/CTL file, every element kept in file order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Header<'a> {
+    elements: Vec<Element<'a>>,
+}
+
+fn header_name(tag: u8) -> String {
+    HeaderTag(tag).to_string()
+}
+
+impl<'a> Header<'a> {
+    /// Builds a header from elements (for building and editing).
+    pub fn from_elements(elements: Vec<Element<'a>>) -> Self {
+        Self { elements }
+    }
+
+    /// Parses the header at the start of `data`; returns it and the header length.
+    pub(crate) fn parse(data: &'a [u8]) -> Result<(Self, usize), ParseError> {
+        let scope = Scope {
+            context: "header",
+            name: &header_name,
+        };
+        let file_len = data.len();
+        // VERSION must come first, then HEADERLENGTH (tag 2, length 2).
+        let found = |pos: usize| -> String {
+            match data.get(pos..pos + 3) {
+                Some([t, a, b]) => format!("tag {t} length {}", u16::from_be_bytes([*a, *b])),
+                _ => format!("{} byte(s)", file_len.saturating_sub(pos)),
+            }
+        };
+        if data.first() != Some(&1) {
+            return Err(ParseError::BadStart {
+                offset: 0,
+                expected: "VERSION (tag 1)",
+                found: found(0),
+            });
+        }
+        let (_, vstart, vend) = read_tlv(data, 0, file_len, &scope)?;
+        let version = element::parsed_value(0, 1, &data[vstart..vend]);
+        let hpos = vend;
+        let (htag, hstart, hend) = match read_tlv(data, hpos, file_len, &scope) {
+            Ok(t) if t.0 == 2 && t.2 - t.1 == 2 => t,
+            _ => {
+                return Err(ParseError::BadStart {
+                    offset: hpos,
+                    expected: "HEADERLENGTH (tag 2, length 2)",
+                    found: found(hpos),
+                });
+            }
+        };
+        let header_len = usize::from(u16::from_be_bytes([data[hstart], data[hstart + 1]]));
+        if header_len > file_len {
+            return Err(ParseError::HeaderLengthPastEnd {
+                offset: hpos,
+                header_length: header_len,
+                file_len,
+            });
+        }
+        let mut elements = vec![
+            version,
+            element::parsed_value(hpos, htag, &data[hstart..hend]),
+        ];
+        let mut pos = hend;
+        if pos > header_len {
+            return Err(ParseError::HeaderLengthMismatch {
+                offset: hpos,
+                name: header_name(2),
+                header_length: header_len,
+                element_end: pos,
+            });
+        }
+        while pos < header_len {
+            if data[pos] == PADDING_BYTE {
+                elements.push(element::parsed_padding(pos));
+                pos += 1;
+                continue;
+            }
+            // Read against the file end first so that an element crossing the header
+            // end is reported as a header-length problem, not a truncation.
+            let (tag, start, stop) = read_tlv(data, pos, file_len, &scope)?;
+            if stop > header_len {
+                return Err(ParseError::HeaderLengthMismatch {
+                    offset: pos,
+                    name: header_name(tag),
+                    header_length: header_len,
+                    element_end: stop,
+                });
+            }
+            elements.push(parse_element(data, pos, tag, start, stop, None)?);
+            pos = stop;
+        }
+        Ok((Self { elements }, header_len))
+    }
+
+    /// Every top-level element in file order (containers hold their children).
+    pub fn elements(&self) -> &[Element<'a>] {
+        &self.elements
+    }
+
+    /// Mutable access to the elements, for editing.
+    pub fn elements_mut(&mut self) -> &mut Vec<Element<'a>> {
+        &mut self.elements
+    }
+
+    /// The first top-level element with this tag.
+    pub fn get(&self, tag: HeaderTag) -> Option<&Element<'a>> {
+        self.elements
+            .iter()
+            .find(|e| e.tag() == tag.0 && !e.is_padding())
+    }
+
+    fn child(&self, container: HeaderTag, tag: HeaderTag) -> Option<&Element<'a>> {
+        self.get(container)?
+            .children()
+            .iter()
+            .find(|e| e.tag() == tag.0)
+    }
+
+    fn algo_child(&self, tag: HeaderTag) -> Option<&Element<'a>> {
+        self.child(HeaderTag::SIGNATURE_INFO, HeaderTag::SIGNATURE_ALGO_INFO)?
+            .children()
+            .iter()
+            .find(|e| e.tag() == tag.0)
+    }
+
+    /// VERSION as (major, minor).
+    pub fn version(&self) -> Option<(u8, u8)> {
+        match self.get(HeaderTag::VERSION)?.value()? {
+            [a, b] => Some((*a, *b)),
+            _ => None,
+        }
+    }
+
+    /// VERSION as text, `1.2`; the raw hex for an odd-sized value.
+    pub fn version_string(&self) -> Option<String> {
+        let e = self.get(HeaderTag::VERSION)?;
+        Some(match self.version() {
+            Some((a, b)) => format!("{a}.{b}"),
+            None => hex_string(e.value().unwrap_or_default()),
+        })
+    }
+
+    /// HEADERLENGTH: the offset of the first record.
+    pub fn header_length(&self) -> u16 {
+        match self.get(HeaderTag::HEADER_LENGTH).and_then(Element::value) {
+            Some([a, b]) => u16::from_be_bytes([*a, *b]),
+            _ => 0,
+        }
+    }
+
+    /// SIGNERNAME text (subject DN of the signer).
+    pub fn signer_name(&self) -> Option<String> {
+        Some(
+            self.child(HeaderTag::SIGNER_INFO, HeaderTag::SIGNER_NAME)?
+                .text()
+                .into_owned(),
+        )
+    }
+
+    /// The signer's SERIALNUMBER bytes.
+    pub fn signer_serial(&self) -> Option<&[u8]> {
+        self.child(HeaderTag::SIGNER_INFO, HeaderTag::SERIAL_NUMBER)?
+            .value()
+    }
+
+    /// CANAME text (issuer DN of the signer).
+    pub fn issuer_name(&self) -> Option<String> {
+        Some(
+            self.child(HeaderTag::SIGNER_INFO, HeaderTag::CA_NAME)?
+                .text()
+                .into_owned(),
+        )
+    }
+
+    /// The signer information container (tag 3), if present.
+    pub fn signer_info(&self) -> Option<&Element<'a>> {
+        self.get(HeaderTag::SIGNER_INFO)
+    }
+
+    /// DIGESTALGORTITHM: the hash of the file signature.
+    pub fn digest(&self) -> Option<DigestAlgorithm> {
+        match self
+            .child(HeaderTag::SIGNATURE_INFO, HeaderTag::DIGEST_ALGORITHM)?
+            .value()?
+        {
+            [c] => Some(DigestAlgorithm(*c)),
+            _ => None,
+        }
+    }
+
+    /// SIGNATUREALGORTITHM code (0 = RSA).
+    pub fn signature_algorithm(&self) -> Option<u8> {
+        match self.algo_child(HeaderTag::SIGNATURE_ALGORITHM)?.value()? {
+            [c] => Some(*c),
+            _ => None,
+        }
+    }
+
+    /// SIGNATUREMODULUS code (index into 512/1024/2048/4096 bits).
+    pub fn modulus_code(&self) -> Option<u8> {
+        match self.algo_child(HeaderTag::SIGNATURE_MODULUS)?.value()? {
+            [c] => Some(*c),
+            _ => None,
+        }
+    }
+
+    /// Key size in bits named by SIGNATUREMODULUS, if the code is known.
+    pub fn modulus_bits(&self) -> Option<u32> {
+        match self.modulus_code()? {
+            0 => Some(512),
+            1 => Some(1024),
+            2 => Some(2048),
+            3 => Some(4096),
+            _ => None,
+        }
+    }
+
+    /// Every top-level SIGNATURE element (a valid signed file has exactly one).
+    pub fn signature_elements(&self) -> impl Iterator<Item = &Element<'a>> {
+        self.elements
+            .iter()
+            .filter(|e| e.tag() == HeaderTag::SIGNATURE.0 && !e.is_padding())
+    }
+
+    /// The SIGNATURE bytes.
+    pub fn signature(&self) -> Option<&[u8]> {
+        self.get(HeaderTag::SIGNATURE)?.value()
+    }
+
+    /// Byte range of the whole SIGNATURE element (tag, length, value) in the file:
+    /// what is left out of the signed bytes.
+    pub fn signature_range(&self) -> Option<Range<usize>> {
+        let e = self.get(HeaderTag::SIGNATURE)?;
+        Some(e.offset()..e.offset() + e.encoded_len())
+    }
+
+    /// FILENAME text.
+    pub fn filename(&self) -> Option<String> {
+        Some(self.get(HeaderTag::FILENAME)?.text().into_owned())
+    }
+
+    /// TIMESTAMP (Unix time).
+    pub fn timestamp(&self) -> Option<u32> {
+        match self.get(HeaderTag::TIMESTAMP)?.value()? {
+            [a, b, c, d] => Some(u32::from_be_bytes([*a, *b, *c, *d])),
+            _ => None,
+        }
+    }
+
+    /// SIGNER VERSION (tag 28) as (major, minor).
+    pub fn signer_version(&self) -> Option<(u8, u8)> {
+        match self.get(HeaderTag::SIGNER_VERSION)?.value()? {
+            [a, b] => Some((*a, *b)),
+            _ => None,
+        }
+    }
+
+    /// Number of bare padding bytes.
+    pub fn padding_len(&self) -> usize {
+        self.elements.iter().filter(|e| e.is_padding()).count()
+    }
+
+    /// Top-level elements whose tag this crate does not know.
+    pub fn unknown_elements(&self) -> impl Iterator<Item = &Element<'a>> {
+        self.elements
+            .iter()
+            .filter(|e| HeaderTag(e.tag()).cucm_name().is_none())
+    }
+
+    /// Bytes the header takes when written.
+    pub fn encoded_len(&self) -> usize {
+        self.elements.iter().map(Element::encoded_len).sum()
+    }
+
+    pub(crate) fn into_owned(self) -> Header<'static> {
+        Header {
+            elements: self.elements.into_iter().map(Element::into_owned).collect(),
+        }
+    }
+}
+
+/// Parses one header element whose value is `data[start..stop]`, stepping into containers.
+fn parse_element<'a>(
+    data: &'a [u8],
+    pos: usize,
+    tag: u8,
+    start: usize,
+    stop: usize,
+    parent: Option<HeaderTag>,
+) -> Result<Element<'a>, ParseError> {
+    if !HeaderTag(tag).is_container(parent) {
+        return Ok(element::parsed_value(pos, tag, &data[start..stop]));
+    }
+    let name = header_name(tag);
+    let scope = Scope {
+        context: "header",
+        name: &header_name,
+    };
+    let mut children = Vec::new();
+    let mut cpos = start;
+    while cpos < stop {
+        let (ctag, cstart, cstop) = read_tlv(data, cpos, data.len(), &scope).map_err(|_| {
+            ParseError::ContainerMismatch {
+                offset: pos,
+                name: name.clone(),
+                declared: stop - start,
+                detail: format!(
+                    "leave {} byte(s) at byte {cpos} that are not a whole element",
+                    stop - cpos
+                ),
+            }
+        })?;
+        if cstop > stop {
+            return Err(ParseError::ContainerMismatch {
+                offset: pos,
+                name,
+                declared: stop - start,
+                detail: format!(
+                    "run to byte {cstop} ({} at byte {cpos}), past its end at byte {stop}",
+                    header_name(ctag)
+                ),
+            });
+        }
+        children.push(parse_element(
+            data,
+            cpos,
+            ctag,
+            cstart,
+            cstop,
+            Some(HeaderTag(tag)),
+        )?);
+        cpos = cstop;
+    }
+    Ok(element::parsed_container(pos, tag, children))
+}
+
+/// Lower-case hex without separators.
+pub(crate) fn hex_string(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}

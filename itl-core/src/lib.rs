@@ -1,0 +1,39 @@
+//! Parse, serialize, verify and build Cisco ITL and CTL trust-list files
+//! (`ITLFile.tlv`, `ITLSEP<MAC>.tlv`, `CTLFile.tlv`).
+//!
+//! ```no_run
+//! let bytes = std::fs::read("CTLFile.tlv")?;
+//! let tl = itl_core::TrustList::parse(&bytes)?;
+//! assert_eq!(tl.to_bytes(), bytes);
+//! for r in tl.records() {
+//!     println!("{:?} {:?}", r.function(), r.subject_name());
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The file format is described in `docs/FORMAT.md` of the repository.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod digest;
+pub mod element;
+pub mod error;
+pub mod header;
+pub mod record;
+pub mod role;
+pub mod tag;
+pub mod trustlist;
+
+pub use digest::DigestAlgorithm;
+pub use element::{Body, Element};
+pub use error::{EncodeError, ParseError};
+pub use header::Header;
+pub use record::Record;
+pub use role::Role;
+pub use tag::{HeaderTag, RecordTag};
+pub use trustlist::{FileKind, MAX_FILE_SIZE, TrustList};
+
+/// Lower-case hex of `bytes`, no separators (as in `--format json`).
+pub fn hex_lower(bytes: &[u8]) -> String {
+    header::hex_string(bytes)
+}
