@@ -1,4 +1,5 @@
-//! Prints the records of each file given: `cargo run --example dump -- FILE...`.
+//! Prints the records and signature status of each file given:
+//! `cargo run --example dump -- FILE...`.
 fn main() {
     for path in std::env::args().skip(1) {
         let bytes = match std::fs::read(&path) {
@@ -11,17 +12,17 @@ fn main() {
         match itl_core::TrustList::parse(&bytes) {
             Ok(tl) => {
                 println!(
-                    "{path}: {} records, header {}, roundtrip {}",
+                    "{path}: {} records, header {}",
                     tl.records().len(),
-                    tl.header().header_length(),
-                    tl.to_bytes() == bytes
+                    tl.header().header_length()
                 );
+                println!("  signature: {:?}", itl_core::verify_signature(&tl));
                 for r in tl.records() {
                     println!(
                         "  @{} len {} {:?} {:?}",
                         r.offset(),
                         r.length(),
-                        r.function().map(|f| f.short_name()),
+                        r.function(),
                         r.subject_name()
                     );
                 }

@@ -16,22 +16,27 @@
 #![deny(missing_docs)]
 
 pub mod digest;
+pub mod dn;
 pub mod element;
 pub mod error;
+pub mod fingerprint;
 pub mod header;
 pub mod record;
 pub mod role;
 pub mod tag;
 pub mod trustlist;
+pub mod verify;
 
 pub use digest::DigestAlgorithm;
 pub use element::{Body, Element};
 pub use error::{EncodeError, ParseError};
+pub use fingerprint::Fingerprints;
 pub use header::Header;
 pub use record::Record;
 pub use role::Role;
 pub use tag::{HeaderTag, RecordTag};
 pub use trustlist::{FileKind, MAX_FILE_SIZE, TrustList};
+pub use verify::{SignatureError, SignatureReport, verify_signature, verify_signature_with_key};
 
 /// Lower-case hex of `bytes`, no separators (as in `--format json`).
 pub fn hex_lower(bytes: &[u8]) -> String {

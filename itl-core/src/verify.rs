@@ -1,0 +1,236 @@
+//! Verification of the file signature (the envelope).
+
+use rsa::pkcs1::DecodeRsaPublicKey;
+use rsa::traits::PublicKeyParts;
+use rsa::{Pkcs1v15Sign, PublicKey as RsaPublicKey};
+use sha1::Sha1;
+use sha2::{Sha256, Sha512};
+use thiserror::Error;
+use x509_parser::prelude::FromDer;
+
+use crate::digest::DigestAlgorithm;
+use crate::fingerprint::hash;
+use crate::hex_lower;
+use crate::record::Record;
+use crate::role::Role;
+use crate::trustlist::TrustList;
+
+/// Why a file's signature does not verify.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum SignatureError {
+    /// The header has no SIGNATURE element.
+    #[error("the header has no SIGNATURE element: the file is not signed")]
+    NoSignature,
+    /// The header has more than one SIGNATURE element.
+    #[error("the header has {0} SIGNATURE elements; a signed file has exactly one")]
+    MultipleSignatures(usize),
+    /// The header's digest code is not one this crate knows.
+    #[error("unsupported digest {0} (known: 1 SHA-1, 2 SHA-256, 3 SHA-512)")]
+    UnsupportedDigest(u8),
+    /// The header has no DIGESTALGORTITHM element.
+    #[error("the header has no DIGESTALGORTITHM element")]
+    NoDigest,
+    /// The header's signature algorithm is not RSA (0).
+    #[error("unsupported signature algorithm {0} (only 0, RSA, is known)")]
+    UnsupportedAlgorithm(u8),
+    /// No record matches the header's signer and no SAST record verifies.
+    #[error(
+        "signer not found: no record has serial {serial} and issuer {issuer:?}, and no SAST record's key verifies the signature (searched serials: {searched})"
+    )]
+    SignerNotFound {
+        /// The header's signer serial (hex).
+        serial: String,
+        /// The header's CA name.
+        issuer: String,
+        /// Serials of the records tried (hex, comma-separated).
+        searched: String,
+    },
+    /// The signer record's key cannot be used.
+    #[error("record {record}: key not usable: {reason}")]
+    KeyNotUsable {
+        /// 1-based record number.
+        record: usize,
+        /// Why.
+        reason: String,
+    },
+    /// The signer's key does not verify the signature.
+    #[error("signature mismatch: the signature does not verify with the key of record {record}{}", if others.is_empty() { String::new() } else { format!(" (nor records {others})") })]
+    Mismatch {
+        /// The record named by the header (1-based).
+        record: usize,
+        /// Other records tried (comma-separated).
+        others: String,
+    },
+    /// The given outside key does not verify the signature.
+    #[error("signature mismatch: the signature does not verify with the given key")]
+    MismatchExternal,
+}
+
+/// A verified signature.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignatureReport {
+    /// The record whose key verified the signature (1-based).
+    pub signer_record: usize,
+    /// The digest used.
+    pub digest: DigestAlgorithm,
+    /// Size of the signer's RSA key in bits.
+    pub key_bits: usize,
+}
+
+/// The RSA public key of a record: from its CERTIFICATE, or else from its
+/// PUBLICKEY (PKCS#1 RSAPublicKey DER).
+pub fn record_public_key(record: &Record<'_>) -> Result<RsaPublicKey, String> {
+    if let Some(der) = record.certificate() {
+        return certificate_public_key(der);
+    }
+    match record.public_key() {
+        Some(pk) => RsaPublicKey::from_pkcs1_der(pk)
+            .map_err(|e| format!("PUBLICKEY is not a usable RSA key: {e}")),
+        None => Err("the record has neither CERTIFICATE nor PUBLICKEY".to_owned()),
+    }
+}
+
+/// The RSA public key of a DER X.509 certificate.
+pub fn certificate_public_key(der: &[u8]) -> Result<RsaPublicKey, String> {
+    let (_, cert) = x509_parser::certificate::X509Certificate::from_der(der)
+        .map_err(|e| format!("CERTIFICATE does not parse: {e}"))?;
+    let spki = cert.public_key();
+    let rsa_oid = x509_parser::oid_registry::OID_PKCS1_RSAENCRYPTION;
+    if spki.algorithm.algorithm != rsa_oid {
+        return Err(format!(
+            "the certificate's key is not RSA (algorithm {})",
+            spki.algorithm.algorithm
+        ));
+    }
+    RsaPublicKey::from_pkcs1_der(&spki.subject_public_key.data)
+        .map_err(|e| format!("the certificate's RSA key is not usable: {e}"))
+}
+
+fn scheme(digest: DigestAlgorithm) -> Option<Pkcs1v15Sign> {
+    match digest {
+        DigestAlgorithm::SHA1 => Some(Pkcs1v15Sign::new::<Sha1>()),
+        DigestAlgorithm::SHA256 => Some(Pkcs1v15Sign::new::<Sha256>()),
+        DigestAlgorithm::SHA512 => Some(Pkcs1v15Sign::new::<Sha512>()),
+        _ => None,
+    }
+}
+
+/// The signature, digest and signed-bytes hash of a file, checked for shape.
+fn prepare<'t>(
+    tl: &'t TrustList<'_>,
+) -> Result<(&'t [u8], DigestAlgorithm, Vec<u8>), SignatureError> {
+    let h = tl.header();
+    let n = h.signature_elements().count();
+    if n == 0 {
+        return Err(SignatureError::NoSignature);
+    }
+    if n > 1 {
+        return Err(SignatureError::MultipleSignatures(n));
+    }
+    if let Some(alg) = h.signature_algorithm()
+        && alg != 0
+    {
+        return Err(SignatureError::UnsupportedAlgorithm(alg));
+    }
+    let digest = h.digest().ok_or(SignatureError::NoDigest)?;
+    let signed = tl.signed_bytes().ok_or(SignatureError::NoSignature)?;
+    let hashed = hash(digest, &signed).ok_or(SignatureError::UnsupportedDigest(digest.code()))?;
+    let sig = h.signature().ok_or(SignatureError::NoSignature)?;
+    Ok((sig, digest, hashed))
+}
+
+fn verifies(key: &RsaPublicKey, digest: DigestAlgorithm, hashed: &[u8], sig: &[u8]) -> bool {
+    scheme(digest).is_some_and(|s| key.verify(s, hashed, sig).is_ok())
+}
+
+/// Verifies the file signature over the original bytes with the key of the record
+/// that signed it: the record whose SERIALNUMBER and ISSUERNAME equal the header's
+/// serial and CA name; failing that, each SAST record in turn.
+pub fn verify_signature(tl: &TrustList<'_>) -> Result<SignatureReport, SignatureError> {
+    let (sig, digest, hashed) = prepare(tl)?;
+    let h = tl.header();
+    let serial = h.signer_serial().unwrap_or_default();
+    let issuer = h.issuer_name().unwrap_or_default();
+    let named: Vec<usize> = tl
+        .records()
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            r.serial_number() == Some(serial)
+                && crate::dn::same_dn(&r.issuer_name().unwrap_or_default(), &issuer)
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let mut tried = Vec::new();
+    let mut key_error = None;
+    let sast = tl
+        .records()
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.function() == Some(Role::SAST))
+        .map(|(i, _)| i);
+    for i in named.iter().copied().chain(sast) {
+        if tried.contains(&i) {
+            continue;
+        }
+        tried.push(i);
+        match record_public_key(&tl.records()[i]) {
+            Ok(key) => {
+                if verifies(&key, digest, &hashed, sig) {
+                    return Ok(SignatureReport {
+                        signer_record: i + 1,
+                        digest,
+                        key_bits: key.n().bits_precision() as usize,
+                    });
+                }
+            }
+            Err(reason) => {
+                if named.contains(&i) && key_error.is_none() {
+                    key_error = Some(SignatureError::KeyNotUsable {
+                        record: i + 1,
+                        reason,
+                    });
+                }
+            }
+        }
+    }
+    if let Some(e) = key_error {
+        return Err(e);
+    }
+    match named.first() {
+        Some(&first) => Err(SignatureError::Mismatch {
+            record: first + 1,
+            others: tried
+                .iter()
+                .filter(|&&i| i != first)
+                .map(|i| (i + 1).to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }),
+        None => Err(SignatureError::SignerNotFound {
+            serial: hex_lower(serial),
+            issuer,
+            searched: tl
+                .records()
+                .iter()
+                .filter_map(|r| r.serial_number().map(hex_lower))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }),
+    }
+}
+
+/// Verifies the file signature with an outside key (for example the certificate
+/// of a signer the phone already trusts).
+pub fn verify_signature_with_key(
+    tl: &TrustList<'_>,
+    key: &RsaPublicKey,
+) -> Result<DigestAlgorithm, SignatureError> {
+    let (sig, digest, hashed) = prepare(tl)?;
+    if verifies(key, digest, &hashed, sig) {
+        Ok(digest)
+    } else {
+        Err(SignatureError::MismatchExternal)
+    }
+}
