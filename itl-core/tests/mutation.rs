@@ -1,0 +1,195 @@
+//! Mutation tests: every truncation and every single-bit flip of a real CUCM file
+//! and of a file we built must parse without panicking, and none may verify.
+//!
+//! A flip anywhere in a signed file changes either the signed bytes, the
+//! signature, or which element is taken as the signature; each of those must make
+//! verification fail. These tests are the fast, always-run counterpart of the
+//! `fuzz/` targets (docs/FUZZING.md).
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+use itl_core::{SignatureError, TrustList, verify_signature};
+
+fn vector(rel: &str) -> (PathBuf, Vec<u8>) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../testvectors")
+        .join(rel);
+    let bytes = std::fs::read(&path)
+        .unwrap_or_else(|e| panic!("cannot read test vector {}: {e}", path.display()));
+    (path, bytes)
+}
+
+/// What happened to one mutated input.
+#[derive(Debug, PartialEq, Eq)]
+enum Outcome {
+    /// The parser refused it.
+    Rejected,
+    /// It parsed, and verification refused it with this error.
+    Unverified(SignatureError),
+}
+
+/// Parses and verifies `bytes`, turning a panic or a valid signature into an error
+/// message naming the mutation.
+fn check(bytes: &[u8], what: &dyn Fn() -> String) -> Result<Outcome, String> {
+    let result = catch_unwind(AssertUnwindSafe(|| match TrustList::parse(bytes) {
+        Err(e) => {
+            assert!(e.offset() <= bytes.len(), "error offset past the end: {e}");
+            Ok(Outcome::Rejected)
+        }
+        Ok(tl) => {
+            assert_eq!(tl.to_bytes(), bytes, "parse -> to_bytes is not the input");
+            match verify_signature(&tl) {
+                Ok(report) => Err(report),
+                Err(e) => Ok(Outcome::Unverified(e)),
+            }
+        }
+    }));
+    match result {
+        Err(_) => Err(format!("{}: parsing or verifying panicked", what())),
+        Ok(Err(report)) => Err(format!(
+            "{}: a modified file verified as valid ({report:?})",
+            what()
+        )),
+        Ok(Ok(outcome)) => Ok(outcome),
+    }
+}
+
+/// Counts of outcomes, so a test can show that the mutations reached the verifier.
+#[derive(Debug, Default)]
+struct Tally {
+    rejected: usize,
+    unverified: usize,
+    failures: Vec<String>,
+}
+
+impl Tally {
+    fn add(&mut self, r: Result<Outcome, String>) {
+        match r {
+            Ok(Outcome::Rejected) => self.rejected += 1,
+            Ok(Outcome::Unverified(_)) => self.unverified += 1,
+            Err(msg) => self.failures.push(msg),
+        }
+    }
+
+    fn assert_clean(&self, name: &str) {
+        assert!(
+            self.failures.is_empty(),
+            "{name}: {} failing mutation(s), first ones:\n{}",
+            self.failures.len(),
+            self.failures
+                .iter()
+                .take(20)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+}
+
+/// The unmodified file must verify, or the mutation tests prove nothing.
+fn assert_valid(path: &Path, bytes: &[u8]) {
+    let tl = TrustList::parse(bytes)
+        .unwrap_or_else(|e| panic!("{} does not parse: {e}", path.display()));
+    verify_signature(&tl).unwrap_or_else(|e| panic!("{} does not verify: {e}", path.display()));
+}
+
+fn truncations(rel: &str) {
+    let (path, bytes) = vector(rel);
+    assert_valid(&path, &bytes);
+    let mut tally = Tally::default();
+    for len in 0..bytes.len() {
+        tally.add(check(&bytes[..len], &|| {
+            format!("{rel} cut to {len} bytes")
+        }));
+    }
+    tally.assert_clean(rel);
+    assert_eq!(tally.rejected + tally.unverified, bytes.len());
+    // Cutting at a record boundary leaves a well-formed shorter file, which must
+    // then fail on its signature.
+    assert!(
+        tally.unverified > 0,
+        "{rel}: no truncation reached the verifier ({tally:?})"
+    );
+}
+
+fn bit_flips(rel: &str) {
+    let (path, bytes) = vector(rel);
+    assert_valid(&path, &bytes);
+    let Some(sig) = TrustList::parse(&bytes)
+        .ok()
+        .and_then(|tl| tl.header().signature_range())
+    else {
+        panic!("{rel} has no SIGNATURE element");
+    };
+    let mut tally = Tally::default();
+    let mut mutated = bytes.clone();
+    for i in 0..bytes.len() {
+        for bit in 0..8 {
+            mutated[i] ^= 1 << bit;
+            let outcome = check(&mutated, &|| {
+                format!(
+                    "{rel} with bit {bit} of byte {i} (0x{:02x}) flipped",
+                    bytes[i]
+                )
+            });
+            // The SIGNATURE element's tag byte: the file then has no signature.
+            if i == sig.start && outcome.is_ok() {
+                assert!(
+                    matches!(
+                        outcome,
+                        Ok(Outcome::Rejected)
+                            | Ok(Outcome::Unverified(SignatureError::NoSignature))
+                            | Ok(Outcome::Unverified(SignatureError::MultipleSignatures(_)))
+                    ),
+                    "{rel}: flipping bit {bit} of the SIGNATURE tag gave {outcome:?}"
+                );
+            }
+            // Inside the signature value: parses, then fails on the RSA check.
+            if i >= sig.start + 3 && i < sig.end {
+                assert!(
+                    matches!(
+                        outcome,
+                        Ok(Outcome::Unverified(SignatureError::Mismatch { .. }))
+                    ),
+                    "{rel}: flipping bit {bit} of signature byte {i} gave {outcome:?}"
+                );
+            }
+            tally.add(outcome);
+            mutated[i] ^= 1 << bit;
+        }
+    }
+    tally.assert_clean(rel);
+    assert_eq!(tally.rejected + tally.unverified, bytes.len() * 8);
+    // Most flips land in certificate bytes, which still parse: they must have
+    // reached the verifier and failed there.
+    assert!(
+        tally.unverified > bytes.len(),
+        "{rel}: too few flips reached the verifier ({} rejected, {} unverified)",
+        tally.rejected,
+        tally.unverified
+    );
+}
+
+const REAL: &str = "real/CTLFile-cucm10.tlv";
+const BUILT: &str = "own/ITLSEP0011215A1AE3-sbd-replica.tlv";
+
+#[test]
+fn real_ctl_every_truncation_fails() {
+    truncations(REAL);
+}
+
+#[test]
+fn built_itl_every_truncation_fails() {
+    truncations(BUILT);
+}
+
+#[test]
+fn real_ctl_every_bit_flip_fails() {
+    bit_flips(REAL);
+}
+
+#[test]
+fn built_itl_every_bit_flip_fails() {
+    bit_flips(BUILT);
+}
