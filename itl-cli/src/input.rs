@@ -56,13 +56,12 @@ impl fmt::Display for InputError {
                 "{}: file of {size} bytes is over the {MAX_FILE_SIZE}-byte limit (at byte 0); not an ITL/CTL file",
                 path.display()
             ),
-            Self::Parse { path, error, hint } => {
-                write!(f, "{}: {error}", path.display())?;
-                if let Some(h) = hint {
-                    write!(f, " ({h})")?;
-                }
-                Ok(())
-            }
+            // What the file looks like is what the user needs first; the parser's
+            // finding follows for the record.
+            Self::Parse { path, error, hint } => match hint {
+                Some(h) => write!(f, "{}: {h} (parser: {error})", path.display()),
+                None => write!(f, "{}: {error}", path.display()),
+            },
         }
     }
 }
@@ -110,21 +109,183 @@ pub fn parse<'a>(path: &Path, bytes: &'a [u8]) -> Result<itl_core::TrustList<'a>
     })
 }
 
-/// A guess at what a file that is not a trust list is.
+/// A guess at what a file that is not a trust list is, phrased for the user.
+///
+/// Checked in this order: a trust list mangled by an ASCII (netascii) TFTP transfer,
+/// a signed configuration file (`.sgn`, same header as an ITL), then well-known
+/// file types by their first bytes.
 pub fn sniff(bytes: &[u8], _error: &itl_core::ParseError) -> Option<String> {
-    let starts = |p: &[u8]| bytes.starts_with(p);
-    if starts(b"\x89PNG") {
-        return Some("this looks like a PNG image, not an ITL/CTL file".to_owned());
+    if netascii_repaired(bytes).is_some() {
+        return Some(
+            "the file was transferred in ASCII (netascii) mode, which put a CR byte before \
+             every LF byte; transfer it again in binary mode (tftp: `binary` / `mode octet`)"
+                .to_owned(),
+        );
     }
-    let trimmed = bytes
+    if is_signed_config(bytes) {
+        return Some(
+            "this is a signed configuration file (.sgn), not an ITL/CTL: it has the \
+             ITL-style signed header but a configuration payload instead of records"
+                .to_owned(),
+        );
+    }
+    let looks = looks_like(bytes)?;
+    Some(format!("this looks like {looks}, not an ITL/CTL file"))
+}
+
+/// If `bytes` is a trust list that went through netascii encoding (LF -> CR LF,
+/// CR -> CR NUL), the decoded bytes, provided they parse. Only tried when every LF
+/// byte is preceded by CR, as netascii leaves it.
+pub fn netascii_repaired(bytes: &[u8]) -> Option<Vec<u8>> {
+    let lf = bytes.iter().filter(|&&b| b == b'\n').count();
+    let crlf = bytes.windows(2).filter(|w| w == b"\r\n").count();
+    if lf == 0 || lf != crlf {
+        return None;
+    }
+    // Full netascii decoding, and the simpler mangling that only inserted CRs.
+    let full = netascii_decode(bytes, true);
+    if itl_core::TrustList::parse(&full).is_ok() {
+        return Some(full);
+    }
+    let lf_only = netascii_decode(bytes, false);
+    itl_core::TrustList::parse(&lf_only)
+        .is_ok()
+        .then_some(lf_only)
+}
+
+/// Undoes netascii: CR LF -> LF and, if `cr_nul`, CR NUL -> CR.
+fn netascii_decode(bytes: &[u8], cr_nul: bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let next = bytes.get(i + 1).copied();
+        if b == b'\r' && next == Some(b'\n') {
+            out.push(b'\n');
+            i += 2;
+        } else if b == b'\r' && cr_nul && next == Some(0) {
+            out.push(b'\r');
+            i += 2;
+        } else {
+            out.push(b);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Whether `bytes` starts like an ITL header (VERSION, HEADERLENGTH) whose payload
+/// at the header length is not a record: configuration text, or a header naming a
+/// `.sgn` file.
+fn is_signed_config(bytes: &[u8]) -> bool {
+    let Some([1, 0, 2, _, _, 2, 0, 2, hi, lo]) = bytes.get(..10) else {
+        return false;
+    };
+    let header_len = usize::from(u16::from_be_bytes([*hi, *lo]));
+    let Some(header) = bytes.get(..header_len) else {
+        return false;
+    };
+    let payload = &bytes[header_len..];
+    let names_sgn = header.windows(5).any(|w| w.eq_ignore_ascii_case(b".sgn\0"));
+    let starts_record = payload.starts_with(&[1, 0, 2]);
+    names_sgn || (!starts_record && is_text(payload))
+}
+
+/// Whether the first bytes are text (a configuration payload): printable ASCII,
+/// white space or UTF-8, with no NUL or other control bytes.
+fn is_text(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(256)];
+    !head.is_empty()
+        && head
+            .iter()
+            .all(|&b| b >= 0x20 || matches!(b, b'\t' | b'\n' | b'\r'))
+}
+
+/// What a file looks like, from its first bytes, for files people mistake for
+/// trust lists.
+fn looks_like(bytes: &[u8]) -> Option<&'static str> {
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+        (b"\xff\xd8\xff", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+        (b"%PDF", "a PDF document"),
+        (b"PK\x03\x04", "a ZIP archive"),
+        (b"\x1f\x8b", "a gzip-compressed file"),
+        (b"\x7fELF", "an ELF program"),
+    ];
+    if let Some((_, what)) = MAGIC.iter().find(|(m, _)| bytes.starts_with(m)) {
+        return Some(what);
+    }
+    let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let start = text
         .iter()
         .position(|b| !b.is_ascii_whitespace())
-        .map_or(&[][..], |i| &bytes[i..]);
-    if trimmed.starts_with(b"<") {
-        return Some("this looks like XML or HTML text, not an ITL/CTL file".to_owned());
+        .unwrap_or(text.len());
+    let text = &text[start..];
+    let head = text[..text.len().min(1024)].to_ascii_lowercase();
+    let has = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
+    if head.starts_with(b"<") {
+        if has(b"<html") || head.starts_with(b"<!doctype html") {
+            return Some("an HTML page (a web server's answer?)");
+        }
+        if has(b"<device") {
+            return Some("an XML phone configuration file (SEP<MAC>.cnf.xml)");
+        }
+        return Some("an XML file");
     }
-    if trimmed.starts_with(b"-----BEGIN") {
-        return Some("this looks like a PEM certificate or key, not an ITL/CTL file".to_owned());
+    if head.starts_with(b"-----begin") {
+        if has(b"private key") {
+            return Some("a PEM private key");
+        }
+        if has(b"certificate") {
+            return Some("a PEM certificate");
+        }
+        return Some("a PEM file");
+    }
+    // SEQUENCE with a two-byte length, then SEQUENCE: how DER certificates start.
+    if let [0x30, 0x82, _, _, 0x30, 0x82, ..] = bytes {
+        return Some("a DER certificate");
+    }
+    if is_text(bytes) {
+        return Some("a text file");
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permission_denied_is_one_line_naming_the_file() {
+        // Tests that run as root cannot make the OS refuse a read, so the message
+        // mapping is checked here (tests/errors.rs also runs the binary as an
+        // unprivileged user).
+        let e = InputError::Io {
+            path: PathBuf::from("dir/ITLFile.tlv"),
+            source: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        };
+        assert_eq!(e.to_string(), "dir/ITLFile.tlv: permission denied");
+    }
+
+    #[test]
+    fn missing_file_is_one_line_naming_the_file() {
+        let e = InputError::Io {
+            path: PathBuf::from("ITLFile.tlv"),
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        };
+        assert_eq!(e.to_string(), "ITLFile.tlv: no such file");
+    }
+
+    #[test]
+    fn netascii_decoding_undoes_the_encoding() {
+        assert_eq!(netascii_decode(b"a\r\nb\r\0c\r", true), b"a\nb\rc\r");
+        assert_eq!(netascii_decode(b"a\r\nb\r\0c", false), b"a\nb\r\0c");
+    }
+
+    #[test]
+    fn text_payload_is_text() {
+        assert!(is_text(b"<device>\n\t<x/>\r\n</device>"));
+        assert!(!is_text(b"\x01\x00\x02\x07\xb4"));
+        assert!(!is_text(b""));
+    }
 }
