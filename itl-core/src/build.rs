@@ -18,7 +18,8 @@
 //! RECORDLENGTH, DNSNAME, SUBJECTNAME, FUNCTION, ISSUERNAME, SERIALNUMBER,
 //! PUBLICKEY, SIGNATURE, then CERTIFICATE (or CERTHASH + HASH ALGORITHM for a
 //! hash-only record) and IPADDRESS when one is given. Names are written CUCM style,
-//! `CN=…;OU=…;O=…` (most specific attribute first), NUL-terminated.
+//! `CN=…;OU=…;O=…;L=…;ST=…;C=…` (CUCM's fixed attribute order, see
+//! [`crate::cert::cucm_name`]), NUL-terminated.
 
 use std::net::Ipv4Addr;
 

@@ -92,26 +92,37 @@ pub fn unsigned(serial: &[u8]) -> &[u8] {
     }
 }
 
-/// A certificate name as CUCM writes it: the attributes from the most specific
-/// (last RDN) to the least (first RDN), `TYPE=value` joined by `;`; attributes of
-/// one multi-valued RDN are joined by `+`.
+/// A certificate name as CUCM writes it: `TYPE=value` joined by `;` in the fixed
+/// order CN, OU, O, L, ST, C whatever the order in the certificate (a real CUCM 10
+/// CTL writes `CN=…;OU=…;O=…;L=…;ST=…;C=…` for certificates whose names are
+/// stored C-first, CN-first and in mixed orders). Other attributes follow, and
+/// repeated types keep their order, most specific (last in the certificate) first.
 pub fn cucm_name(name: &X509Name<'_>) -> String {
-    let rdns: Vec<String> = name
-        .iter_rdn()
-        .map(|rdn| {
-            rdn.iter()
-                .map(|attr| {
-                    let oid = attr.attr_type();
-                    let ty = oid2abbrev(oid, oid_registry())
-                        .map_or_else(|_| oid.to_id_string(), str::to_owned);
-                    format!("{ty}={}", attribute_text(attr.attr_value()))
-                })
-                .collect::<Vec<_>>()
-                .join("+")
+    let mut attrs: Vec<(usize, String)> = name
+        .iter_attributes()
+        .map(|attr| {
+            let oid = attr.attr_type();
+            let ty =
+                oid2abbrev(oid, oid_registry()).map_or_else(|_| oid.to_id_string(), str::to_owned);
+            let rank = CUCM_ORDER
+                .iter()
+                .position(|t| *t == ty)
+                .unwrap_or(CUCM_ORDER.len());
+            (rank, format!("{ty}={}", attribute_text(attr.attr_value())))
         })
         .collect();
-    rdns.into_iter().rev().collect::<Vec<_>>().join(";")
+    attrs.reverse();
+    // A stable sort keeps the reversed order within a rank.
+    attrs.sort_by_key(|(rank, _)| *rank);
+    attrs
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect::<Vec<_>>()
+        .join(";")
 }
+
+/// The attribute order of CUCM-written names.
+const CUCM_ORDER: &[&str] = &["CN", "OU", "O", "L", "ST", "C"];
 
 /// The text of an attribute value: strings as UTF-8 (BMPString decoded from
 /// UTF-16), anything else as `#` and hex of its content.

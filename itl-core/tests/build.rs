@@ -355,3 +355,33 @@ fn loads_pem_and_der_certificates_and_pkcs1_and_pkcs8_keys() {
     let e = load_private_key(&encrypted).unwrap_err();
     assert!(e.to_string().contains("encrypted"), "{e}");
 }
+
+#[test]
+fn records_match_a_real_cucm_ctl_byte_for_byte() {
+    // Rebuild the six records of the real CUCM 10 CTL from their certificates, DNS
+    // names and addresses: the record bytes (names in CUCM's CN;OU;O;L;ST;C order
+    // whatever the certificate's order, unsigned serials, PKCS#1 keys, element
+    // order) must equal what CUCM wrote. The file is signed with our test key, as an
+    // external signer, since the cluster's key is not ours.
+    let real = read_vector("real/CTLFile-cucm10.tlv");
+    let tl = TrustList::parse(&real).unwrap();
+    let publisher = cert("publisher");
+    let mut b = Builder::new(publisher, key("publisher"))
+        .filename("CTLFile.tlv")
+        .allow_external_signer(true);
+    for r in tl.records() {
+        b = b.record_spec(RecordSpec {
+            role: r.function().unwrap(),
+            cert_der: r.certificate().unwrap().to_vec(),
+            hash_only: false,
+            dns_name: r.dns_name(),
+            ip: r.ip_address(),
+        });
+    }
+    let built = b.build().unwrap();
+    let ours = TrustList::parse(&built).unwrap();
+    let hl = usize::from(tl.header().header_length());
+    let our_hl = usize::from(ours.header().header_length());
+    assert_eq!(built.len() - our_hl, real.len() - hl);
+    assert!(built[our_hl..] == real[hl..], "records differ from CUCM's");
+}
