@@ -142,7 +142,13 @@ def parse_header(d):
                 raise ParseError(pos, f"header: duplicate tag {tag} at byte {pos}")
             found[tag] = (pos, d[vs:ve])
             if tag in CONTAINERS:
-                walk(vs, ve, False)
+                try:
+                    walk(vs, ve, False)
+                except ParseError as e:
+                    # A container whose children do not fill it exactly: report the
+                    # container, whose length is the one that disagrees.
+                    raise ParseError(pos, f"header: container tag {tag} at byte {pos} "
+                                          f"disagrees with its contents ({e})") from e
             pos = ve
 
     walk(0, hl, True)
@@ -712,12 +718,13 @@ def build_malformed(out, replica):
          f"the replica with record 2's RECORDLENGTH value (bytes {r2 + 3}-{r2 + 4}) set to 4: a "
          f"record cannot be shorter than its own 5-byte RECORDLENGTH element; reported at the "
          f"record's first byte {r2}."),
-        ("signatureinfo-length-14.tlv", patch(replica, 124, be16(14)), 130, ["header", "130"],
+        ("signatureinfo-length-14.tlv", patch(replica, 124, be16(14)), 123, ["header", "SIGNATUREINFO", "123"],
          "the replica with the SIGNATUREINFO container (tag 7 at byte 123) declaring length 14 "
          "instead of 15, so it spans bytes 126-139. Stepping into it: DIGESTALGORTITHM (tag 8) at "
          "126-129 fits; SIGNATUREALGOINFO (tag 9) at 130 declares 8 bytes, 130+3+8 = 141 > 140, "
-         "i.e. it runs past its container by one byte: error at its tag byte 130 (not at 123: "
-         "the container's own length fits in the header)."),
+         "so the container's length disagrees with its contents. itltool reports a container "
+         "mismatch at the container's tag byte 123 (the length that is wrong) and names the child "
+         "at 130 in the message."),
     ]
     for name, data, offset, contains, why in cases:
         try:

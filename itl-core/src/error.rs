@@ -10,7 +10,7 @@ use thiserror::Error;
 #[non_exhaustive]
 pub enum ParseError {
     /// The input has no bytes at all.
-    #[error("empty file at byte 0: an ITL/CTL file starts with VERSION (tag 1)")]
+    #[error("header at byte 0: the file is empty; an ITL/CTL file starts with VERSION (tag 1)")]
     Empty,
 
     /// The input is larger than [`crate::MAX_FILE_SIZE`].

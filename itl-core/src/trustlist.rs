@@ -114,32 +114,25 @@ impl<'a> TrustList<'a> {
         &self.raw
     }
 
-    /// ITL or CTL: from the header FILENAME, else from the roles (TVS records exist
-    /// only in ITLs), else ITL.
+    /// ITL or CTL: from the header FILENAME (`ITL…` / `CTL…`), else ITL when a
+    /// record has the TVS role (TVS entries exist only in ITLs), else CTL.
     pub fn kind(&self) -> FileKind {
-        if let Some(name) = self.header.filename() {
-            let up = name.to_ascii_uppercase();
-            if up.starts_with("CTL") {
-                return FileKind::Ctl;
-            }
-            if up.starts_with("ITL") {
-                return FileKind::Itl;
-            }
-        }
-        if self
-            .records
-            .iter()
-            .any(|r| r.function() == Some(crate::Role::TVS))
-        {
-            FileKind::Itl
-        } else if self
+        let name = self
             .header
             .filename()
-            .is_some_and(|n| n.to_ascii_uppercase().contains("CTL"))
-        {
+            .unwrap_or_default()
+            .to_ascii_uppercase();
+        if name.starts_with("CTL") {
             FileKind::Ctl
-        } else {
+        } else if name.starts_with("ITL")
+            || self
+                .records
+                .iter()
+                .any(|r| r.function() == Some(crate::Role::TVS))
+        {
             FileKind::Itl
+        } else {
+            FileKind::Ctl
         }
     }
 
