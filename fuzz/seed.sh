@@ -4,7 +4,7 @@
 # The corpus directories are not committed (see .gitignore).
 set -euo pipefail
 cd "$(dirname "$0")"
-for target in parse roundtrip verify build; do
+for target in parse roundtrip verify build_records; do
   mkdir -p "corpus/$target"
   find ../testvectors -name '*.tlv' -type f -exec cp -f {} "corpus/$target/" \;
   if [ -d regressions ]; then
