@@ -72,7 +72,7 @@ fn assert_error(path: &Path, phrases: &[&str]) -> String {
 #[test]
 fn empty_file() {
     let dir = scratch("empty");
-    assert_error(&write(&dir, "ITLFile.tlv", b""), &["empty file"]);
+    assert_error(&write(&dir, "ITLFile.tlv", b""), &["file is empty"]);
     let _ = std::fs::remove_dir_all(dir);
 }
 
