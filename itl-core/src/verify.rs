@@ -13,6 +13,7 @@ use crate::fingerprint::hash;
 use crate::hex_lower;
 use crate::record::Record;
 use crate::role::Role;
+use crate::tag::HeaderTag;
 use crate::trustlist::TrustList;
 
 /// Why a file's signature does not verify.
@@ -25,6 +26,19 @@ pub enum SignatureError {
     /// The header has more than one SIGNATURE element.
     #[error("the header has {0} SIGNATURE elements; a signed file has exactly one")]
     MultipleSignatures(usize),
+    /// The SIGNATURE element is not directly after SIGNATUREINFO, where every known
+    /// producer writes it. The signed bytes leave the SIGNATURE element out, so they
+    /// do not fix its place: a file whose SIGNATURE was moved still has a matching
+    /// RSA signature, but it is not the file that was signed.
+    #[error(
+        "SIGNATURE at byte {offset} is not directly after SIGNATUREINFO (it belongs at byte {expected}): the file was rearranged after signing"
+    )]
+    SignatureMoved {
+        /// Where the SIGNATURE element starts.
+        offset: usize,
+        /// Where it should start: the end of SIGNATUREINFO.
+        expected: usize,
+    },
     /// The header's digest code is not one this crate knows.
     #[error("unsupported digest {0} (known: 1 SHA-1, 2 SHA-256, 3 SHA-512)")]
     UnsupportedDigest(u8),
@@ -134,10 +148,38 @@ fn prepare<'t>(
         return Err(SignatureError::UnsupportedAlgorithm(alg));
     }
     let digest = h.digest().ok_or(SignatureError::NoDigest)?;
+    check_signature_place(tl)?;
     let signed = tl.signed_bytes().ok_or(SignatureError::NoSignature)?;
     let hashed = hash(digest, &signed).ok_or(SignatureError::UnsupportedDigest(digest.code()))?;
     let sig = h.signature().ok_or(SignatureError::NoSignature)?;
     Ok((sig, digest, hashed))
+}
+
+/// The SIGNATURE element must directly follow the SIGNATUREINFO container (as in
+/// CUCM files and every other known producer's). Anywhere else in the header the
+/// signed bytes would be the same, so its place is checked here.
+fn check_signature_place(tl: &TrustList<'_>) -> Result<(), SignatureError> {
+    let elements = tl.header().elements();
+    let Some(i) = elements
+        .iter()
+        .position(|e| e.tag() == HeaderTag::SIGNATURE.0 && !e.is_padding())
+    else {
+        return Err(SignatureError::NoSignature);
+    };
+    let expected = elements
+        .iter()
+        .find(|e| e.tag() == HeaderTag::SIGNATURE_INFO.0 && !e.is_padding())
+        .map(|e| e.offset() + e.encoded_len());
+    let previous = i.checked_sub(1).and_then(|p| elements.get(p));
+    match (previous, expected) {
+        (Some(p), _) if p.tag() == HeaderTag::SIGNATURE_INFO.0 && !p.is_padding() => Ok(()),
+        (_, Some(expected)) => Err(SignatureError::SignatureMoved {
+            offset: elements[i].offset(),
+            expected,
+        }),
+        // Without SIGNATUREINFO there is no digest; prepare() has refused already.
+        (_, None) => Err(SignatureError::NoDigest),
+    }
 }
 
 fn verifies(key: &RsaPublicKey, digest: DigestAlgorithm, hashed: &[u8], sig: &[u8]) -> bool {

@@ -193,3 +193,59 @@ fn real_ctl_every_bit_flip_fails() {
 fn built_itl_every_bit_flip_fails() {
     bit_flips(BUILT);
 }
+
+/// The signed bytes are the file without the SIGNATURE element, so they do not
+/// fix where that element sits: moving it to another place in the header leaves
+/// the signed bytes, and the RSA check, unchanged. Such a rearranged file is a
+/// modified file and must not verify. (Found while fuzzing; docs/FUZZING.md.)
+#[test]
+fn moved_signature_element_never_verifies() {
+    for rel in [
+        REAL,
+        BUILT,
+        "thirdparty/ITLFile-community.tlv",
+        "thirdparty/ITLSEP-sha512.tlv",
+    ] {
+        let (path, bytes) = vector(rel);
+        assert_valid(&path, &bytes);
+        let Some((sig, boundaries)) = TrustList::parse(&bytes).ok().and_then(|tl| {
+            let sig = tl.header().signature_range()?;
+            // Offsets between top-level header elements after HEADERLENGTH.
+            let b: Vec<usize> = tl.header().elements()[2..]
+                .iter()
+                .flat_map(|e| [e.offset(), e.offset() + e.encoded_len()])
+                .collect();
+            Some((sig, b))
+        }) else {
+            panic!("{rel} has no SIGNATURE element");
+        };
+        let element = &bytes[sig.clone()];
+        let mut without = bytes[..sig.start].to_vec();
+        without.extend_from_slice(&bytes[sig.end..]);
+        let mut moved = 0;
+        for at in boundaries {
+            if at == sig.start || at == sig.end {
+                continue;
+            }
+            // The boundary's place in the file without the SIGNATURE element.
+            let at = if at > sig.start {
+                at - element.len()
+            } else {
+                at
+            };
+            let mut file = without[..at].to_vec();
+            file.extend_from_slice(element);
+            file.extend_from_slice(&without[at..]);
+            let tl = TrustList::parse(&file)
+                .unwrap_or_else(|e| panic!("{rel} with SIGNATURE moved to byte {at}: {e}"));
+            assert_eq!(tl.signed_bytes().as_deref(), Some(without.as_slice()));
+            let result = verify_signature(&tl);
+            assert!(
+                matches!(result, Err(SignatureError::SignatureMoved { .. })),
+                "{rel} with SIGNATURE moved to byte {at}: {result:?}"
+            );
+            moved += 1;
+        }
+        assert!(moved >= 3, "{rel}: only {moved} other places tried");
+    }
+}
