@@ -107,7 +107,7 @@ fn permission_denied() {
     let path = write(&dir, "ITLFile.tlv", &vector("real/CTLFile-cucm10.tlv"));
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000))
         .unwrap_or_else(|e| panic!("chmod: {e}"));
-    // Root reads any file, so as root run the binary as `nobody` (setpriv is in
+    // Root reads any file, so as root run the binary as uid/gid 65534, `nobody` (setpriv is in
     // util-linux); the message mapping itself is also unit-tested in input.rs.
     let prefix: &[&str] = if is_root() {
         let ok = Command::new("setpriv")
@@ -120,8 +120,8 @@ fn permission_denied() {
         );
         &[
             "setpriv",
-            "--reuid=nobody",
-            "--regid=nogroup",
+            "--reuid=65534",
+            "--regid=65534",
             "--clear-groups",
         ]
     } else {
