@@ -317,8 +317,8 @@ pub fn check_record(index: usize, record: &Record<'_>, now: i64) -> RecordChecks
         warnings.push(Warning {
             kind: WarningKind::Sha1Signature,
             message: format!(
-                "the certificate is signed with SHA-1 (algorithm {})",
-                info.signature_algorithm
+                "the certificate is signed with SHA-1 ({})",
+                info.signature_algorithm_name
             ),
         });
     }
