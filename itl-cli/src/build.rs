@@ -235,6 +235,12 @@ pub fn run(opts: &BuildOptions, out: &mut dyn Write) -> Result<(), BuildCliError
             path: opts.key.clone(),
             error: e,
         },
+        BuildError::Certificate { ref what, .. } if what == "signer certificate" => {
+            BuildCliError::BadInput {
+                path: opts.signer.clone(),
+                error: e,
+            }
+        }
         other => BuildCliError::Build(other),
     })?;
     write_new_file(&opts.output, &bytes, opts.force).map_err(BuildCliError::Write)?;

@@ -548,6 +548,16 @@ fn build_refusals_leave_no_file() {
         "{}",
         stderr(&o)
     );
+    let ec = vector("thirdparty/certs/ec.crt");
+    let o = build(&out2, &ec, &pub_key, &[format!("SAST:{ec}")], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with(&format!(
+            "error: {ec}: signer certificate: the certificate's key is not RSA"
+        )),
+        "{}",
+        stderr(&o)
+    );
     let o = build(&out2, &signer, &pub_key, &[format!("BOSS:{signer}")], &[]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
