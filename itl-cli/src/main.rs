@@ -1,13 +1,16 @@
 //! `itltool`: inspect, verify and compare Cisco ITL/CTL trust-list files.
 #![forbid(unsafe_code)]
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
-use itl_cli::{EXIT_ERROR, EXIT_OK, build, fetch, hash, input, show_json, trust_json, verify};
+use itl_cli::{
+    EXIT_ERROR, EXIT_OK, build, fetch, hash, input, json_extra, show_cucm, show_json, show_text,
+    trust_json, verify,
+};
 
 /// Inspect, verify and compare Cisco ITL/CTL trust-list files.
 #[derive(Parser)]
@@ -22,7 +25,7 @@ enum Command {
     /// Show what is in one or more ITL/CTL files.
     Show {
         /// Output format.
-        #[arg(long, value_enum, default_value_t = ShowFormat::Json)]
+        #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
         format: ShowFormat,
         /// Files to show (local paths or tftp://HOST[:PORT]/NAME).
         #[arg(required = true)]
@@ -171,6 +174,10 @@ enum DigestArg {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum ShowFormat {
+    /// A readable summary: file facts, signature, one row per record, warnings.
+    Text,
+    /// The layout of CUCM's `show itl` / `show ctl`.
+    Cucm,
     /// The parsed structure as JSON (docs/JSON.md).
     Json,
 }
@@ -178,37 +185,7 @@ enum ShowFormat {
 /// Runs the command; returns the exit code.
 fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
     match cli.command {
-        Command::Show {
-            format: ShowFormat::Json,
-            files,
-        } => {
-            let mut code = EXIT_OK;
-            let many = files.len() > 1;
-            for path in files {
-                let result = input::read_source(&path).and_then(|bytes| {
-                    let tl = input::parse(&path, &bytes)?;
-                    let mut doc = show_json::trust_list_json(&path, &tl);
-                    trust_json::extend(&mut doc, &tl, now());
-                    Ok(doc)
-                });
-                match result {
-                    Ok(doc) => {
-                        if many {
-                            writeln!(out, "{doc}")?;
-                        } else {
-                            serde_json::to_writer_pretty(&mut *out, &doc)?;
-                            writeln!(out)?;
-                        }
-                    }
-                    Err(e) => {
-                        out.flush()?;
-                        eprintln!("error: {e}");
-                        code = EXIT_ERROR;
-                    }
-                }
-            }
-            Ok(code)
-        }
+        Command::Show { format, files } => show(format, &files, out),
         Command::Fetch {
             target,
             mac,
@@ -305,6 +282,76 @@ fn build_records_in_order(m: &ArgMatches) -> Vec<(bool, String)> {
     all.extend(indexed("hash_only", true));
     all.sort_by_key(|(i, _, _)| *i);
     all.into_iter().map(|(_, h, v)| (h, v)).collect()
+}
+
+/// Whether to colour the output: stdout is a terminal and `NO_COLOR` is unset or empty.
+fn use_color() -> bool {
+    itl_cli::color_wanted(
+        io::stdout().is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+    )
+}
+
+/// Modification time of a local file in Unix seconds (`None` for URLs).
+fn mtime(path: &Path) -> Option<i64> {
+    let t = std::fs::metadata(path).ok()?.modified().ok()?;
+    let d = t.duration_since(std::time::UNIX_EPOCH).ok()?;
+    i64::try_from(d.as_secs()).ok()
+}
+
+fn show(format: ShowFormat, files: &[PathBuf], out: &mut dyn Write) -> io::Result<i32> {
+    let mut code = EXIT_OK;
+    let many = files.len() > 1;
+    let text = show_text::TextOptions {
+        color: use_color(),
+        now: now(),
+    };
+    for (i, path) in files.iter().enumerate() {
+        let bytes = match input::read_source(path) {
+            Ok(b) => b,
+            Err(e) => {
+                out.flush()?;
+                eprintln!("error: {e}");
+                code = EXIT_ERROR;
+                continue;
+            }
+        };
+        let tl = match input::parse(path, &bytes) {
+            Ok(tl) => tl,
+            Err(e) => {
+                out.flush()?;
+                eprintln!("error: {e}");
+                code = EXIT_ERROR;
+                continue;
+            }
+        };
+        match format {
+            ShowFormat::Json => {
+                let mut doc = show_json::trust_list_json(path, &tl);
+                trust_json::extend(&mut doc, &tl, text.now);
+                json_extra::extend(&mut doc, &tl, text.now);
+                if many {
+                    writeln!(out, "{doc}")?;
+                } else {
+                    serde_json::to_writer_pretty(&mut *out, &doc)?;
+                    writeln!(out)?;
+                }
+            }
+            ShowFormat::Text => {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                show_text::write_text(out, path, &tl, &text)?;
+            }
+            ShowFormat::Cucm => {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                show_cucm::write_cucm(out, &tl, mtime(path))?;
+            }
+        }
+    }
+    Ok(code)
 }
 
 fn main() -> ExitCode {

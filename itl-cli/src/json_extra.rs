@@ -1,0 +1,66 @@
+//! Fields `show --format json` adds to [`crate::show_json::trust_list_json`]'s
+//! document: file fingerprints, certificate details per record and the warnings the
+//! text view prints. Kept apart so that the base document and these additions can
+//! change independently (schema in `docs/JSON.md`).
+
+use itl_core::{DigestAlgorithm, Fingerprints, TrustList, fingerprint, hex_lower};
+use serde_json::{Map, Value, json};
+
+use crate::certinfo::{parse_certificate, public_key_description};
+use crate::timefmt;
+use crate::warnings::warnings;
+
+fn certificate_info(der: &[u8]) -> Value {
+    match parse_certificate(der) {
+        Ok(c) => json!({
+            "subject": c.subject,
+            "issuer": c.issuer,
+            "serial": hex_lower(&c.serial),
+            "not_before": timefmt::rfc3339(c.not_before),
+            "not_after": timefmt::rfc3339(c.not_after),
+            "key": c.key,
+            "key_bits": c.key_bits,
+            "sha256": hex_lower(&fingerprint::hash(DigestAlgorithm::SHA256, der).unwrap_or_default()),
+        }),
+        Err(e) => json!({ "error": e }),
+    }
+}
+
+/// Adds `fingerprints`, `warnings` and, per record, `key` and `certificate_info` to
+/// `doc` (a document from `trust_list_json` for `tl`). `now` is the Unix time
+/// certificate validity is checked against.
+pub fn extend(doc: &mut Value, tl: &TrustList<'_>, now: i64) {
+    let Value::Object(top) = doc else {
+        return;
+    };
+    let fp = Fingerprints::of(tl.raw());
+    top.insert(
+        "fingerprints".into(),
+        json!({ "md5": fp.md5, "sha1": fp.sha1, "sha256": fp.sha256 }),
+    );
+    if let Some(Value::Array(records)) = top.get_mut("records") {
+        for (r, v) in tl.records().iter().zip(records.iter_mut()) {
+            let Value::Object(m) = v else { continue };
+            let info = r.certificate().map(certificate_info);
+            let key = info
+                .as_ref()
+                .and_then(|i| i.get("key").cloned())
+                .or_else(|| {
+                    r.public_key()
+                        .and_then(public_key_description)
+                        .map(Value::from)
+                })
+                .unwrap_or(Value::Null);
+            insert(m, "key", key);
+            insert(m, "certificate_info", info.unwrap_or(Value::Null));
+        }
+    }
+    top.insert(
+        "warnings".into(),
+        warnings(tl, now).into_iter().map(Value::from).collect(),
+    );
+}
+
+fn insert(m: &mut Map<String, Value>, k: &str, v: Value) {
+    m.insert(k.to_owned(), v);
+}
