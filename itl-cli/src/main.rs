@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use itl_cli::{
-    EXIT_ERROR, EXIT_OK, build, fetch, hash, input, json_extra, show_cucm, show_json, show_text,
-    trust_json, verify,
+    EXIT_ERROR, EXIT_OK, build, compare, fetch, hash, input, json_extra, show_cucm, show_json,
+    show_text, trust_json, verify,
 };
 
 /// Inspect, verify and compare Cisco ITL/CTL trust-list files.
@@ -30,6 +30,35 @@ enum Command {
         /// Files to show (local paths or tftp://HOST[:PORT]/NAME).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Compare the phone's trust list with the server's: identical, and if not,
+    /// will the phone accept the server's file?
+    ///
+    /// PHONE is the phone's ITL (or CTL); instead of it, --phone-md5 / --phone-sha1
+    /// take the hash the phone shows under Settings > Security > Trust List, which
+    /// can only tell identical from different.
+    #[command(
+        after_help = "Verdicts: identical, accepted-signer, accepted-tvs, rejected, \
+different (hashes only).\nExit status: 0 identical or accepted; 1 rejected or different; \
+2 error (unreadable or malformed file, bad hash, bad arguments)."
+    )]
+    Compare {
+        /// PHONE SERVER, or only SERVER with --phone-md5/--phone-sha1 (local paths
+        /// or tftp://HOST[:PORT]/NAME).
+        #[arg(required = true, num_args = 1..=2, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// The MD5 the phone shows (any case; `:` and spaces allowed).
+        #[arg(long, value_name = "HEX")]
+        phone_md5: Option<String>,
+        /// The SHA-1 the phone shows (any case; `:` and spaces allowed).
+        #[arg(long, value_name = "HEX")]
+        phone_sha1: Option<String>,
+        /// The phone's CTL, which adds its entries to what the phone trusts.
+        #[arg(long, value_name = "FILE")]
+        phone_ctl: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = CompareFormat::Text)]
+        format: CompareFormat,
     },
     /// Download trust lists from a TFTP server (such as CUCM's) in binary mode.
     ///
@@ -182,10 +211,42 @@ enum ShowFormat {
     Json,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CompareFormat {
+    /// A readable report.
+    Text,
+    /// JSON (docs/JSON.md).
+    Json,
+}
+
 /// Runs the command; returns the exit code.
 fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
     match cli.command {
         Command::Show { format, files } => show(format, &files, out),
+        Command::Compare {
+            files,
+            phone_md5,
+            phone_sha1,
+            phone_ctl,
+            format,
+        } => {
+            let result =
+                compare::CompareRequest::from_files(&files, phone_md5, phone_sha1, phone_ctl)
+                    .and_then(|mut req| {
+                        req.json = format == CompareFormat::Json;
+                        req.color = use_color();
+                        compare::run(&req, out)
+                    });
+            match result {
+                Ok(code) => Ok(code),
+                Err(compare::CompareError::Io(e)) => Err(e),
+                Err(e) => {
+                    out.flush()?;
+                    eprintln!("error: {e}");
+                    Ok(EXIT_ERROR)
+                }
+            }
+        }
         Command::Fetch {
             target,
             mac,
