@@ -4,6 +4,7 @@
 
 pub mod build;
 pub mod certinfo;
+pub mod certs;
 pub mod compare;
 pub mod fetch;
 pub mod hash;

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use itl_cli::{
-    EXIT_ERROR, EXIT_OK, build, compare, fetch, hash, input, json_extra, show_cucm, show_json,
-    show_text, trust_json, verify,
+    EXIT_ERROR, EXIT_OK, build, certs, compare, fetch, hash, input, json_extra, show_cucm,
+    show_json, show_text, trust_json, verify,
 };
 
 /// Inspect, verify and compare Cisco ITL/CTL trust-list files.
@@ -59,6 +59,20 @@ different (hashes only).\nExit status: 0 identical or accepted; 1 rejected or di
         /// Output format.
         #[arg(long, value_enum, default_value_t = CompareFormat::Text)]
         format: CompareFormat,
+    },
+    /// Write each embedded certificate to DIR as <index>-<function>-<CN>.pem.
+    ///
+    /// Records that carry only a CERTHASH are listed and skipped. Existing files
+    /// are never overwritten: if any target exists, nothing is written.
+    Certs {
+        /// The ITL/CTL file (local path or tftp://HOST[:PORT]/NAME).
+        file: PathBuf,
+        /// Directory to write to (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Write DER (.der) instead of PEM (.pem).
+        #[arg(long)]
+        der: bool,
     },
     /// Download trust lists from a TFTP server (such as CUCM's) in binary mode.
     ///
@@ -223,6 +237,30 @@ enum CompareFormat {
 fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
     match cli.command {
         Command::Show { format, files } => show(format, &files, out),
+        Command::Certs {
+            file,
+            out: dir,
+            der,
+        } => {
+            let result = input::read_source(&file).and_then(|bytes| {
+                let tl = input::parse(&file, &bytes)?;
+                Ok(certs::write_certs(out, &tl, &dir, der))
+            });
+            match result {
+                Ok(Ok(())) => Ok(EXIT_OK),
+                Ok(Err(certs::CertsError::Stdout(e))) => Err(e),
+                Ok(Err(e)) => {
+                    out.flush()?;
+                    eprintln!("error: {e}");
+                    Ok(EXIT_ERROR)
+                }
+                Err(e) => {
+                    out.flush()?;
+                    eprintln!("error: {e}");
+                    Ok(EXIT_ERROR)
+                }
+            }
+        }
         Command::Compare {
             files,
             phone_md5,
