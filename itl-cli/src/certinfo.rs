@@ -1,16 +1,18 @@
 //! What the show and certs commands print about a record's certificate and key:
-//! names, validity, key type and size (read with `x509-parser`).
+//! names, validity, key type and size. The certificate facts come from
+//! [`itl_core::CertInfo`]; this module adds the key description (`RSA 2048`,
+//! `EC P-256`) and the CN.
 
-use itl_core::Record;
-use x509_parser::prelude::{FromDer, X509Certificate};
-use x509_parser::public_key::{PublicKey, RSAPublicKey};
+use itl_core::{Record, dn};
+use x509_parser::prelude::FromDer;
+use x509_parser::public_key::RSAPublicKey;
 
 /// Facts about one DER X.509 certificate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CertInfo {
-    /// Subject DN, RFC 4514 as `x509-parser` prints it.
+    /// Subject DN, CUCM style (`CN=…;OU=…;O=…;L=…;ST=…;C=…`).
     pub subject: String,
-    /// Issuer DN, RFC 4514.
+    /// Issuer DN, CUCM style.
     pub issuer: String,
     /// First CN of the subject.
     pub subject_cn: Option<String>,
@@ -22,12 +24,11 @@ pub struct CertInfo {
     pub not_after: i64,
     /// The key as `RSA 2048`, `EC P-256`, …
     pub key: String,
-    /// Key size in bits (RSA modulus or EC field size), if known.
+    /// Key size in bits, if known.
     pub key_bits: Option<usize>,
-    /// For RSA keys: the PKCS#1 `RSAPublicKey` DER (what a record's PUBLICKEY holds).
-    pub rsa_pkcs1: Option<Vec<u8>>,
-    /// For EC keys: the X9.62 point (what a record's PUBLICKEY holds).
-    pub ec_point: Option<Vec<u8>>,
+    /// The subjectPublicKey bits: PKCS#1 `RSAPublicKey` DER for RSA, the X9.62
+    /// point for EC (what a record's PUBLICKEY holds).
+    pub public_key: Vec<u8>,
 }
 
 /// Bits of a big-endian unsigned integer (leading zero bytes ignored).
@@ -39,23 +40,13 @@ pub fn bit_length(n: &[u8]) -> usize {
     (rest.len() - 1) * 8 + (8 - rest[0].leading_zeros() as usize)
 }
 
-/// The curve name for an EC named-curve OID (content bytes).
-fn curve_name(oid_content: &[u8]) -> Option<&'static str> {
-    match oid_content {
-        [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07] => Some("P-256"),
-        [0x2B, 0x81, 0x04, 0x00, 0x22] => Some("P-384"),
-        [0x2B, 0x81, 0x04, 0x00, 0x23] => Some("P-521"),
-        _ => None,
-    }
-}
-
 /// The curve of an uncompressed X9.62 point, from its size.
-fn curve_of_point(point: &[u8]) -> Option<&'static str> {
+fn curve_of_point(point: &[u8]) -> Option<(&'static str, usize)> {
     match point {
         [4, rest @ ..] => match rest.len() {
-            64 => Some("P-256"),
-            96 => Some("P-384"),
-            132 => Some("P-521"),
+            64 => Some(("P-256", 256)),
+            96 => Some(("P-384", 384)),
+            132 => Some(("P-521", 521)),
             _ => None,
         },
         _ => None,
@@ -64,81 +55,38 @@ fn curve_of_point(point: &[u8]) -> Option<&'static str> {
 
 /// Parses a DER certificate (leftover bytes after it are refused).
 pub fn parse_certificate(der: &[u8]) -> Result<CertInfo, String> {
-    let (rest, cert) =
-        X509Certificate::from_der(der).map_err(|e| format!("certificate does not parse: {e}"))?;
-    if !rest.is_empty() {
-        return Err(format!(
-            "certificate has {} byte(s) after its end",
-            rest.len()
-        ));
-    }
-    let spki = cert.public_key();
-    let (key, key_bits, rsa_pkcs1, ec_point) = match spki.parsed() {
-        Ok(PublicKey::RSA(k)) => {
-            let bits = bit_length(k.modulus);
-            (
-                format!("RSA {bits}"),
-                Some(bits),
-                Some(spki.subject_public_key.data.to_vec()),
-                None,
-            )
-        }
-        Ok(PublicKey::EC(p)) => {
-            let curve = spki
-                .algorithm
-                .parameters
-                .as_ref()
-                .and_then(|a| curve_name(a.as_bytes()))
-                .or_else(|| curve_of_point(p.data()));
-            let bits = p.key_size();
-            let key = match curve {
-                Some(c) => format!("EC {c}"),
-                None => format!("EC {bits}-bit"),
-            };
-            (key, Some(bits), None, Some(p.data().to_vec()))
-        }
-        Ok(other) => {
-            let bits = other.key_size();
-            (format!("other {bits}-bit"), Some(bits), None, None)
-        }
-        Err(_) => (
-            format!("unknown ({})", spki.algorithm.algorithm),
-            None,
-            None,
-            None,
-        ),
-    };
-    let serial = cert.raw_serial();
-    let serial = match serial.iter().position(|&b| b != 0) {
-        Some(i) => serial[i..].to_vec(),
-        None => vec![0],
+    let c = itl_core::CertInfo::parse(der)?;
+    let described = public_key_description(&c.public_key);
+    let (key, key_bits) = match described {
+        Some((k, bits)) => (k, Some(bits)),
+        None if c.is_rsa => (format!("RSA {}", c.key_bits), Some(c.key_bits)),
+        None if c.key_bits > 0 => (format!("{}-bit non-RSA", c.key_bits), Some(c.key_bits)),
+        None => ("unknown".to_owned(), None),
     };
     Ok(CertInfo {
-        subject: cert.subject().to_string(),
-        issuer: cert.issuer().to_string(),
-        subject_cn: cert
-            .subject()
-            .iter_common_name()
-            .next()
-            .and_then(|a| a.as_str().ok())
-            .map(str::to_owned),
-        serial,
-        not_before: cert.validity().not_before.timestamp(),
-        not_after: cert.validity().not_after.timestamp(),
+        subject_cn: dn::common_name(&c.subject),
+        subject: c.subject,
+        issuer: c.issuer,
+        serial: c.serial,
+        not_before: c.not_before,
+        not_after: c.not_after,
         key,
         key_bits,
-        rsa_pkcs1,
-        ec_point,
+        public_key: c.public_key,
     })
 }
 
-/// The key as `RSA 2048` / `EC P-256` from a record's PUBLICKEY value.
-pub fn public_key_description(pk: &[u8]) -> Option<String> {
-    if let Some(curve) = curve_of_point(pk) {
-        return Some(format!("EC {curve}"));
+/// The key as `RSA 2048` / `EC P-256`, with its size in bits, from a record's
+/// PUBLICKEY value (or a certificate's subjectPublicKey bits).
+pub fn public_key_description(pk: &[u8]) -> Option<(String, usize)> {
+    if let Some((curve, bits)) = curve_of_point(pk) {
+        return Some((format!("EC {curve}"), bits));
     }
     match RSAPublicKey::from_der(pk) {
-        Ok(([], k)) => Some(format!("RSA {}", bit_length(k.modulus))),
+        Ok(([], k)) => {
+            let bits = bit_length(k.modulus);
+            Some((format!("RSA {bits}"), bits))
+        }
         _ => None,
     }
 }
@@ -148,7 +96,9 @@ pub fn record_key(r: &Record<'_>) -> Option<String> {
     if let Some(info) = r.certificate().and_then(|c| parse_certificate(c).ok()) {
         return Some(info.key);
     }
-    r.public_key().and_then(public_key_description)
+    r.public_key()
+        .and_then(public_key_description)
+        .map(|(k, _)| k)
 }
 
 #[cfg(test)]
@@ -168,7 +118,10 @@ mod tests {
     fn points() {
         let mut p = vec![4u8];
         p.extend([0u8; 64]);
-        assert_eq!(public_key_description(&p).as_deref(), Some("EC P-256"));
+        assert_eq!(
+            public_key_description(&p),
+            Some(("EC P-256".to_owned(), 256))
+        );
         assert_eq!(public_key_description(&[1, 2, 3]), None);
     }
 }

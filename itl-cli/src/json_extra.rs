@@ -48,7 +48,7 @@ pub fn extend(doc: &mut Value, tl: &TrustList<'_>, now: i64) {
                 .or_else(|| {
                     r.public_key()
                         .and_then(public_key_description)
-                        .map(Value::from)
+                        .map(|(k, _)| Value::from(k))
                 })
                 .unwrap_or(Value::Null);
             insert(m, "key", key);

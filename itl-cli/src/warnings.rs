@@ -97,7 +97,10 @@ fn record_warnings(index: usize, r: &Record<'_>, now: i64, ec_allowed: bool, w: 
             Some(_) => {}
         }
     }
-    let mut key = r.public_key().and_then(public_key_description);
+    let mut key = r
+        .public_key()
+        .and_then(public_key_description)
+        .map(|(k, _)| k);
     if let Some(der) = r.certificate() {
         match parse_certificate(der) {
             Err(e) => w.push(format!("{label}: {e}")),
@@ -115,8 +118,7 @@ fn record_warnings(index: usize, r: &Record<'_>, now: i64, ec_allowed: bool, w: 
                     ));
                 }
                 if let Some(pk) = r.public_key() {
-                    let same =
-                        c.rsa_pkcs1.as_deref() == Some(pk) || c.ec_point.as_deref() == Some(pk);
+                    let same = c.public_key == pk;
                     if !same {
                         w.push(format!(
                             "{label}: PUBLICKEY differs from the certificate's key"
