@@ -1,9 +1,11 @@
 //! Fields `show --format json` adds to [`crate::show_json::trust_list_json`]'s
-//! document: file fingerprints, certificate details per record and the warnings the
-//! text view prints. Kept apart so that the base document and these additions can
-//! change independently (schema in `docs/JSON.md`).
+//! document besides those of [`crate::trust_json`]: per record the key and the
+//! certificate's details, and at the top the warnings the text view prints. Kept
+//! apart so that the parts can change independently (schema in `docs/JSON.md`).
 
-use itl_core::{DigestAlgorithm, Fingerprints, TrustList, fingerprint, hex_lower};
+use std::path::Path;
+
+use itl_core::{DigestAlgorithm, TrustList, fingerprint, hex_lower};
 use serde_json::{Map, Value, json};
 
 use crate::certinfo::{parse_certificate, public_key_description};
@@ -26,18 +28,23 @@ fn certificate_info(der: &[u8]) -> Value {
     }
 }
 
-/// Adds `fingerprints`, `warnings` and, per record, `key` and `certificate_info` to
-/// `doc` (a document from `trust_list_json` for `tl`). `now` is the Unix time
-/// certificate validity is checked against.
+/// The whole `show --format json` document for `tl` read from `path`: the parsed
+/// structure, the trust fields and these additions. `now` is the Unix time
+/// certificate validity is judged at.
+pub fn document(path: &Path, tl: &TrustList<'_>, now: i64) -> Value {
+    let mut doc = crate::show_json::trust_list_json(path, tl);
+    crate::trust_json::extend(&mut doc, tl, now);
+    extend(&mut doc, tl, now);
+    doc
+}
+
+/// Adds `warnings` and, per record, `key` and `certificate_info` to `doc` (a
+/// document from `trust_list_json` for `tl`). `now` is the Unix time certificate
+/// validity is checked against.
 pub fn extend(doc: &mut Value, tl: &TrustList<'_>, now: i64) {
     let Value::Object(top) = doc else {
         return;
     };
-    let fp = Fingerprints::of(tl.raw());
-    top.insert(
-        "fingerprints".into(),
-        json!({ "md5": fp.md5, "sha1": fp.sha1, "sha256": fp.sha256 }),
-    );
     if let Some(Value::Array(records)) = top.get_mut("records") {
         for (r, v) in tl.records().iter().zip(records.iter_mut()) {
             let Value::Object(m) = v else { continue };

@@ -9,7 +9,7 @@ use std::time::Duration;
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use itl_cli::{
     EXIT_ERROR, EXIT_OK, build, certs, compare, fetch, hash, input, json_extra, show_cucm,
-    show_json, show_text, trust_json, verify,
+    show_text, verify,
 };
 
 /// Inspect, verify and compare Cisco ITL/CTL trust-list files.
@@ -426,9 +426,7 @@ fn show(format: ShowFormat, files: &[PathBuf], out: &mut dyn Write) -> io::Resul
         };
         match format {
             ShowFormat::Json => {
-                let mut doc = show_json::trust_list_json(path, &tl);
-                trust_json::extend(&mut doc, &tl, text.now);
-                json_extra::extend(&mut doc, &tl, text.now);
+                let doc = json_extra::document(path, &tl, text.now);
                 if many {
                     writeln!(out, "{doc}")?;
                 } else {

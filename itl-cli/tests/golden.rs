@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use itl_cli::show_text::{MAX_WIDTH, TextOptions};
-use itl_cli::{input, json_extra, show_cucm, show_json, show_text};
+use itl_cli::{input, json_extra, show_cucm, show_text};
 
 /// "Now" for validity warnings: 2023-11-14 22:13:20 UTC.
 const NOW: i64 = 1_700_000_000;
@@ -93,8 +93,7 @@ fn render(rel: &str) -> Vec<(String, String)> {
             .unwrap(),
             "cucm" => show_cucm::write_cucm(&mut out, &tl, Some(MTIME)).unwrap(),
             _ => {
-                let mut doc = show_json::trust_list_json(Path::new(rel), &tl);
-                json_extra::extend(&mut doc, &tl, NOW);
+                let doc = json_extra::document(Path::new(rel), &tl, NOW);
                 serde_json::to_writer_pretty(&mut out, &doc).unwrap();
                 out.push(b'\n');
             }

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use itl_cli::show_text::TextOptions;
-use itl_cli::{certs, json_extra, show_cucm, show_json, show_text};
+use itl_cli::{certs, json_extra, show_cucm, show_text};
 use itl_core::TrustList;
 
 fn vectors() -> Vec<PathBuf> {
@@ -46,8 +46,8 @@ fn render_all(bytes: &[u8], original: &TrustList<'_>, dir: &Path) {
     )
     .unwrap();
     show_cucm::write_cucm(&mut sink, &tl, Some(-1)).unwrap();
-    let mut doc = show_json::trust_list_json(path, &tl);
-    json_extra::extend(&mut doc, &tl, i64::MAX);
+    let doc = json_extra::document(path, &tl, i64::MAX);
+    assert!(doc.is_object());
     let c = itl_core::compare(original, Some(&tl), &tl);
     assert!(!c.verdict.as_str().is_empty());
     let c = itl_core::compare(&tl, None, original);
