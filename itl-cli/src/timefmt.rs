@@ -89,13 +89,6 @@ pub fn cucm(ts: i64) -> String {
     )
 }
 
-/// The current Unix time (0 if the clock is before 1970).
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
