@@ -1,13 +1,16 @@
 //! `itltool`: inspect, verify and compare Cisco ITL/CTL trust-list files.
 #![forbid(unsafe_code)]
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use itl_cli::{EXIT_ERROR, EXIT_OK, fetch, input, show_json};
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use itl_cli::{
+    EXIT_ERROR, EXIT_OK, build, certs, compare, fetch, hash, input, json_extra, show_cucm,
+    show_text, verify,
+};
 
 /// Inspect, verify and compare Cisco ITL/CTL trust-list files.
 #[derive(Parser)]
@@ -22,11 +25,54 @@ enum Command {
     /// Show what is in one or more ITL/CTL files.
     Show {
         /// Output format.
-        #[arg(long, value_enum, default_value_t = ShowFormat::Json)]
+        #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
         format: ShowFormat,
         /// Files to show (local paths or tftp://HOST[:PORT]/NAME).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Compare the phone's trust list with the server's: identical, and if not,
+    /// will the phone accept the server's file?
+    ///
+    /// PHONE is the phone's ITL (or CTL); instead of it, --phone-md5 / --phone-sha1
+    /// take the hash the phone shows under Settings > Security > Trust List, which
+    /// can only tell identical from different.
+    #[command(
+        after_help = "Verdicts: identical, accepted-signer, accepted-tvs, rejected, \
+different (hashes only).\nExit status: 0 identical or accepted; 1 rejected or different; \
+2 error (unreadable or malformed file, bad hash, bad arguments)."
+    )]
+    Compare {
+        /// PHONE SERVER, or only SERVER with --phone-md5/--phone-sha1 (local paths
+        /// or tftp://HOST[:PORT]/NAME).
+        #[arg(required = true, num_args = 1..=2, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// The MD5 the phone shows (any case; `:` and spaces allowed).
+        #[arg(long, value_name = "HEX")]
+        phone_md5: Option<String>,
+        /// The SHA-1 the phone shows (any case; `:` and spaces allowed).
+        #[arg(long, value_name = "HEX")]
+        phone_sha1: Option<String>,
+        /// The phone's CTL, which adds its entries to what the phone trusts.
+        #[arg(long, value_name = "FILE")]
+        phone_ctl: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = CompareFormat::Text)]
+        format: CompareFormat,
+    },
+    /// Write each embedded certificate to DIR as <index>-<function>-<CN>.pem.
+    ///
+    /// Records that carry only a CERTHASH are listed and skipped. Existing files
+    /// are never overwritten: if any target exists, nothing is written.
+    Certs {
+        /// The ITL/CTL file (local path or tftp://HOST[:PORT]/NAME).
+        file: PathBuf,
+        /// Directory to write to (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Write DER (.der) instead of PEM (.pem).
+        #[arg(long)]
+        der: bool,
     },
     /// Download trust lists from a TFTP server (such as CUCM's) in binary mode.
     ///
@@ -65,45 +111,179 @@ transfer ended short, file exists, bad arguments).")]
         #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = fetch::parse_timeout)]
         timeout: Duration,
     },
+    /// Verify the file signature and every record's certificate.
+    ///
+    /// Prints one line per check (`ok`, `FAIL`) or warning (`warn`) and a summary
+    /// line per file. With --trust, the file must also be signed by a key trusted
+    /// from outside: a certificate, or the SAST, CCM+TFTP and TFTP entries of
+    /// another ITL/CTL (the phone's current file).
+    #[command(after_help = "Exit status: 0 every file valid; 1 any check failed; \
+2 any file or --trust source unreadable or malformed, or bad arguments.")]
+    Verify {
+        /// Files to verify (local paths or tftp://HOST[:PORT]/NAME).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// A certificate (PEM or DER) or ITL/CTL file whose keys are trusted;
+        /// may be repeated.
+        #[arg(long, value_name = "CERT_OR_TLV")]
+        trust: Vec<PathBuf>,
+    },
+    /// Print whole-file hashes in md5sum format (`md5sum -c` reads them back).
+    ///
+    /// Phones show the MD5 or SHA-1 of their trust list under Settings >
+    /// Security > Trust List.
+    #[command(after_help = "Exit status: 0 all hashed; 2 any file unreadable.")]
+    Hash {
+        /// Hash algorithm.
+        #[arg(long, value_enum, default_value_t = HashArg::Md5)]
+        algo: HashArg,
+        /// Files to hash.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Build and sign an ITL/CTL file from certificates.
+    ///
+    /// Records are written in command-line order. ROLE is SAST, CCM, CCM+TFTP,
+    /// TFTP, CAPF, APP-SERVER, TVS or a number; append ,dns=NAME and/or
+    /// ,ip=A.B.C.D to set the record's DNS name and IPv4 address.
+    #[command(after_help = "Exit status: 0 written; 2 refused or failed (nothing \
+is written): unreadable input, key not matching the signer certificate, signer \
+not among the records, file too large for its u16 lengths, output exists \
+(without --force) or is an input.")]
+    Build(BuildArgs),
+}
+
+#[derive(clap::Args)]
+struct BuildArgs {
+    /// Output file (written atomically).
+    #[arg(short, long, value_name = "OUT")]
+    output: PathBuf,
+    /// The signer's certificate (PEM or DER).
+    #[arg(long, value_name = "CERT")]
+    signer: PathBuf,
+    /// The signer's RSA private key (PKCS#1 or PKCS#8, PEM or DER; not encrypted).
+    #[arg(long, value_name = "KEY")]
+    key: PathBuf,
+    /// Digest of the file signature.
+    #[arg(long, value_enum, default_value_t = DigestArg::Sha1)]
+    digest: DigestArg,
+    /// The FILENAME element [default: the output's file name].
+    #[arg(long, value_name = "NAME")]
+    filename: Option<String>,
+    /// Write a SIGNER VERSION element (1.1 allows phones EC keys).
+    #[arg(long, value_name = "MAJOR.MINOR", value_parser = build::parse_signer_version)]
+    signer_version: Option<(u8, u8)>,
+    /// The TIMESTAMP element, Unix time [default: now].
+    #[arg(long, value_name = "UNIX_TIME")]
+    timestamp: Option<u32>,
+    /// A record holding the whole certificate: ROLE:CERT[,dns=NAME][,ip=A.B.C.D].
+    #[arg(long, value_name = "ROLE:CERT")]
+    record: Vec<String>,
+    /// A record holding the certificate's SHA-1 instead (as CUCM's TVS and CAPF
+    /// entries): ROLE:CERT[,dns=NAME][,ip=A.B.C.D].
+    #[arg(long, value_name = "ROLE:CERT")]
+    hash_only: Vec<String>,
+    /// Allow a signer that is not among the records.
+    #[arg(long)]
+    allow_external_signer: bool,
+    /// Replace OUT if it exists.
+    #[arg(long)]
+    force: bool,
+    /// --record and --hash-only values in command-line order (filled from the
+    /// argument indices).
+    #[arg(skip)]
+    in_order: Vec<(bool, String)>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum HashArg {
+    /// MD5 (as md5sum).
+    Md5,
+    /// SHA-1 (as sha1sum).
+    Sha1,
+    /// SHA-256 (as sha256sum).
+    Sha256,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DigestArg {
+    /// SHA-1 (every CUCM file seen).
+    Sha1,
+    /// SHA-256.
+    Sha256,
+    /// SHA-512.
+    Sha512,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 enum ShowFormat {
+    /// A readable summary: file facts, signature, one row per record, warnings.
+    Text,
+    /// The layout of CUCM's `show itl` / `show ctl`.
+    Cucm,
     /// The parsed structure as JSON (docs/JSON.md).
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CompareFormat {
+    /// A readable report.
+    Text,
+    /// JSON (docs/JSON.md).
     Json,
 }
 
 /// Runs the command; returns the exit code.
 fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
     match cli.command {
-        Command::Show {
-            format: ShowFormat::Json,
-            files,
+        Command::Show { format, files } => show(format, &files, out),
+        Command::Certs {
+            file,
+            out: dir,
+            der,
         } => {
-            let mut code = EXIT_OK;
-            let many = files.len() > 1;
-            for path in files {
-                let result = input::read_source(&path).and_then(|bytes| {
-                    let tl = input::parse(&path, &bytes)?;
-                    Ok(show_json::trust_list_json(&path, &tl))
-                });
-                match result {
-                    Ok(doc) => {
-                        if many {
-                            writeln!(out, "{doc}")?;
-                        } else {
-                            serde_json::to_writer_pretty(&mut *out, &doc)?;
-                            writeln!(out)?;
-                        }
-                    }
-                    Err(e) => {
-                        out.flush()?;
-                        eprintln!("error: {e}");
-                        code = EXIT_ERROR;
-                    }
+            let result = input::read_source(&file).and_then(|bytes| {
+                let tl = input::parse(&file, &bytes)?;
+                Ok(certs::write_certs(out, &tl, &dir, der))
+            });
+            match result {
+                Ok(Ok(())) => Ok(EXIT_OK),
+                Ok(Err(certs::CertsError::Stdout(e))) => Err(e),
+                Ok(Err(e)) => {
+                    out.flush()?;
+                    eprintln!("error: {e}");
+                    Ok(EXIT_ERROR)
+                }
+                Err(e) => {
+                    out.flush()?;
+                    eprintln!("error: {e}");
+                    Ok(EXIT_ERROR)
                 }
             }
-            Ok(code)
+        }
+        Command::Compare {
+            files,
+            phone_md5,
+            phone_sha1,
+            phone_ctl,
+            format,
+        } => {
+            let result =
+                compare::CompareRequest::from_files(&files, phone_md5, phone_sha1, phone_ctl)
+                    .and_then(|mut req| {
+                        req.json = format == CompareFormat::Json;
+                        req.color = use_color();
+                        compare::run(&req, out)
+                    });
+            match result {
+                Ok(code) => Ok(code),
+                Err(compare::CompareError::Io(e)) => Err(e),
+                Err(e) => {
+                    out.flush()?;
+                    eprintln!("error: {e}");
+                    Ok(EXIT_ERROR)
+                }
+            }
         }
         Command::Fetch {
             target,
@@ -131,11 +311,152 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                 }
             }
         }
+        Command::Verify { files, trust } => {
+            verify::run(&files, &trust, now(), out, &mut io::stderr())
+        }
+        Command::Hash { algo, files } => {
+            let algo = match algo {
+                HashArg::Md5 => hash::HashAlgo::Md5,
+                HashArg::Sha1 => hash::HashAlgo::Sha1,
+                HashArg::Sha256 => hash::HashAlgo::Sha256,
+            };
+            hash::run(&files, algo, out, &mut io::stderr())
+        }
+        Command::Build(args) => run_build(args, out),
     }
 }
 
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+fn run_build(args: BuildArgs, out: &mut dyn Write) -> io::Result<i32> {
+    let records = args
+        .in_order
+        .iter()
+        .map(|(hash_only, a)| build::RecordArg::parse(a, *hash_only))
+        .collect::<Result<Vec<_>, _>>();
+    let result = records
+        .map_err(build::BuildCliError::Usage)
+        .and_then(|records| {
+            let opts = build::BuildOptions {
+                output: args.output,
+                signer: args.signer,
+                key: args.key,
+                digest: match args.digest {
+                    DigestArg::Sha1 => itl_core::DigestAlgorithm::SHA1,
+                    DigestArg::Sha256 => itl_core::DigestAlgorithm::SHA256,
+                    DigestArg::Sha512 => itl_core::DigestAlgorithm::SHA512,
+                },
+                filename: args.filename,
+                signer_version: args.signer_version,
+                timestamp: args.timestamp,
+                records,
+                allow_external_signer: args.allow_external_signer,
+                force: args.force,
+            };
+            build::run(&opts, out)
+        });
+    match result {
+        Ok(()) => Ok(EXIT_OK),
+        Err(e) => {
+            out.flush()?;
+            eprintln!("error: {e}");
+            Ok(EXIT_ERROR)
+        }
+    }
+}
+
+/// `--record` and `--hash-only` values of `build` in command-line order.
+fn build_records_in_order(m: &ArgMatches) -> Vec<(bool, String)> {
+    let indexed = |id: &str, hash_only: bool| -> Vec<(usize, bool, String)> {
+        match (m.indices_of(id), m.get_many::<String>(id)) {
+            (Some(i), Some(v)) => i.zip(v).map(|(i, v)| (i, hash_only, v.clone())).collect(),
+            _ => Vec::new(),
+        }
+    };
+    let mut all = indexed("record", false);
+    all.extend(indexed("hash_only", true));
+    all.sort_by_key(|(i, _, _)| *i);
+    all.into_iter().map(|(_, h, v)| (h, v)).collect()
+}
+
+/// Whether to colour the output: stdout is a terminal and `NO_COLOR` is unset or empty.
+fn use_color() -> bool {
+    itl_cli::color_wanted(
+        io::stdout().is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+    )
+}
+
+/// Modification time of a local file in Unix seconds (`None` for URLs).
+fn mtime(path: &Path) -> Option<i64> {
+    let t = std::fs::metadata(path).ok()?.modified().ok()?;
+    let d = t.duration_since(std::time::UNIX_EPOCH).ok()?;
+    i64::try_from(d.as_secs()).ok()
+}
+
+fn show(format: ShowFormat, files: &[PathBuf], out: &mut dyn Write) -> io::Result<i32> {
+    let mut code = EXIT_OK;
+    let many = files.len() > 1;
+    let text = show_text::TextOptions {
+        color: use_color(),
+        now: now(),
+    };
+    for (i, path) in files.iter().enumerate() {
+        let bytes = match input::read_source(path) {
+            Ok(b) => b,
+            Err(e) => {
+                out.flush()?;
+                eprintln!("error: {e}");
+                code = EXIT_ERROR;
+                continue;
+            }
+        };
+        let tl = match input::parse(path, &bytes) {
+            Ok(tl) => tl,
+            Err(e) => {
+                out.flush()?;
+                eprintln!("error: {e}");
+                code = EXIT_ERROR;
+                continue;
+            }
+        };
+        match format {
+            ShowFormat::Json => {
+                let doc = json_extra::document(path, &tl, text.now);
+                if many {
+                    writeln!(out, "{doc}")?;
+                } else {
+                    serde_json::to_writer_pretty(&mut *out, &doc)?;
+                    writeln!(out)?;
+                }
+            }
+            ShowFormat::Text => {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                show_text::write_text(out, path, &tl, &text)?;
+            }
+            ShowFormat::Cucm => {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                show_cucm::write_cucm(out, &tl, mtime(path))?;
+            }
+        }
+    }
+    Ok(code)
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    if let (Command::Build(b), Some(m)) = (&mut cli.command, matches.subcommand_matches("build")) {
+        b.in_order = build_records_in_order(m);
+    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let result = run(cli, &mut out).and_then(|code| out.flush().map(|()| code));

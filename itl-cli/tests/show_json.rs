@@ -1,4 +1,5 @@
 //! `itltool show --format json` on every vector, checked against the sidecars.
+#![allow(clippy::expect_used)] // test helpers: a failure is a test failure
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
