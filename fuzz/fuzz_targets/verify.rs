@@ -33,7 +33,30 @@ fuzz_target!(|data: &[u8]| {
         );
     }
     let _ = result.map_err(|e| e.to_string());
+    // Certificate checks at a fixed time, trust from the file's own entries and from
+    // a real CTL, and comparison both ways with a real file.
+    let _ = itl_core::check_certificates(&tl, 1_700_000_000);
+    let anchors = itl_core::TrustAnchor::from_trust_list(&tl, "fuzz");
+    let _ = itl_core::verify_with_trust(&tl, &anchors);
+    let real = itl_core::TrustList::parse(SIGNED[0]).expect("real CTL parses");
+    let _ =
+        itl_core::verify_with_trust(&tl, &itl_core::TrustAnchor::from_trust_list(&real, "real"));
+    let _ = itl_core::verify_with_trust(&real, &anchors);
+    let _ = itl_core::compare(&tl, None, &real);
+    let _ = itl_core::compare(&real, Some(&tl), &tl);
+    let _ = itl_core::compare_hashes(
+        &itl_core::PhoneHashes {
+            md5: Some(itl_core::Fingerprints::of(data).md5),
+            sha1: None,
+        },
+        &tl,
+    );
     for r in tl.records() {
+        let _ = itl_core::certcheck::cert_hash_matches(r, data);
+        if let Some(der) = r.certificate() {
+            let _ = itl_core::CertInfo::parse(der);
+            let _ = itl_core::certcheck::cert_hash_matches(r, der);
+        }
         if let Ok(key) = itl_core::verify::record_public_key(r) {
             let _ = itl_core::verify_signature_with_key(&tl, &key);
         }
