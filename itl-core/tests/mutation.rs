@@ -1,5 +1,6 @@
-//! Mutation tests: every truncation and every single-bit flip of a real CUCM file
-//! and of a file we built must parse without panicking, and none may verify.
+//! Mutation tests: every truncation and every single-bit flip of a real CUCM file,
+//! of our replica vector and of a file made by `Builder` must parse without
+//! panicking, and none may verify.
 //!
 //! A flip anywhere in a signed file changes either the signed bytes, the
 //! signature, or which element is taken as the signature; each of those must make
@@ -96,7 +97,11 @@ fn assert_valid(path: &Path, bytes: &[u8]) {
 
 fn truncations(rel: &str) {
     let (path, bytes) = vector(rel);
-    assert_valid(&path, &bytes);
+    truncations_of(rel, &path, &bytes);
+}
+
+fn truncations_of(rel: &str, path: &Path, bytes: &[u8]) {
+    assert_valid(path, bytes);
     let mut tally = Tally::default();
     for len in 0..bytes.len() {
         tally.add(check(&bytes[..len], &|| {
@@ -115,15 +120,19 @@ fn truncations(rel: &str) {
 
 fn bit_flips(rel: &str) {
     let (path, bytes) = vector(rel);
-    assert_valid(&path, &bytes);
-    let Some(sig) = TrustList::parse(&bytes)
+    bit_flips_of(rel, &path, &bytes);
+}
+
+fn bit_flips_of(rel: &str, path: &Path, bytes: &[u8]) {
+    assert_valid(path, bytes);
+    let Some(sig) = TrustList::parse(bytes)
         .ok()
         .and_then(|tl| tl.header().signature_range())
     else {
         panic!("{rel} has no SIGNATURE element");
     };
     let mut tally = Tally::default();
-    let mut mutated = bytes.clone();
+    let mut mutated = bytes.to_vec();
     for i in 0..bytes.len() {
         for bit in 0..8 {
             mutated[i] ^= 1 << bit;
@@ -173,6 +182,39 @@ fn bit_flips(rel: &str) {
 
 const REAL: &str = "real/CTLFile-cucm10.tlv";
 const BUILT: &str = "own/ITLSEP0011215A1AE3-sbd-replica.tlv";
+
+/// A small ITL made by our `Builder` (SHA-256, one SAST record holding the signer
+/// certificate, one hash-only TVS record with a DNS name and an IP address).
+fn builder_itl() -> Vec<u8> {
+    let key = itl_core::load_private_key(&vector("own/keys/publisher.key").1)
+        .unwrap_or_else(|e| panic!("publisher.key: {e}"));
+    let cert = itl_core::load_certificate(&vector("own/keys/publisher.crt").1)
+        .unwrap_or_else(|e| panic!("publisher.crt: {e}"));
+    let tvs = itl_core::load_certificate(&vector("own/keys/tvs.crt").1)
+        .unwrap_or_else(|e| panic!("tvs.crt: {e}"));
+    itl_core::Builder::new(cert.clone(), key)
+        .digest(itl_core::DigestAlgorithm::SHA256)
+        .filename("ITLSEP001122334455.tlv")
+        .timestamp(1_341_100_800)
+        .record(itl_core::Role::SAST, cert)
+        .record_spec(itl_core::RecordSpec {
+            role: itl_core::Role::TVS,
+            cert_der: tvs,
+            hash_only: true,
+            dns_name: Some("tvs.example.test".to_owned()),
+            ip: Some(std::net::Ipv4Addr::new(192, 0, 2, 10)),
+        })
+        .build()
+        .unwrap_or_else(|e| panic!("building the test ITL: {e}"))
+}
+
+#[test]
+fn builder_itl_every_truncation_and_bit_flip_fails() {
+    let bytes = builder_itl();
+    let path = Path::new("(built by itl_core::Builder)");
+    truncations_of("Builder ITL", path, &bytes);
+    bit_flips_of("Builder ITL", path, &bytes);
+}
 
 #[test]
 fn real_ctl_every_truncation_fails() {
