@@ -21,6 +21,7 @@ pub mod element;
 pub mod error;
 pub mod fingerprint;
 pub mod header;
+mod pkcs1v15;
 pub mod record;
 pub mod role;
 pub mod tag;

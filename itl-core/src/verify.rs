@@ -1,16 +1,15 @@
 //! Verification of the file signature (the envelope).
 
-use rsa::pkcs1::DecodeRsaPublicKey;
-use rsa::traits::PublicKeyParts;
-use rsa::{Pkcs1v15Sign, PublicKey as RsaPublicKey};
-use sha1::Sha1;
-use sha2::{Sha256, Sha512};
+use std::borrow::Cow;
+
+use rsa::PublicKey as RsaPublicKey;
 use thiserror::Error;
 use x509_parser::prelude::FromDer;
 
 use crate::digest::DigestAlgorithm;
 use crate::fingerprint::hash;
 use crate::hex_lower;
+use crate::pkcs1v15::{self, KeyDer, Outcome};
 use crate::record::Record;
 use crate::role::Role;
 use crate::trustlist::TrustList;
@@ -81,18 +80,29 @@ pub struct SignatureReport {
 /// The RSA public key of a record: from its CERTIFICATE, or else from its
 /// PUBLICKEY (PKCS#1 RSAPublicKey DER).
 pub fn record_public_key(record: &Record<'_>) -> Result<RsaPublicKey, String> {
-    if let Some(der) = record.certificate() {
-        return certificate_public_key(der);
-    }
-    match record.public_key() {
-        Some(pk) => RsaPublicKey::from_pkcs1_der(pk)
-            .map_err(|e| format!("PUBLICKEY is not a usable RSA key: {e}")),
-        None => Err("the record has neither CERTIFICATE nor PUBLICKEY".to_owned()),
-    }
+    record_key_der(record)?.rsa_key()
 }
 
 /// The RSA public key of a DER X.509 certificate.
 pub fn certificate_public_key(der: &[u8]) -> Result<RsaPublicKey, String> {
+    certificate_key_der(der)?.rsa_key()
+}
+
+/// The PKCS#1 DER of a record's RSA key, not yet decoded.
+pub(crate) fn record_key_der<'r>(record: &'r Record<'_>) -> Result<KeyDer<'r>, String> {
+    if let Some(der) = record.certificate() {
+        return certificate_key_der(der);
+    }
+    match record.public_key() {
+        Some(pk) => Ok(KeyDer {
+            der: Cow::Borrowed(pk),
+            from_certificate: false,
+        }),
+        None => Err("the record has neither CERTIFICATE nor PUBLICKEY".to_owned()),
+    }
+}
+
+fn certificate_key_der(der: &[u8]) -> Result<KeyDer<'static>, String> {
     let (_, cert) = x509_parser::certificate::X509Certificate::from_der(der)
         .map_err(|e| format!("CERTIFICATE does not parse: {e}"))?;
     let spki = cert.public_key();
@@ -103,21 +113,14 @@ pub fn certificate_public_key(der: &[u8]) -> Result<RsaPublicKey, String> {
             spki.algorithm.algorithm
         ));
     }
-    RsaPublicKey::from_pkcs1_der(&spki.subject_public_key.data)
-        .map_err(|e| format!("the certificate's RSA key is not usable: {e}"))
-}
-
-fn scheme(digest: DigestAlgorithm) -> Option<Pkcs1v15Sign> {
-    match digest {
-        DigestAlgorithm::SHA1 => Some(Pkcs1v15Sign::new::<Sha1>()),
-        DigestAlgorithm::SHA256 => Some(Pkcs1v15Sign::new::<Sha256>()),
-        DigestAlgorithm::SHA512 => Some(Pkcs1v15Sign::new::<Sha512>()),
-        _ => None,
-    }
+    Ok(KeyDer {
+        der: Cow::Owned(spki.subject_public_key.data.to_vec()),
+        from_certificate: true,
+    })
 }
 
 /// The signature, digest and signed-bytes hash of a file, checked for shape.
-fn prepare<'t>(
+pub(crate) fn prepare<'t>(
     tl: &'t TrustList<'_>,
 ) -> Result<(&'t [u8], DigestAlgorithm, Vec<u8>), SignatureError> {
     let h = tl.header();
@@ -138,10 +141,6 @@ fn prepare<'t>(
     let hashed = hash(digest, &signed).ok_or(SignatureError::UnsupportedDigest(digest.code()))?;
     let sig = h.signature().ok_or(SignatureError::NoSignature)?;
     Ok((sig, digest, hashed))
-}
-
-fn verifies(key: &RsaPublicKey, digest: DigestAlgorithm, hashed: &[u8], sig: &[u8]) -> bool {
-    scheme(digest).is_some_and(|s| key.verify(s, hashed, sig).is_ok())
 }
 
 /// Verifies the file signature over the original bytes with the key of the record
@@ -175,16 +174,17 @@ pub fn verify_signature(tl: &TrustList<'_>) -> Result<SignatureReport, Signature
             continue;
         }
         tried.push(i);
-        match record_public_key(&tl.records()[i]) {
-            Ok(key) => {
-                if verifies(&key, digest, &hashed, sig) {
-                    return Ok(SignatureReport {
-                        signer_record: i + 1,
-                        digest,
-                        key_bits: key.n().bits_precision() as usize,
-                    });
-                }
+        match record_key_der(&tl.records()[i])
+            .and_then(|k| pkcs1v15::check(&k, digest, &hashed, sig))
+        {
+            Ok(Outcome::Verified { key_bits }) => {
+                return Ok(SignatureReport {
+                    signer_record: i + 1,
+                    digest,
+                    key_bits,
+                });
             }
+            Ok(Outcome::Mismatch) => {}
             Err(reason) => {
                 if named.contains(&i) && key_error.is_none() {
                     key_error = Some(SignatureError::KeyNotUsable {
@@ -228,7 +228,7 @@ pub fn verify_signature_with_key(
     key: &RsaPublicKey,
 ) -> Result<DigestAlgorithm, SignatureError> {
     let (sig, digest, hashed) = prepare(tl)?;
-    if verifies(key, digest, &hashed, sig) {
+    if let Outcome::Verified { .. } = pkcs1v15::check_rsa(key, digest, &hashed, sig) {
         Ok(digest)
     } else {
         Err(SignatureError::MismatchExternal)
