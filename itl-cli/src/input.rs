@@ -35,6 +35,13 @@ pub enum InputError {
         /// What the bytes look like instead, when recognisable.
         hint: Option<String>,
     },
+    /// A `tftp://` URL could not be fetched.
+    Tftp {
+        /// The URL as given.
+        url: String,
+        /// Why.
+        error: crate::tftp::TftpError,
+    },
 }
 
 impl fmt::Display for InputError {
@@ -63,6 +70,7 @@ impl fmt::Display for InputError {
                 }
                 Ok(())
             }
+            Self::Tftp { url, error } => write!(f, "{url}: {error}"),
         }
     }
 }
@@ -99,6 +107,35 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, InputError> {
         });
     }
     Ok(bytes)
+}
+
+/// Reads a local file or, for a `tftp://HOST[:PORT]/NAME` argument, fetches it
+/// in octet mode with [`crate::tftp::DEFAULT_TIMEOUT`]; same size limit.
+pub fn read_source(arg: &Path) -> Result<Vec<u8>, InputError> {
+    read_source_with_timeout(arg, crate::tftp::DEFAULT_TIMEOUT)
+}
+
+/// [`read_source`] with a TFTP timeout.
+pub fn read_source_with_timeout(
+    arg: &Path,
+    timeout: std::time::Duration,
+) -> Result<Vec<u8>, InputError> {
+    use crate::tftp;
+    match arg.to_str() {
+        Some(url) if tftp::is_tftp_url(url) => {
+            let options = tftp::Options {
+                timeout,
+                ..tftp::Options::default()
+            };
+            tftp::TftpUrl::parse(url)
+                .and_then(|u| tftp::get(&u, &options))
+                .map_err(|error| InputError::Tftp {
+                    url: url.to_owned(),
+                    error,
+                })
+        }
+        _ => read_file(arg),
+    }
 }
 
 /// Parses bytes read from `path`, turning a parse error into an [`InputError`].

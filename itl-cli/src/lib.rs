@@ -2,8 +2,10 @@
 //! writes to `&mut dyn Write`, so it can be tested and reused without a process.
 #![forbid(unsafe_code)]
 
+pub mod fetch;
 pub mod input;
 pub mod show_json;
+pub mod tftp;
 
 /// Exit code: everything checked is valid (or identical / accepted).
 pub const EXIT_OK: i32 = 0;

@@ -15,6 +15,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod build;
+pub mod cert;
 pub mod digest;
 pub mod dn;
 pub mod element;
@@ -28,6 +30,8 @@ pub mod tag;
 pub mod trustlist;
 pub mod verify;
 
+pub use build::{BuildError, Builder, RecordSpec, load_certificate, load_private_key};
+pub use cert::CertInfo;
 pub use digest::DigestAlgorithm;
 pub use element::{Body, Element};
 pub use error::{EncodeError, ParseError};
@@ -35,6 +39,8 @@ pub use fingerprint::Fingerprints;
 pub use header::Header;
 pub use record::Record;
 pub use role::Role;
+/// The `rsa` crate this library uses (for `rsa::PrivateKey` and `rsa::PublicKey`).
+pub use rsa;
 pub use tag::{HeaderTag, RecordTag};
 pub use trustlist::{FileKind, MAX_FILE_SIZE, TrustList};
 pub use verify::{SignatureError, SignatureReport, verify_signature, verify_signature_with_key};

@@ -1,0 +1,388 @@
+//! `itltool fetch`: download trust lists from a TFTP server (CUCM's TFTP
+//! service) the way a phone does, and save them without ever leaving a
+//! partial file or overwriting one (unless `--force`).
+
+use std::fmt;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use itl_core::Fingerprints;
+
+use crate::tftp::{self, TftpError, TftpUrl};
+use crate::{EXIT_FAIL, EXIT_OK};
+
+/// Settings shared by both forms of `fetch`.
+#[derive(Clone, Debug)]
+pub struct FetchOptions {
+    /// Give up when the server is silent this long.
+    pub timeout: Duration,
+    /// Replace existing files.
+    pub force: bool,
+}
+
+impl Default for FetchOptions {
+    fn default() -> Self {
+        Self {
+            timeout: tftp::DEFAULT_TIMEOUT,
+            force: false,
+        }
+    }
+}
+
+impl FetchOptions {
+    fn tftp(&self) -> tftp::Options {
+        tftp::Options {
+            timeout: self.timeout,
+            ..tftp::Options::default()
+        }
+    }
+}
+
+/// Why `fetch` failed (exit 2). Each message is one line.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FetchError {
+    /// The transfer failed.
+    Tftp {
+        /// The URL or address.
+        what: String,
+        /// Why.
+        error: TftpError,
+    },
+    /// The output file exists and `--force` was not given.
+    Exists(PathBuf),
+    /// No output name can be made from the URL.
+    NoFileName(String),
+    /// The output file could not be written.
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// What the OS said.
+        source: io::Error,
+    },
+    /// The MAC address is not 12 hex digits.
+    BadMac(String),
+    /// Writing to standard output failed (a closed pipe is not an error).
+    Stdout(io::Error),
+}
+
+impl fmt::Display for FetchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Tftp { what, error } => write!(f, "{what}: {error}"),
+            Self::Exists(path) => write!(
+                f,
+                "{}: already exists; not overwritten (use --force to replace it)",
+                path.display()
+            ),
+            Self::NoFileName(url) => write!(
+                f,
+                "{url}: cannot name a local file after this URL; give one with -o FILE"
+            ),
+            Self::Write { path, source } => {
+                write!(f, "{}: cannot write: {source}", path.display())
+            }
+            Self::BadMac(mac) => write!(
+                f,
+                "MAC address \"{mac}\": expected 12 hex digits such as 0011215A1AE3 (separators : - . allowed)"
+            ),
+            Self::Stdout(e) => write!(f, "standard output: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for FetchError {}
+
+/// `itltool fetch tftp://HOST[:PORT]/NAME [-o FILE]`: downloads one file in
+/// octet mode and saves it as `output` (default: the last part of NAME in the
+/// current directory; `-` writes the bytes to `out`). Prints one line naming
+/// the saved file, its size and MD5.
+pub fn fetch_url(
+    url: &str,
+    output: Option<&Path>,
+    options: &FetchOptions,
+    out: &mut dyn Write,
+) -> Result<i32, FetchError> {
+    let tftp_err = |error| FetchError::Tftp {
+        what: url.to_owned(),
+        error,
+    };
+    let parsed = TftpUrl::parse(url).map_err(tftp_err)?;
+    let to_stdout = output == Some(Path::new("-"));
+    let path = match output {
+        Some(p) => p.to_owned(),
+        None => PathBuf::from(
+            parsed
+                .file_name()
+                .ok_or_else(|| FetchError::NoFileName(url.to_owned()))?,
+        ),
+    };
+    // Refuse early, before any traffic; the write itself checks again.
+    if !to_stdout && !options.force && path.symlink_metadata().is_ok() {
+        return Err(FetchError::Exists(path));
+    }
+    let bytes = tftp::get(&parsed, &options.tftp()).map_err(tftp_err)?;
+    if to_stdout {
+        out.write_all(&bytes).map_err(FetchError::Stdout)?;
+        return Ok(EXIT_OK);
+    }
+    write_new_file(&path, &bytes, options.force)?;
+    writeln!(
+        out,
+        "saved {} ({} bytes, MD5 {})",
+        path.display(),
+        bytes.len(),
+        Fingerprints::of(&bytes).md5
+    )
+    .map_err(FetchError::Stdout)?;
+    Ok(EXIT_OK)
+}
+
+/// Parses `--timeout SECONDS` (a number from 0.1 to 600, fractions allowed).
+pub fn parse_timeout(s: &str) -> Result<Duration, String> {
+    match s.trim().parse::<f64>() {
+        Ok(secs) if (0.1..=600.0).contains(&secs) => Ok(Duration::from_secs_f64(secs)),
+        _ => Err(format!(
+            "\"{s}\" is not a number of seconds from 0.1 to 600"
+        )),
+    }
+}
+
+/// `12:34:56:78:9a:bc`, `1234.5678.9ABC`, `123456789abc` → `123456789ABC`.
+pub fn normalize_mac(mac: &str) -> Result<String, FetchError> {
+    let digits: String = mac
+        .chars()
+        .filter(|c| !matches!(c, ':' | '-' | '.'))
+        .collect();
+    if digits.len() != 12 || !digits.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(FetchError::BadMac(mac.to_owned()));
+    }
+    Ok(digits.to_ascii_uppercase())
+}
+
+/// One file asked for by [`fetch_phone`].
+struct Asked {
+    name: String,
+    bytes: Option<Vec<u8>>,
+}
+
+/// `itltool fetch --mac MAC HOST[:PORT] [--dir DIR]`: asks for what a phone
+/// asks for, `CTLSEP<MAC>.tlv` and `ITLSEP<MAC>.tlv`, and for whichever the
+/// server does not have ("File not found"), `CTLFile.tlv` / `ITLFile.tlv`.
+/// Prints a table (name, found or not, size, MD5), then saves the files
+/// found in `dir`. Returns [`EXIT_OK`] if an ITL was found, [`EXIT_FAIL`] if
+/// not (a cluster without security has no CTL, but every CUCM since 8.0
+/// serves an ITL).
+pub fn fetch_phone(
+    server: &str,
+    mac: &str,
+    dir: &Path,
+    options: &FetchOptions,
+    out: &mut dyn Write,
+) -> Result<i32, FetchError> {
+    let mac = normalize_mac(mac)?;
+    let addr_err = |error| FetchError::Tftp {
+        what: server.to_owned(),
+        error,
+    };
+    let (host, port) = tftp::parse_host_port(server).map_err(addr_err)?;
+    let addr = tftp::resolve(&host, port).map_err(addr_err)?;
+    let topts = options.tftp();
+
+    let mut asked = Vec::new();
+    let mut found_itl = false;
+    for (own, shared) in [("CTLSEP", "CTLFile.tlv"), ("ITLSEP", "ITLFile.tlv")] {
+        for name in [format!("{own}{mac}.tlv"), shared.to_owned()] {
+            let bytes = match tftp::download(addr, &name, &topts) {
+                Ok(bytes) => Some(bytes),
+                Err(e) if e.is_not_found() => None,
+                Err(error) => {
+                    let url = TftpUrl {
+                        host: host.clone(),
+                        port,
+                        name,
+                    };
+                    return Err(FetchError::Tftp {
+                        what: url.to_string(),
+                        error,
+                    });
+                }
+            };
+            let found = bytes.is_some();
+            asked.push(Asked { name, bytes });
+            if found {
+                found_itl |= own == "ITLSEP";
+                break;
+            }
+        }
+    }
+
+    print_table(&asked, out).map_err(FetchError::Stdout)?;
+
+    let found: Vec<(PathBuf, &[u8])> = asked
+        .iter()
+        .filter_map(|a| Some((dir.join(&a.name), a.bytes.as_deref()?)))
+        .collect();
+    if !options.force
+        && let Some((path, _)) = found.iter().find(|(p, _)| p.symlink_metadata().is_ok())
+    {
+        return Err(FetchError::Exists(path.clone()));
+    }
+    for (path, bytes) in &found {
+        write_new_file(path, bytes, options.force)?;
+        writeln!(out, "saved {}", path.display()).map_err(FetchError::Stdout)?;
+    }
+    if found_itl {
+        Ok(EXIT_OK)
+    } else {
+        writeln!(
+            out,
+            "no ITL found (neither ITLSEP{mac}.tlv nor ITLFile.tlv)"
+        )
+        .map_err(FetchError::Stdout)?;
+        Ok(EXIT_FAIL)
+    }
+}
+
+fn print_table(asked: &[Asked], out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "{:<24} {:<9} {:>8}  MD5", "FILE", "RESULT", "SIZE")?;
+    for a in asked {
+        match &a.bytes {
+            Some(b) => writeln!(
+                out,
+                "{:<24} {:<9} {:>8}  {}",
+                a.name,
+                "found",
+                b.len(),
+                Fingerprints::of(b).md5
+            )?,
+            None => writeln!(out, "{:<24} {:<9} {:>8}  -", a.name, "not found", "-")?,
+        }
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same
+/// directory, flushed to disk, then moved into place. Without `force` an
+/// existing `path` is never replaced (the move is a hard link, which fails if
+/// the name exists); on any failure nothing is left behind.
+pub fn write_new_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), FetchError> {
+    let write_err = |source| FetchError::Write {
+        path: path.to_owned(),
+        source,
+    };
+    let name = path.file_name().ok_or_else(|| {
+        write_err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a file name",
+        ))
+    })?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let (tmp, mut file) = create_temp(dir, name).map_err(write_err)?;
+    let result = file
+        .write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(write_err)
+        .and_then(|()| {
+            drop(file);
+            if force {
+                return fs::rename(&tmp, path).map_err(write_err);
+            }
+            match fs::hard_link(&tmp, path) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    Err(FetchError::Exists(path.to_owned()))
+                }
+                Err(e) => Err(write_err(e)),
+            }
+        });
+    // After a rename the temporary name is gone; otherwise remove it.
+    let _ = fs::remove_file(&tmp);
+    result
+}
+
+/// Creates `.NAME.PID-N.tmp` in `dir`, never reusing an existing name.
+fn create_temp(dir: &Path, name: &std::ffi::OsStr) -> io::Result<(PathBuf, fs::File)> {
+    let mut last = None;
+    for n in 0..100 {
+        let mut tmp_name = std::ffi::OsString::from(".");
+        tmp_name.push(name);
+        tmp_name.push(format!(".{}-{n}.tmp", std::process::id()));
+        let tmp = dir.join(tmp_name);
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(f) => return Ok((tmp, f)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| io::Error::other("no free temporary name")))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn macs() {
+        for ok in [
+            "0011215a1ae3",
+            "00:11:21:5A:1A:E3",
+            "00-11-21-5a-1a-e3",
+            "0011.215a.1ae3",
+        ] {
+            assert_eq!(normalize_mac(ok).unwrap(), "0011215A1AE3", "{ok}");
+        }
+        for bad in [
+            "",
+            "0011215A1AE",
+            "0011215A1AE3F",
+            "0011215A1AEG",
+            "00 11 21 5A 1A E3",
+        ] {
+            assert!(
+                matches!(normalize_mac(bad), Err(FetchError::BadMac(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn write_new_file_never_overwrites_without_force() {
+        let dir = std::env::temp_dir().join(format!("itltool-fetch-unit-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("ITLFile.tlv");
+        write_new_file(&path, b"one", false).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"one");
+        assert!(matches!(
+            write_new_file(&path, b"two", false),
+            Err(FetchError::Exists(_))
+        ));
+        assert_eq!(fs::read(&path).unwrap(), b"one");
+        write_new_file(&path, b"three", true).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"three");
+        // No temporary files are left behind.
+        let names: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, [std::ffi::OsString::from("ITLFile.tlv")]);
+        // A missing directory is a write error naming the file.
+        let err = write_new_file(&dir.join("no/such/x.tlv"), b"x", false).unwrap_err();
+        assert!(
+            err.to_string().contains("no/such/x.tlv: cannot write"),
+            "{err}"
+        );
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}

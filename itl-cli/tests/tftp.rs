@@ -1,0 +1,523 @@
+//! `itltool fetch` and `show tftp://…` against a real TFTP server: Debian's
+//! tftpd-hpa (`in.tftpd`), started on 127.0.0.1 at a free high port for each
+//! test, serving a copy of the test vectors, and stopped by its PID.
+//!
+//! Needs `in.tftpd` (Debian package tftpd-hpa) and root (it chroots into the
+//! served directory); `.ci/run` installs it. Without it these tests fail.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::fs;
+use std::net::UdpSocket;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+const ITLTOOL: &str = env!("CARGO_BIN_EXE_itltool");
+
+fn vectors() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../testvectors")
+}
+
+/// A fresh empty directory under the system temp dir, readable by all.
+fn temp_dir(what: &str) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "itltool-tftp-{what}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
+    dir
+}
+
+/// Copies `bytes` to `dir/rel` so that the server's user (`tftp`) can read it.
+fn put(dir: &Path, rel: &str, bytes: &[u8]) {
+    let path = dir.join(rel);
+    let mut d = path.parent().unwrap().to_owned();
+    fs::create_dir_all(&d).unwrap();
+    while d.starts_with(dir) {
+        fs::set_permissions(&d, fs::Permissions::from_mode(0o755)).unwrap();
+        if !d.pop() {
+            break;
+        }
+    }
+    fs::write(&path, bytes).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+}
+
+fn in_tftpd() -> PathBuf {
+    let candidates = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .unwrap_or_default();
+    let found = [PathBuf::from("/usr/sbin")]
+        .into_iter()
+        .chain(candidates)
+        .map(|d| d.join("in.tftpd"))
+        .find(|p| p.is_file());
+    match found {
+        Some(p) => p,
+        None => panic!(
+            "in.tftpd not found: install the Debian package tftpd-hpa \
+             (apt-get install tftpd-hpa); .ci/run does this"
+        ),
+    }
+}
+
+fn is_root() -> bool {
+    let out = Command::new("id").arg("-u").output().expect("run id -u");
+    String::from_utf8_lossy(&out.stdout).trim() == "0"
+}
+
+/// A running `in.tftpd -L -a 127.0.0.1:PORT -s DIR`.
+struct Server {
+    child: Option<Child>,
+    port: u16,
+    dir: PathBuf,
+}
+
+impl Server {
+    fn start(dir: &Path) -> Self {
+        let bin = in_tftpd();
+        assert!(
+            is_root(),
+            "in.tftpd -s (chroot into the served directory) needs root; run the tests as root, as CI does"
+        );
+        for _ in 0..5 {
+            let port = UdpSocket::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let mut child = Command::new(&bin)
+                .args(["-L", "-a", &format!("127.0.0.1:{port}"), "-s"])
+                .arg(dir)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("start in.tftpd");
+            // Up once it holds the port.
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_secs(5) {
+                if let Some(status) = child.try_wait().unwrap() {
+                    let mut err = String::new();
+                    if let Some(mut e) = child.stderr.take() {
+                        let _ = std::io::Read::read_to_string(&mut e, &mut err);
+                    }
+                    eprintln!("in.tftpd on port {port} exited ({status}): {err}");
+                    break;
+                }
+                if UdpSocket::bind(("127.0.0.1", port)).is_err() {
+                    return Self {
+                        child: Some(child),
+                        port,
+                        dir: dir.to_owned(),
+                    };
+                }
+                thread::sleep(Duration::from_millis(20));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("in.tftpd did not start on 127.0.0.1");
+    }
+
+    fn url(&self, name: &str) -> String {
+        format!("tftp://127.0.0.1:{}/{name}", self.port)
+    }
+
+    /// Stops the server by its PID.
+    fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn itltool(args: &[&str], cwd: &Path) -> Output {
+    Command::new(ITLTOOL)
+        .args(args)
+        .current_dir(cwd)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run itltool")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// MD5 by coreutils' `md5sum`, independent of our code.
+fn md5sum(path: &Path) -> String {
+    let out = Command::new("md5sum")
+        .arg(path)
+        .output()
+        .expect("md5sum (coreutils) is needed");
+    assert!(out.status.success());
+    stdout(&out).split_whitespace().next().unwrap().to_owned()
+}
+
+/// Every `.tlv` under testvectors/, as (path relative to it, bytes).
+fn all_vectors() -> Vec<(String, Vec<u8>)> {
+    fn walk(dir: &Path, root: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        let mut entries: Vec<_> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(&p, root, out);
+            } else if p.extension().is_some_and(|e| e == "tlv") {
+                let rel = p.strip_prefix(root).unwrap().to_str().unwrap().to_owned();
+                out.push((rel, fs::read(&p).unwrap()));
+            }
+        }
+    }
+    let root = vectors();
+    let mut out = Vec::new();
+    walk(&root, &root, &mut out);
+    out
+}
+
+/// Bytes with no short period, so a lost or doubled block would show.
+fn pattern(len: usize) -> Vec<u8> {
+    (0..len)
+        .map(|i| u8::try_from((i * 31 + i / 251) % 256).unwrap())
+        .collect()
+}
+
+#[test]
+fn fetched_bytes_are_identical_for_every_vector_and_block_boundary() {
+    let served = temp_dir("srv");
+    let mut files = all_vectors();
+    assert!(files.len() >= 14, "test vectors found: {}", files.len());
+    // Transfer edge cases: an exact multiple of 512 ends with an empty block.
+    for len in [0usize, 1, 511, 512, 513, 1024, 70_000] {
+        files.push((format!("sizes/{len}.bin"), pattern(len)));
+    }
+    for (rel, bytes) in &files {
+        put(&served, rel, bytes);
+    }
+    let server = Server::start(&served);
+    let out = temp_dir("out");
+    for (i, (rel, bytes)) in files.iter().enumerate() {
+        let dest = out.join(format!("{i}.tlv"));
+        let o = itltool(
+            &["fetch", &server.url(rel), "-o", dest.to_str().unwrap()],
+            &out,
+        );
+        assert_eq!(o.status.code(), Some(0), "{rel}: {}", stderr(&o));
+        assert_eq!(&fs::read(&dest).unwrap(), bytes, "{rel}: bytes differ");
+        assert_eq!(
+            stdout(&o),
+            format!(
+                "saved {} ({} bytes, MD5 {})\n",
+                dest.display(),
+                bytes.len(),
+                md5sum(&served.join(rel))
+            )
+        );
+    }
+    // `-o -` writes the bytes to standard output.
+    let (rel, bytes) = &files[0];
+    let o = itltool(&["fetch", &server.url(rel), "-o", "-"], &out);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(&o.stdout, bytes);
+    fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn default_name_is_in_the_current_directory_and_never_overwritten_without_force() {
+    let served = temp_dir("srv");
+    let vector = fs::read(vectors().join("real/CTLFile-cucm10.tlv")).unwrap();
+    put(&served, "real/CTLFile-cucm10.tlv", &vector);
+    let server = Server::start(&served);
+    let cwd = temp_dir("cwd");
+    let url = server.url("real/CTLFile-cucm10.tlv");
+    let local = cwd.join("CTLFile-cucm10.tlv");
+
+    let o = itltool(&["fetch", &url], &cwd);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(fs::read(&local).unwrap(), vector);
+
+    fs::write(&local, b"old").unwrap();
+    let o = itltool(&["fetch", &url], &cwd);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: CTLFile-cucm10.tlv: already exists; not overwritten (use --force to replace it)\n"
+    );
+    assert_eq!(fs::read(&local).unwrap(), b"old");
+
+    let o = itltool(&["fetch", &url, "--force"], &cwd);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(fs::read(&local).unwrap(), vector);
+    // Nothing else (no temporary file) is left in the directory.
+    assert_eq!(fs::read_dir(&cwd).unwrap().count(), 1);
+    fs::remove_dir_all(&cwd).unwrap();
+}
+
+#[test]
+fn missing_file_gives_the_servers_file_not_found() {
+    let served = temp_dir("srv");
+    put(&served, "ITLFile.tlv", b"x");
+    let server = Server::start(&served);
+    let cwd = temp_dir("cwd");
+    let url = server.url("nope.tlv");
+
+    let o = itltool(&["fetch", &url], &cwd);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!("error: {url}: TFTP error 1 from server: File not found\n")
+    );
+    assert_eq!(fs::read_dir(&cwd).unwrap().count(), 0, "no file written");
+
+    let o = itltool(&["show", &url], &cwd);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!("error: {url}: TFTP error 1 from server: File not found\n")
+    );
+    fs::remove_dir_all(&cwd).unwrap();
+}
+
+#[test]
+fn show_reads_a_tftp_url_like_a_local_file() {
+    let served = temp_dir("srv");
+    let rel = "thirdparty/ITLFile-community.tlv";
+    let local = vectors().join(rel);
+    put(&served, rel, &fs::read(&local).unwrap());
+    let server = Server::start(&served);
+    let url = server.url(rel);
+
+    let remote = itltool(&["show", &url], &served);
+    assert_eq!(remote.status.code(), Some(0), "{}", stderr(&remote));
+    let here = itltool(&["show", local.to_str().unwrap()], &served);
+    assert_eq!(here.status.code(), Some(0), "{}", stderr(&here));
+    let mut remote: serde_json::Value = serde_json::from_slice(&remote.stdout).unwrap();
+    let mut here: serde_json::Value = serde_json::from_slice(&here.stdout).unwrap();
+    assert_eq!(remote["file"], url.as_str());
+    remote["file"] = serde_json::Value::Null;
+    here["file"] = serde_json::Value::Null;
+    assert_eq!(remote, here);
+}
+
+/// The rows of the `fetch --mac` table, split on white space.
+fn table(out: &str) -> Vec<Vec<String>> {
+    let mut lines = out.lines();
+    assert_eq!(
+        lines
+            .next()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>()),
+        Some(vec!["FILE", "RESULT", "SIZE", "MD5"])
+    );
+    lines
+        .take_while(|l| !l.starts_with("saved ") && !l.starts_with("no ITL"))
+        .map(|l| l.split_whitespace().map(str::to_owned).collect())
+        .collect()
+}
+
+fn found_row(name: &str, path: &Path) -> Vec<String> {
+    vec![
+        name.to_owned(),
+        "found".to_owned(),
+        fs::metadata(path).unwrap().len().to_string(),
+        md5sum(path),
+    ]
+}
+
+fn missing_row(name: &str) -> Vec<String> {
+    [name, "not", "found", "-", "-"].map(str::to_owned).to_vec()
+}
+
+#[test]
+fn fetch_mac_asks_like_a_phone_and_falls_back_to_the_shared_files() {
+    let served = temp_dir("srv");
+    let itl = vectors().join("own/ITLSEP0011215A1AE3-sbd-replica.tlv");
+    let ctl = vectors().join("real/CTLFile-cucm10.tlv");
+    put(&served, "ITLSEP0011215A1AE3.tlv", &fs::read(&itl).unwrap());
+    put(&served, "CTLFile.tlv", &fs::read(&ctl).unwrap());
+    // Another phone's file and the shared ITL must not be fetched.
+    put(&served, "ITLSEP001122334455.tlv", b"other phone");
+    put(&served, "ITLFile.tlv", b"shared ITL");
+    let server = Server::start(&served);
+    let cwd = temp_dir("cwd");
+    let out = cwd.join("out");
+    fs::create_dir(&out).unwrap();
+    let host = format!("127.0.0.1:{}", server.port);
+    let args = ["fetch", "--mac", "00:11:21:5a:1a:e3", &host, "--dir", "out"];
+
+    let o = itltool(&args, &cwd);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        table(&stdout(&o)),
+        vec![
+            missing_row("CTLSEP0011215A1AE3.tlv"),
+            found_row("CTLFile.tlv", &ctl),
+            found_row("ITLSEP0011215A1AE3.tlv", &itl),
+        ]
+    );
+    assert!(stdout(&o).ends_with("saved out/CTLFile.tlv\nsaved out/ITLSEP0011215A1AE3.tlv\n"));
+    let mut saved: Vec<_> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    saved.sort();
+    assert_eq!(saved, ["CTLFile.tlv", "ITLSEP0011215A1AE3.tlv"]);
+    assert_eq!(
+        fs::read(out.join("CTLFile.tlv")).unwrap(),
+        fs::read(&ctl).unwrap()
+    );
+    assert_eq!(
+        fs::read(out.join("ITLSEP0011215A1AE3.tlv")).unwrap(),
+        fs::read(&itl).unwrap()
+    );
+
+    // Again: the files exist, so nothing is written without --force.
+    fs::write(out.join("CTLFile.tlv"), b"old").unwrap();
+    let o = itltool(&args, &cwd);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: out/CTLFile.tlv: already exists; not overwritten (use --force to replace it)\n"
+    );
+    assert_eq!(fs::read(out.join("CTLFile.tlv")).unwrap(), b"old");
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    let o = itltool(&forced, &cwd);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        fs::read(out.join("CTLFile.tlv")).unwrap(),
+        fs::read(&ctl).unwrap()
+    );
+    fs::remove_dir_all(&cwd).unwrap();
+}
+
+#[test]
+fn fetch_mac_without_any_itl_exits_1() {
+    let served = temp_dir("srv");
+    let ctl = vectors().join("real/CTLFile-cucm10.tlv");
+    put(&served, "CTLSEPAABBCCDDEEFF.tlv", &fs::read(&ctl).unwrap());
+    let server = Server::start(&served);
+    let cwd = temp_dir("cwd");
+    let host = format!("127.0.0.1:{}", server.port);
+
+    let o = itltool(&["fetch", "--mac", "aabb.ccdd.eeff", &host], &cwd);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        table(&stdout(&o)),
+        vec![
+            found_row("CTLSEPAABBCCDDEEFF.tlv", &ctl),
+            missing_row("ITLSEPAABBCCDDEEFF.tlv"),
+            missing_row("ITLFile.tlv"),
+        ]
+    );
+    assert!(stdout(&o).ends_with(
+        "saved ./CTLSEPAABBCCDDEEFF.tlv\nno ITL found (neither ITLSEPAABBCCDDEEFF.tlv nor ITLFile.tlv)\n"
+    ));
+    assert_eq!(
+        fs::read(cwd.join("CTLSEPAABBCCDDEEFF.tlv")).unwrap(),
+        fs::read(&ctl).unwrap()
+    );
+    fs::remove_dir_all(&cwd).unwrap();
+}
+
+#[test]
+fn stopped_server_gives_the_timeout_error() {
+    let served = temp_dir("srv");
+    put(&served, "CTLFile.tlv", b"x");
+    let mut server = Server::start(&served);
+    let url = server.url("CTLFile.tlv");
+    let port = server.port;
+    server.stop();
+    let cwd = temp_dir("cwd");
+
+    let start = Instant::now();
+    let o = itltool(&["fetch", &url, "--timeout", "1"], &cwd);
+    let took = start.elapsed();
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: {url}: no answer from TFTP server 127.0.0.1:{port} within 1 s (5 requests sent); \
+             is the server running and the port right?\n"
+        )
+    );
+    assert!(
+        took >= Duration::from_secs(1) && took < Duration::from_secs(4),
+        "{took:?}"
+    );
+    assert_eq!(fs::read_dir(&cwd).unwrap().count(), 0, "no file written");
+
+    let o = itltool(
+        &[
+            "fetch",
+            "--mac",
+            "0011215A1AE3",
+            &format!("127.0.0.1:{port}"),
+            "--timeout",
+            "1",
+        ],
+        &cwd,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with(&format!(
+            "error: tftp://127.0.0.1:{port}/CTLSEP0011215A1AE3.tlv: no answer from TFTP server"
+        )),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(stderr(&o).lines().count(), 1);
+    fs::remove_dir_all(&cwd).unwrap();
+}
+
+#[test]
+fn bad_arguments_exit_2_with_one_line() {
+    let cwd = temp_dir("cwd");
+    for (args, want) in [
+        (
+            vec!["fetch", "127.0.0.1/ITLFile.tlv"],
+            "error: 127.0.0.1/ITLFile.tlv: not a TFTP address: it does not start with tftp:// (expected tftp://HOST[:PORT]/NAME)\n",
+        ),
+        (
+            vec!["fetch", "tftp://127.0.0.1:0/x"],
+            "error: tftp://127.0.0.1:0/x: not a TFTP address: the port is not a number from 1 to 65535 (expected tftp://HOST[:PORT]/NAME)\n",
+        ),
+        (
+            vec!["fetch", "--mac", "0011215A1AE", "127.0.0.1"],
+            "error: MAC address \"0011215A1AE\": expected 12 hex digits such as 0011215A1AE3 (separators : - . allowed)\n",
+        ),
+        (
+            vec!["fetch", "tftp://127.0.0.1/dir/"],
+            "error: tftp://127.0.0.1/dir/: cannot name a local file after this URL; give one with -o FILE\n",
+        ),
+    ] {
+        let o = itltool(&args, &cwd);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert_eq!(stderr(&o), want, "{args:?}");
+    }
+    let o = itltool(&["fetch", "tftp://127.0.0.1/x", "--timeout", "0"], &cwd);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("from 0.1 to 600"), "{}", stderr(&o));
+    fs::remove_dir_all(&cwd).unwrap();
+}

@@ -1,0 +1,197 @@
+//! The facts of an X.509 certificate that a trust-list record repeats: names in
+//! CUCM style, serial, public key, signature, validity and key size.
+//!
+//! Used by the builder (to fill records) and by the certificate checks (to compare
+//! records with their certificates). Parsing uses `x509-parser` without its
+//! `verify` feature; nothing here checks a certificate's signature.
+
+use x509_parser::certificate::X509Certificate;
+use x509_parser::objects::{oid_registry, oid2abbrev};
+use x509_parser::prelude::FromDer;
+use x509_parser::public_key::PublicKey;
+use x509_parser::x509::X509Name;
+
+/// What a record says about its certificate, read from the certificate itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CertInfo {
+    /// Subject in CUCM style: `CN=host;OU=TAC;O=Cisco;L=RTP;ST=North Carolina;C=US`.
+    pub subject: String,
+    /// Issuer in CUCM style.
+    pub issuer: String,
+    /// Serial number as unsigned big-endian bytes (no DER sign byte).
+    pub serial: Vec<u8>,
+    /// The subjectPublicKey bits: PKCS#1 `RSAPublicKey` DER for RSA, the X9.62
+    /// point for EC (what a record's PUBLICKEY holds).
+    pub public_key: Vec<u8>,
+    /// The certificate's signatureValue (what a record's SIGNATURE holds).
+    pub signature: Vec<u8>,
+    /// Dotted OID of the certificate's signature algorithm.
+    pub signature_algorithm: String,
+    /// Whether the key is RSA.
+    pub is_rsa: bool,
+    /// Key size in bits (0 when unknown).
+    pub key_bits: usize,
+    /// notBefore, Unix time.
+    pub not_before: i64,
+    /// notAfter, Unix time.
+    pub not_after: i64,
+}
+
+/// OIDs of signature algorithms that use SHA-1.
+const SHA1_SIGNATURE_OIDS: &[&str] = &[
+    "1.2.840.113549.1.1.5", // sha1WithRSAEncryption
+    "1.3.14.3.2.29",        // sha1WithRSAEncryption (OIW)
+    "1.2.840.10045.4.1",    // ecdsa-with-SHA1
+    "1.2.840.10040.4.3",    // dsa-with-sha1
+];
+
+impl CertInfo {
+    /// Reads a DER certificate; the error says why it does not parse. Bytes after
+    /// the certificate are refused.
+    pub fn parse(der: &[u8]) -> Result<Self, String> {
+        let (rest, cert) = X509Certificate::from_der(der)
+            .map_err(|e| format!("the certificate does not parse as X.509 DER: {e}"))?;
+        if !rest.is_empty() {
+            return Err(format!(
+                "{} byte(s) follow the certificate's DER encoding",
+                rest.len()
+            ));
+        }
+        let spki = cert.public_key();
+        let is_rsa = spki.algorithm.algorithm == x509_parser::oid_registry::OID_PKCS1_RSAENCRYPTION;
+        let key_bits = spki.parsed().map_or(0, |k| match k {
+            PublicKey::RSA(r) => r.key_size(),
+            other => other.key_size(),
+        });
+        let validity = cert.validity();
+        Ok(Self {
+            subject: cucm_name(cert.subject()),
+            issuer: cucm_name(cert.issuer()),
+            serial: unsigned(cert.raw_serial()).to_vec(),
+            public_key: spki.subject_public_key.data.to_vec(),
+            signature: cert.signature_value.data.to_vec(),
+            signature_algorithm: cert.signature_algorithm.algorithm.to_id_string(),
+            is_rsa,
+            key_bits,
+            not_before: validity.not_before.timestamp(),
+            not_after: validity.not_after.timestamp(),
+        })
+    }
+
+    /// Whether the certificate is signed with a SHA-1 based algorithm.
+    pub fn sha1_signed(&self) -> bool {
+        SHA1_SIGNATURE_OIDS.contains(&self.signature_algorithm.as_str())
+    }
+}
+
+/// A serial number without its DER sign byte (at least one byte is kept).
+pub fn unsigned(serial: &[u8]) -> &[u8] {
+    match serial {
+        [0, rest @ ..] if !rest.is_empty() => rest,
+        _ => serial,
+    }
+}
+
+/// A certificate name as CUCM writes it: `TYPE=value` joined by `;` in the fixed
+/// order CN, OU, O, L, ST, C whatever the order in the certificate (a real CUCM 10
+/// CTL writes `CN=…;OU=…;O=…;L=…;ST=…;C=…` for certificates whose names are
+/// stored C-first, CN-first and in mixed orders). Other attributes follow, and
+/// repeated types keep their order, most specific (last in the certificate) first.
+pub fn cucm_name(name: &X509Name<'_>) -> String {
+    let mut attrs: Vec<(usize, String)> = name
+        .iter_attributes()
+        .map(|attr| {
+            let oid = attr.attr_type();
+            let ty =
+                oid2abbrev(oid, oid_registry()).map_or_else(|_| oid.to_id_string(), str::to_owned);
+            let rank = CUCM_ORDER
+                .iter()
+                .position(|t| *t == ty)
+                .unwrap_or(CUCM_ORDER.len());
+            (rank, format!("{ty}={}", attribute_text(attr.attr_value())))
+        })
+        .collect();
+    attrs.reverse();
+    // A stable sort keeps the reversed order within a rank.
+    attrs.sort_by_key(|(rank, _)| *rank);
+    attrs
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// The attribute order of CUCM-written names.
+const CUCM_ORDER: &[&str] = &["CN", "OU", "O", "L", "ST", "C"];
+
+/// The text of an attribute value: strings as UTF-8 (BMPString decoded from
+/// UTF-16), anything else as `#` and hex of its content.
+fn attribute_text(value: &x509_parser::asn1_rs::Any<'_>) -> String {
+    use x509_parser::asn1_rs::Tag;
+    let data = value.data;
+    match value.tag() {
+        Tag::NumericString
+        | Tag::VisibleString
+        | Tag::PrintableString
+        | Tag::GeneralString
+        | Tag::GraphicString
+        | Tag::T61String
+        | Tag::VideotexString
+        | Tag::Utf8String
+        | Tag::Ia5String => String::from_utf8_lossy(data).into_owned(),
+        Tag::BmpString => {
+            let units: Vec<u16> = data
+                .chunks(2)
+                .map(|c| match c {
+                    [a, b] => u16::from_be_bytes([*a, *b]),
+                    _ => 0xFFFD,
+                })
+                .collect();
+            String::from_utf16_lossy(&units)
+        }
+        _ => format!("#{}", crate::hex_lower(data)),
+    }
+}
+
+/// A Unix time as `YYYY-MM-DD HH:MM:SS UTC`.
+pub fn format_unix_time(t: i64) -> String {
+    let days = t.div_euclid(86_400);
+    let secs = t.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unix_time_formats() {
+        assert_eq!(format_unix_time(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(format_unix_time(1_341_100_800), "2012-07-01 00:00:00 UTC");
+        assert_eq!(format_unix_time(1_956_528_000), "2032-01-01 00:00:00 UTC");
+        assert_eq!(format_unix_time(951_782_400), "2000-02-29 00:00:00 UTC");
+        assert_eq!(format_unix_time(-1), "1969-12-31 23:59:59 UTC");
+    }
+
+    #[test]
+    fn sign_byte_is_dropped() {
+        assert_eq!(unsigned(&[0, 0x80, 1]), &[0x80, 1]);
+        assert_eq!(unsigned(&[0]), &[0]);
+        assert_eq!(unsigned(&[0x12]), &[0x12]);
+    }
+}
