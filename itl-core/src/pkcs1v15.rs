@@ -45,7 +45,7 @@ impl KeyDer<'_> {
 pub(crate) enum Outcome {
     /// The signature verifies; the key has this many bits.
     Verified {
-        /// Size of the key in bits, as the `rsa` crate reports it.
+        /// Size of the key's modulus in bits.
         key_bits: usize,
     },
     /// The signature does not verify with this key.
@@ -83,7 +83,7 @@ pub(crate) fn check_rsa(
     };
     if key.verify(scheme, hashed, sig).is_ok() {
         Outcome::Verified {
-            key_bits: key.n().bits_precision() as usize,
+            key_bits: key.n().bit_width() as usize,
         }
     } else {
         Outcome::Mismatch
@@ -139,8 +139,7 @@ mod aws_lc {
         })
     }
 
-    /// The key's size in bits as the `rsa` crate reports it (modulus bytes times
-    /// 8, rounded up to whole 64-bit limbs), if the key is within the limits both
+    /// The key's modulus size in bits, if the key is within the limits both
     /// backends accept.
     fn shared_limits(der: &[u8]) -> Option<usize> {
         let key = RsaPublicKeyRef::from_der(der).ok()?;
@@ -158,7 +157,7 @@ mod aws_lc {
         if !(3..=MAX_EXPONENT).contains(&e) || e % 2 == 0 {
             return None;
         }
-        Some((n.len() * 8).div_ceil(64) * 64)
+        Some(n_bits)
     }
 }
 

@@ -143,6 +143,13 @@ pub(crate) fn prepare<'t>(
     Ok((sig, digest, hashed))
 }
 
+fn verifies(key: &RsaPublicKey, digest: DigestAlgorithm, hashed: &[u8], sig: &[u8]) -> bool {
+    matches!(
+        pkcs1v15::check_rsa(key, digest, hashed, sig),
+        Outcome::Verified { .. }
+    )
+}
+
 /// Verifies the file signature over the original bytes with the key of the record
 /// that signed it: the record whose SERIALNUMBER and ISSUERNAME equal the header's
 /// serial and CA name; failing that, each SAST record in turn.
@@ -228,7 +235,7 @@ pub fn verify_signature_with_key(
     key: &RsaPublicKey,
 ) -> Result<DigestAlgorithm, SignatureError> {
     let (sig, digest, hashed) = prepare(tl)?;
-    if let Outcome::Verified { .. } = pkcs1v15::check_rsa(key, digest, &hashed, sig) {
+    if verifies(key, digest, &hashed, sig) {
         Ok(digest)
     } else {
         Err(SignatureError::MismatchExternal)
