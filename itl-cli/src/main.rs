@@ -1,7 +1,7 @@
 //! `itltool`: inspect, verify and compare Cisco ITL/CTL trust-list files.
 #![forbid(unsafe_code)]
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -27,6 +27,9 @@ enum Command {
         /// Files to show (local paths or tftp://HOST[:PORT]/NAME).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Walk directories among FILES for *.tlv files (JSON lines, in parallel).
+        #[arg(short, long)]
+        recursive: bool,
     },
     /// Download trust lists from a TFTP server (such as CUCM's) in binary mode.
     ///
@@ -79,6 +82,19 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
         Command::Show {
             format: ShowFormat::Json,
             files,
+            recursive,
+        } if recursive || files.len() > 1 => show_json::write_many(
+            &files,
+            recursive,
+            &show_json::trust_list_json,
+            out,
+            &mut io::stderr().lock(),
+            io::stderr().is_terminal(),
+        ),
+        Command::Show {
+            format: ShowFormat::Json,
+            files,
+            recursive: _,
         } => {
             let mut code = EXIT_OK;
             let many = files.len() > 1;
