@@ -2,11 +2,15 @@
 //! writes to `&mut dyn Write`, so it can be tested and reused without a process.
 #![forbid(unsafe_code)]
 
+pub mod build;
 pub mod bulk;
 pub mod fetch;
+pub mod hash;
 pub mod input;
 pub mod show_json;
 pub mod tftp;
+pub mod trust_json;
+pub mod verify;
 
 /// Exit code: everything checked is valid (or identical / accepted).
 pub const EXIT_OK: i32 = 0;

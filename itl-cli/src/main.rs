@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use itl_cli::{EXIT_ERROR, EXIT_OK, fetch, input, show_json};
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use itl_cli::{EXIT_ERROR, EXIT_OK, build, fetch, hash, input, show_json, trust_json, verify};
 
 /// Inspect, verify and compare Cisco ITL/CTL trust-list files.
 #[derive(Parser)]
@@ -68,6 +68,108 @@ transfer ended short, file exists, bad arguments).")]
         #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = fetch::parse_timeout)]
         timeout: Duration,
     },
+    /// Verify the file signature and every record's certificate.
+    ///
+    /// Prints one line per check (`ok`, `FAIL`) or warning (`warn`) and a summary
+    /// line per file. With --trust, the file must also be signed by a key trusted
+    /// from outside: a certificate, or the SAST, CCM+TFTP and TFTP entries of
+    /// another ITL/CTL (the phone's current file).
+    #[command(after_help = "Exit status: 0 every file valid; 1 any check failed; \
+2 any file or --trust source unreadable or malformed, or bad arguments.")]
+    Verify {
+        /// Files to verify (local paths or tftp://HOST[:PORT]/NAME).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// A certificate (PEM or DER) or ITL/CTL file whose keys are trusted;
+        /// may be repeated.
+        #[arg(long, value_name = "CERT_OR_TLV")]
+        trust: Vec<PathBuf>,
+    },
+    /// Print whole-file hashes in md5sum format (`md5sum -c` reads them back).
+    ///
+    /// Phones show the MD5 or SHA-1 of their trust list under Settings >
+    /// Security > Trust List.
+    #[command(after_help = "Exit status: 0 all hashed; 2 any file unreadable.")]
+    Hash {
+        /// Hash algorithm.
+        #[arg(long, value_enum, default_value_t = HashArg::Md5)]
+        algo: HashArg,
+        /// Files to hash.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Build and sign an ITL/CTL file from certificates.
+    ///
+    /// Records are written in command-line order. ROLE is SAST, CCM, CCM+TFTP,
+    /// TFTP, CAPF, APP-SERVER, TVS or a number; append ,dns=NAME and/or
+    /// ,ip=A.B.C.D to set the record's DNS name and IPv4 address.
+    #[command(after_help = "Exit status: 0 written; 2 refused or failed (nothing \
+is written): unreadable input, key not matching the signer certificate, signer \
+not among the records, file too large for its u16 lengths, output exists \
+(without --force) or is an input.")]
+    Build(BuildArgs),
+}
+
+#[derive(clap::Args)]
+struct BuildArgs {
+    /// Output file (written atomically).
+    #[arg(short, long, value_name = "OUT")]
+    output: PathBuf,
+    /// The signer's certificate (PEM or DER).
+    #[arg(long, value_name = "CERT")]
+    signer: PathBuf,
+    /// The signer's RSA private key (PKCS#1 or PKCS#8, PEM or DER; not encrypted).
+    #[arg(long, value_name = "KEY")]
+    key: PathBuf,
+    /// Digest of the file signature.
+    #[arg(long, value_enum, default_value_t = DigestArg::Sha1)]
+    digest: DigestArg,
+    /// The FILENAME element [default: the output's file name].
+    #[arg(long, value_name = "NAME")]
+    filename: Option<String>,
+    /// Write a SIGNER VERSION element (1.1 allows phones EC keys).
+    #[arg(long, value_name = "MAJOR.MINOR", value_parser = build::parse_signer_version)]
+    signer_version: Option<(u8, u8)>,
+    /// The TIMESTAMP element, Unix time [default: now].
+    #[arg(long, value_name = "UNIX_TIME")]
+    timestamp: Option<u32>,
+    /// A record holding the whole certificate: ROLE:CERT[,dns=NAME][,ip=A.B.C.D].
+    #[arg(long, value_name = "ROLE:CERT")]
+    record: Vec<String>,
+    /// A record holding the certificate's SHA-1 instead (as CUCM's TVS and CAPF
+    /// entries): ROLE:CERT[,dns=NAME][,ip=A.B.C.D].
+    #[arg(long, value_name = "ROLE:CERT")]
+    hash_only: Vec<String>,
+    /// Allow a signer that is not among the records.
+    #[arg(long)]
+    allow_external_signer: bool,
+    /// Replace OUT if it exists.
+    #[arg(long)]
+    force: bool,
+    /// --record and --hash-only values in command-line order (filled from the
+    /// argument indices).
+    #[arg(skip)]
+    in_order: Vec<(bool, String)>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum HashArg {
+    /// MD5 (as md5sum).
+    Md5,
+    /// SHA-1 (as sha1sum).
+    Sha1,
+    /// SHA-256 (as sha256sum).
+    Sha256,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DigestArg {
+    /// SHA-1 (every CUCM file seen).
+    Sha1,
+    /// SHA-256.
+    Sha256,
+    /// SHA-512.
+    Sha512,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -83,14 +185,22 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             format: ShowFormat::Json,
             files,
             recursive,
-        } if recursive || files.len() > 1 => show_json::write_many(
-            &files,
-            recursive,
-            &show_json::trust_list_json,
-            out,
-            &mut io::stderr().lock(),
-            io::stderr().is_terminal(),
-        ),
+        } if recursive || files.len() > 1 => {
+            let now = now();
+            let doc = |path: &Path, tl: &itl_core::TrustList<'_>| {
+                let mut doc = show_json::trust_list_json(path, tl);
+                trust_json::extend(&mut doc, tl, now);
+                doc
+            };
+            show_json::write_many(
+                &files,
+                recursive,
+                &doc,
+                out,
+                &mut io::stderr().lock(),
+                io::stderr().is_terminal(),
+            )
+        }
         Command::Show {
             format: ShowFormat::Json,
             files,
@@ -101,7 +211,9 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             for path in files {
                 let result = input::read_source(&path).and_then(|bytes| {
                     let tl = input::parse(&path, &bytes)?;
-                    Ok(show_json::trust_list_json(&path, &tl))
+                    let mut doc = show_json::trust_list_json(&path, &tl);
+                    trust_json::extend(&mut doc, &tl, now());
+                    Ok(doc)
                 });
                 match result {
                     Ok(doc) => {
@@ -147,11 +259,84 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                 }
             }
         }
+        Command::Verify { files, trust } => {
+            verify::run(&files, &trust, now(), out, &mut io::stderr())
+        }
+        Command::Hash { algo, files } => {
+            let algo = match algo {
+                HashArg::Md5 => hash::HashAlgo::Md5,
+                HashArg::Sha1 => hash::HashAlgo::Sha1,
+                HashArg::Sha256 => hash::HashAlgo::Sha256,
+            };
+            hash::run(&files, algo, out, &mut io::stderr())
+        }
+        Command::Build(args) => run_build(args, out),
     }
 }
 
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+fn run_build(args: BuildArgs, out: &mut dyn Write) -> io::Result<i32> {
+    let records = args
+        .in_order
+        .iter()
+        .map(|(hash_only, a)| build::RecordArg::parse(a, *hash_only))
+        .collect::<Result<Vec<_>, _>>();
+    let result = records
+        .map_err(build::BuildCliError::Usage)
+        .and_then(|records| {
+            let opts = build::BuildOptions {
+                output: args.output,
+                signer: args.signer,
+                key: args.key,
+                digest: match args.digest {
+                    DigestArg::Sha1 => itl_core::DigestAlgorithm::SHA1,
+                    DigestArg::Sha256 => itl_core::DigestAlgorithm::SHA256,
+                    DigestArg::Sha512 => itl_core::DigestAlgorithm::SHA512,
+                },
+                filename: args.filename,
+                signer_version: args.signer_version,
+                timestamp: args.timestamp,
+                records,
+                allow_external_signer: args.allow_external_signer,
+                force: args.force,
+            };
+            build::run(&opts, out)
+        });
+    match result {
+        Ok(()) => Ok(EXIT_OK),
+        Err(e) => {
+            out.flush()?;
+            eprintln!("error: {e}");
+            Ok(EXIT_ERROR)
+        }
+    }
+}
+
+/// `--record` and `--hash-only` values of `build` in command-line order.
+fn build_records_in_order(m: &ArgMatches) -> Vec<(bool, String)> {
+    let indexed = |id: &str, hash_only: bool| -> Vec<(usize, bool, String)> {
+        match (m.indices_of(id), m.get_many::<String>(id)) {
+            (Some(i), Some(v)) => i.zip(v).map(|(i, v)| (i, hash_only, v.clone())).collect(),
+            _ => Vec::new(),
+        }
+    };
+    let mut all = indexed("record", false);
+    all.extend(indexed("hash_only", true));
+    all.sort_by_key(|(i, _, _)| *i);
+    all.into_iter().map(|(_, h, v)| (h, v)).collect()
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    if let (Command::Build(b), Some(m)) = (&mut cli.command, matches.subcommand_matches("build")) {
+        b.in_order = build_records_in_order(m);
+    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let result = run(cli, &mut out).and_then(|code| out.flush().map(|()| code));

@@ -1,4 +1,5 @@
 //! `itltool show --format json` on every vector, checked against the sidecars.
+#![allow(clippy::expect_used)] // test helpers: a failure is a test failure
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -10,7 +11,10 @@ fn vectors() -> PathBuf {
 }
 
 fn itltool(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_itltool")).args(args).output().expect("runs itltool")
+    Command::new(env!("CARGO_BIN_EXE_itltool"))
+        .args(args)
+        .output()
+        .expect("runs itltool")
 }
 
 fn tlv_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -31,9 +35,10 @@ fn json_matches_sidecars_for_every_vector() {
     files.sort();
     let mut valid = 0;
     for p in files {
-        let exp: Value =
-            serde_json::from_str(&std::fs::read_to_string(format!("{}.json", p.display())).expect("sidecar"))
-                .expect("sidecar JSON");
+        let exp: Value = serde_json::from_str(
+            &std::fs::read_to_string(format!("{}.json", p.display())).expect("sidecar"),
+        )
+        .expect("sidecar JSON");
         let path = p.to_str().expect("utf-8 path");
         let out = itltool(&["show", "--format", "json", path]);
         if exp.get("error_offset").is_some() {
@@ -41,12 +46,23 @@ fn json_matches_sidecars_for_every_vector() {
             assert!(out.stdout.is_empty(), "{path}: nothing on stdout");
             let err = String::from_utf8(out.stderr).expect("utf-8");
             assert_eq!(err.lines().count(), 1, "{path}: one line: {err}");
-            assert!(err.starts_with(&format!("error: {path}: ")), "{path}: {err}");
-            assert!(err.contains(&format!("byte {}", exp["error_offset"])), "{path}: offset in {err}");
+            assert!(
+                err.starts_with(&format!("error: {path}: ")),
+                "{path}: {err}"
+            );
+            assert!(
+                err.contains(&format!("byte {}", exp["error_offset"])),
+                "{path}: offset in {err}"
+            );
             continue;
         }
         valid += 1;
-        assert_eq!(out.status.code(), Some(0), "{path}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{path}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
         assert_eq!(doc["file"], path);
         assert_eq!(doc["size"], exp["size"]);
@@ -78,7 +94,13 @@ fn json_matches_sidecars_for_every_vector() {
             ] {
                 assert_eq!(r[ours], w[theirs], "{path}: record {} {ours}", i + 1);
             }
-            for key in ["function", "issuer", "dns_name", "ip_address", "unknown_elements"] {
+            for key in [
+                "function",
+                "issuer",
+                "dns_name",
+                "ip_address",
+                "unknown_elements",
+            ] {
                 assert!(r.get(key).is_some(), "{path}: record {} has {key}", i + 1);
             }
         }
@@ -91,8 +113,23 @@ fn function_is_cucm_text() {
     let p = vectors().join("real/CTLFile-cucm10.tlv");
     let out = itltool(&["show", "--format", "json", p.to_str().expect("path")]);
     let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    let f: Vec<&str> = doc["records"].as_array().expect("records").iter().map(|r| r["function"].as_str().expect("text")).collect();
-    assert_eq!(f, ["System Administrator Security Token", "CCM+TFTP", "CCM+TFTP", "CAPF", "System Administrator Security Token", "CCM+TFTP"]);
+    let f: Vec<&str> = doc["records"]
+        .as_array()
+        .expect("records")
+        .iter()
+        .map(|r| r["function"].as_str().expect("text"))
+        .collect();
+    assert_eq!(
+        f,
+        [
+            "System Administrator Security Token",
+            "CCM+TFTP",
+            "CCM+TFTP",
+            "CAPF",
+            "System Administrator Security Token",
+            "CCM+TFTP"
+        ]
+    );
 }
 
 #[test]

@@ -6,7 +6,7 @@
 //! `verify` feature; nothing here checks a certificate's signature.
 
 use x509_parser::certificate::X509Certificate;
-use x509_parser::objects::{oid_registry, oid2abbrev};
+use x509_parser::objects::{oid_registry, oid2abbrev, oid2sn};
 use x509_parser::prelude::FromDer;
 use x509_parser::public_key::PublicKey;
 use x509_parser::x509::X509Name;
@@ -27,6 +27,8 @@ pub struct CertInfo {
     pub signature: Vec<u8>,
     /// Dotted OID of the certificate's signature algorithm.
     pub signature_algorithm: String,
+    /// Its short name (`sha256WithRSAEncryption`), or the dotted OID if unknown.
+    pub signature_algorithm_name: String,
     /// Whether the key is RSA.
     pub is_rsa: bool,
     /// Key size in bits (0 when unknown).
@@ -71,6 +73,11 @@ impl CertInfo {
             public_key: spki.subject_public_key.data.to_vec(),
             signature: cert.signature_value.data.to_vec(),
             signature_algorithm: cert.signature_algorithm.algorithm.to_id_string(),
+            signature_algorithm_name: oid2sn(&cert.signature_algorithm.algorithm, oid_registry())
+                .map_or_else(
+                    |_| cert.signature_algorithm.algorithm.to_id_string(),
+                    str::to_owned,
+                ),
             is_rsa,
             key_bits,
             not_before: validity.not_before.timestamp(),

@@ -17,6 +17,7 @@
 
 pub mod build;
 pub mod cert;
+pub mod certcheck;
 pub mod digest;
 pub mod dn;
 pub mod element;
@@ -32,6 +33,7 @@ pub mod verify;
 
 pub use build::{BuildError, Builder, RecordSpec, load_certificate, load_private_key};
 pub use cert::CertInfo;
+pub use certcheck::{CertReport, Check, RecordChecks, Warning, WarningKind, check_certificates};
 pub use digest::DigestAlgorithm;
 pub use element::{Body, Element};
 pub use error::{EncodeError, ParseError};
@@ -43,7 +45,10 @@ pub use role::Role;
 pub use rsa;
 pub use tag::{HeaderTag, RecordTag};
 pub use trustlist::{FileKind, MAX_FILE_SIZE, TrustList};
-pub use verify::{SignatureError, SignatureReport, verify_signature, verify_signature_with_key};
+pub use verify::{
+    SignatureError, SignatureReport, TrustAnchor, TrustReport, verify_signature,
+    verify_signature_with_key, verify_with_trust,
+};
 
 /// Lower-case hex of `bytes`, no separators (as in `--format json`).
 pub fn hex_lower(bytes: &[u8]) -> String {

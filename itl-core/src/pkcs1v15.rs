@@ -68,7 +68,27 @@ pub(crate) fn check(
     Ok(check_rsa(&key, digest, hashed, sig))
 }
 
-/// Checks `sig` with a key already decoded by the `rsa` crate.
+/// Checks `sig` with a key already decoded by the `rsa` crate (an outside key),
+/// through AWS-LC when the feature is on.
+pub(crate) fn check_key(
+    key: &RsaPublicKey,
+    digest: DigestAlgorithm,
+    hashed: &[u8],
+    sig: &[u8],
+) -> Outcome {
+    #[cfg(feature = "aws-lc")]
+    {
+        use rsa::pkcs1::EncodeRsaPublicKey;
+        if let Ok(der) = key.to_pkcs1_der()
+            && let Some(outcome) = aws_lc::check(der.as_bytes(), digest, hashed, sig)
+        {
+            return outcome;
+        }
+    }
+    check_rsa(key, digest, hashed, sig)
+}
+
+/// Checks `sig` with a key already decoded by the `rsa` crate, by that crate.
 pub(crate) fn check_rsa(
     key: &RsaPublicKey,
     digest: DigestAlgorithm,
@@ -214,6 +234,9 @@ mod tests {
                 if let Some(f) = fast {
                     by_aws_lc += 1;
                     assert_eq!(Some(f), slow, "{}: record at {}", p.display(), r.offset());
+                }
+                if let Ok(k) = key.rsa_key() {
+                    assert_eq!(Some(check_key(&k, digest, &hashed, sig)), slow);
                 }
                 if let Some(Outcome::Verified { .. }) = slow {
                     verified += 1;

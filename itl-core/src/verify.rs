@@ -64,6 +64,17 @@ pub enum SignatureError {
     /// The given outside key does not verify the signature.
     #[error("signature mismatch: the signature does not verify with the given key")]
     MismatchExternal,
+    /// No trusted key was given to check the file against.
+    #[error(
+        "no trusted RSA key to check against (the trust sources hold no usable SAST, CCM+TFTP or TFTP key)"
+    )]
+    NoTrustAnchors,
+    /// None of the trusted keys verifies the signature.
+    #[error("not trusted: the signature does not verify with any of the {tried} trusted key(s)")]
+    NotTrusted {
+        /// How many trusted keys were tried.
+        tried: usize,
+    },
 }
 
 /// A verified signature.
@@ -145,7 +156,7 @@ pub(crate) fn prepare<'t>(
 
 fn verifies(key: &RsaPublicKey, digest: DigestAlgorithm, hashed: &[u8], sig: &[u8]) -> bool {
     matches!(
-        pkcs1v15::check_rsa(key, digest, hashed, sig),
+        pkcs1v15::check_key(key, digest, hashed, sig),
         Outcome::Verified { .. }
     )
 }
@@ -240,4 +251,86 @@ pub fn verify_signature_with_key(
     } else {
         Err(SignatureError::MismatchExternal)
     }
+}
+
+/// A key trusted from outside the file: a given certificate, or an entry of the
+/// phone's current ITL/CTL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrustAnchor {
+    /// Where the key comes from, for messages (`current.tlv record 2 (CCM+TFTP) CN=…`).
+    pub description: String,
+    /// The RSA public key.
+    pub key: RsaPublicKey,
+}
+
+impl TrustAnchor {
+    /// The key of a DER certificate; `source` names it in messages.
+    pub fn from_certificate(der: &[u8], source: &str) -> Result<Self, String> {
+        let key = certificate_public_key(der)?;
+        let subject = crate::cert::CertInfo::parse(der)
+            .map(|c| c.subject)
+            .unwrap_or_default();
+        Ok(Self {
+            description: format!("{source} ({subject})"),
+            key,
+        })
+    }
+
+    /// The keys a phone holding `tl` trusts to sign a new file: those of its SAST,
+    /// CCM+TFTP and TFTP records (from CERTIFICATE, else PUBLICKEY). Records
+    /// without a usable RSA key are left out. `source` names the file in messages.
+    pub fn from_trust_list(tl: &TrustList<'_>, source: &str) -> Vec<Self> {
+        tl.records()
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| matches!(r.function(), Some(Role::SAST | Role::CCM_TFTP | Role::TFTP)))
+            .filter_map(|(i, r)| {
+                let key = record_public_key(r).ok()?;
+                let role = r.function().map(Role::short_name).unwrap_or_default();
+                Some(Self {
+                    description: format!(
+                        "{source} record {} ({role}) {}",
+                        i + 1,
+                        r.subject_name().unwrap_or_default()
+                    ),
+                    key,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A file signature verified with an outside key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrustReport {
+    /// Index (0-based) into the anchors given of the key that verified.
+    pub anchor: usize,
+    /// That anchor's description.
+    pub description: String,
+    /// The digest used.
+    pub digest: DigestAlgorithm,
+}
+
+/// Verifies the file signature against keys trusted from outside (the phone's
+/// view: a new file must be signed by a key it already trusts). The first anchor
+/// whose key verifies is reported.
+pub fn verify_with_trust(
+    tl: &TrustList<'_>,
+    anchors: &[TrustAnchor],
+) -> Result<TrustReport, SignatureError> {
+    let (sig, digest, hashed) = prepare(tl)?;
+    if anchors.is_empty() {
+        return Err(SignatureError::NoTrustAnchors);
+    }
+    anchors
+        .iter()
+        .position(|a| verifies(&a.key, digest, &hashed, sig))
+        .map(|i| TrustReport {
+            anchor: i,
+            description: anchors[i].description.clone(),
+            digest,
+        })
+        .ok_or(SignatureError::NotTrusted {
+            tried: anchors.len(),
+        })
 }

@@ -1,0 +1,290 @@
+//! `itltool build`: build and sign an ITL/CTL file from certificates.
+//!
+//! ```text
+//! itltool build -o ITLFile.tlv --signer pub.pem --key pub.key --digest sha256 \
+//!     --record SAST:pub.pem --record CCM+TFTP:pub.pem,dns=cucm-pub,ip=10.0.0.5 \
+//!     --hash-only TVS:tvs.pem --hash-only CAPF:capf.pem
+//! ```
+//!
+//! Records keep their command-line order. The output is written atomically and
+//! never replaces an existing file without `--force`, nor ever one of the inputs.
+
+use std::fmt;
+use std::io::Write;
+use std::net::Ipv4Addr;
+use std::path::{Path, PathBuf};
+
+use itl_core::{
+    BuildError, Builder, DigestAlgorithm, Fingerprints, RecordSpec, Role, TrustList,
+    load_certificate, load_private_key,
+};
+
+use crate::fetch::{FetchError, write_new_file};
+use crate::input;
+
+/// One `--record` / `--hash-only` argument: `ROLE:CERT[,dns=NAME][,ip=A.B.C.D]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordArg {
+    /// FUNCTION.
+    pub role: Role,
+    /// The certificate file.
+    pub cert: PathBuf,
+    /// DNSNAME.
+    pub dns_name: Option<String>,
+    /// IPADDRESS.
+    pub ip: Option<Ipv4Addr>,
+    /// CERTHASH instead of CERTIFICATE.
+    pub hash_only: bool,
+}
+
+impl RecordArg {
+    /// Parses `ROLE:CERT[,dns=NAME][,ip=A.B.C.D]`. ROLE is SAST, CCM, CCM+TFTP,
+    /// TFTP, CAPF, APP-SERVER, TVS or a number; the options are peeled off the end,
+    /// so CERT may itself contain commas.
+    pub fn parse(arg: &str, hash_only: bool) -> Result<Self, String> {
+        let (role_text, mut rest) = arg
+            .split_once(':')
+            .ok_or_else(|| format!("{arg:?}: expected ROLE:CERT (e.g. CCM+TFTP:cucm.pem)"))?;
+        let role = Role::from_name(role_text).ok_or_else(|| {
+            format!(
+                "{arg:?}: unknown role {role_text:?} (SAST, CCM, CCM+TFTP, TFTP, CAPF, APP-SERVER, TVS or a number 0-65535)"
+            )
+        })?;
+        let (mut dns_name, mut ip) = (None, None);
+        while let Some((head, opt)) = rest.rsplit_once(',') {
+            if let Some(v) = opt.strip_prefix("dns=") {
+                if dns_name.is_some() {
+                    return Err(format!("{arg:?}: dns= given twice"));
+                }
+                dns_name = Some(v.to_owned());
+            } else if let Some(v) = opt.strip_prefix("ip=") {
+                if ip.is_some() {
+                    return Err(format!("{arg:?}: ip= given twice"));
+                }
+                ip = Some(
+                    v.parse::<Ipv4Addr>()
+                        .map_err(|_| format!("{arg:?}: {v:?} is not an IPv4 address"))?,
+                );
+            } else {
+                break;
+            }
+            rest = head;
+        }
+        if rest.is_empty() {
+            return Err(format!("{arg:?}: no certificate file after {role_text}:"));
+        }
+        Ok(Self {
+            role,
+            cert: PathBuf::from(rest),
+            dns_name,
+            ip,
+            hash_only,
+        })
+    }
+}
+
+/// Everything `itltool build` needs.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    /// Output file.
+    pub output: PathBuf,
+    /// Signer certificate (PEM or DER).
+    pub signer: PathBuf,
+    /// Signer private key (PKCS#1 or PKCS#8 PEM, or DER).
+    pub key: PathBuf,
+    /// File signature digest.
+    pub digest: DigestAlgorithm,
+    /// FILENAME element; by default the output's file name.
+    pub filename: Option<String>,
+    /// SIGNER VERSION (tag 28) as major, minor.
+    pub signer_version: Option<(u8, u8)>,
+    /// TIMESTAMP; by default now.
+    pub timestamp: Option<u32>,
+    /// Records in order.
+    pub records: Vec<RecordArg>,
+    /// Allow a signer that is not among the records.
+    pub allow_external_signer: bool,
+    /// Replace an existing output file.
+    pub force: bool,
+}
+
+/// Why `itltool build` produced nothing.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BuildCliError {
+    /// An input file could not be read.
+    Input(input::InputError),
+    /// An input file is not what it should be (`FILE: certificate: …`).
+    BadInput {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        error: BuildError,
+    },
+    /// The output would replace an input file.
+    OutputIsInput(PathBuf),
+    /// Building failed.
+    Build(BuildError),
+    /// Writing the output failed, or it exists.
+    Write(FetchError),
+    /// A bad argument.
+    Usage(String),
+}
+
+impl fmt::Display for BuildCliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Input(e) => write!(f, "{e}"),
+            Self::BadInput { path, error } => write!(f, "{}: {error}", path.display()),
+            Self::OutputIsInput(p) => write!(
+                f,
+                "{}: is also an input; refusing to overwrite it (choose another -o)",
+                p.display()
+            ),
+            Self::Build(e) => write!(f, "build: {e}"),
+            Self::Write(e) => write!(f, "{e}"),
+            Self::Usage(m) => write!(f, "{m}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildCliError {}
+
+/// Parses `--signer-version` (`1.1`).
+pub fn parse_signer_version(s: &str) -> Result<(u8, u8), String> {
+    let bad = || format!("{s:?}: expected MAJOR.MINOR with numbers 0-255, e.g. 1.1");
+    let (a, b) = s.split_once('.').ok_or_else(bad)?;
+    Ok((a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?))
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+fn read_cert(path: &Path) -> Result<Vec<u8>, BuildCliError> {
+    let bytes = input::read_file(path).map_err(BuildCliError::Input)?;
+    load_certificate(&bytes).map_err(|error| BuildCliError::BadInput {
+        path: path.to_owned(),
+        error,
+    })
+}
+
+/// Builds, signs and writes the file; prints one line saying what was written.
+pub fn run(opts: &BuildOptions, out: &mut dyn Write) -> Result<(), BuildCliError> {
+    let inputs = std::iter::once(&opts.signer)
+        .chain(std::iter::once(&opts.key))
+        .chain(opts.records.iter().map(|r| &r.cert));
+    for p in inputs {
+        if same_file(p, &opts.output) {
+            return Err(BuildCliError::OutputIsInput(opts.output.clone()));
+        }
+    }
+    if !opts.force && opts.output.symlink_metadata().is_ok() {
+        return Err(BuildCliError::Write(FetchError::Exists(
+            opts.output.clone(),
+        )));
+    }
+    if opts.records.is_empty() && !opts.allow_external_signer {
+        return Err(BuildCliError::Usage(
+            "no records: give --record ROLE:CERT (the signer normally as SAST)".to_owned(),
+        ));
+    }
+    let signer = read_cert(&opts.signer)?;
+    let key_bytes = input::read_file(&opts.key).map_err(BuildCliError::Input)?;
+    let key = load_private_key(&key_bytes).map_err(|error| BuildCliError::BadInput {
+        path: opts.key.clone(),
+        error,
+    })?;
+    let filename = match &opts.filename {
+        Some(n) => n.clone(),
+        None => opts
+            .output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| {
+                BuildCliError::Usage(format!(
+                    "{}: not a file name; give --filename",
+                    opts.output.display()
+                ))
+            })?,
+    };
+    let mut b = Builder::new(signer, key)
+        .digest(opts.digest)
+        .filename(&filename)
+        .allow_external_signer(opts.allow_external_signer);
+    if let Some((major, minor)) = opts.signer_version {
+        b = b.signer_version(major, minor);
+    }
+    if let Some(t) = opts.timestamp {
+        b = b.timestamp(t);
+    }
+    for r in &opts.records {
+        b = b.record_spec(RecordSpec {
+            role: r.role,
+            cert_der: read_cert(&r.cert)?,
+            hash_only: r.hash_only,
+            dns_name: r.dns_name.clone(),
+            ip: r.ip,
+        });
+    }
+    let bytes = b.build().map_err(|e| match e {
+        BuildError::KeyMismatch { .. } => BuildCliError::BadInput {
+            path: opts.key.clone(),
+            error: e,
+        },
+        BuildError::Certificate { ref what, .. } if what == "signer certificate" => {
+            BuildCliError::BadInput {
+                path: opts.signer.clone(),
+                error: e,
+            }
+        }
+        other => BuildCliError::Build(other),
+    })?;
+    write_new_file(&opts.output, &bytes, opts.force).map_err(BuildCliError::Write)?;
+    let tl = TrustList::parse(&bytes).map_err(|e| {
+        BuildCliError::Usage(format!(
+            "internal error: the written file does not parse: {e}"
+        ))
+    })?;
+    let _ = writeln!(
+        out,
+        "wrote {}: {} bytes, {} records, {} signature by {}, md5 {}",
+        opts.output.display(),
+        bytes.len(),
+        tl.records().len(),
+        opts.digest,
+        tl.header().signer_name().unwrap_or_default(),
+        Fingerprints::of(&bytes).md5
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_arguments() {
+        let r = RecordArg::parse("ccm+tftp:a,b.pem,dns=cucm,ip=10.1.2.3", false)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(r.role, Role::CCM_TFTP);
+        assert_eq!(r.cert, PathBuf::from("a,b.pem"));
+        assert_eq!(r.dns_name.as_deref(), Some("cucm"));
+        assert_eq!(r.ip, Some(Ipv4Addr::new(10, 1, 2, 3)));
+        let r = RecordArg::parse("21:/x/c:d.pem", true).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (r.role, r.cert, r.hash_only),
+            (Role::TVS, PathBuf::from("/x/c:d.pem"), true)
+        );
+        assert!(RecordArg::parse("BOSS:a.pem", false).is_err_and(|e| e.contains("unknown role")));
+        assert!(RecordArg::parse("a.pem", false).is_err());
+        assert!(RecordArg::parse("TVS:a.pem,ip=10.1", false).is_err_and(|e| e.contains("IPv4")));
+        assert!(RecordArg::parse("TVS:", false).is_err());
+        assert_eq!(parse_signer_version("1.1"), Ok((1, 1)));
+        assert!(parse_signer_version("1").is_err());
+        assert!(parse_signer_version("1.300").is_err());
+    }
+}

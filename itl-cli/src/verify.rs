@@ -1,0 +1,260 @@
+//! `itltool verify FILE... [--trust CERT_OR_TLV]...`: the file signature, the
+//! optional outside trust, and every record's certificate checks; one line per
+//! check or warning and a summary line per file.
+//!
+//! ```text
+//! ITLFile.tlv: ok   signature: SHA-1, RSA-1024 key of record 1 (SAST) CN=…
+//! ITLFile.tlv: ok   record 1 (SAST): subject_name: SUBJECTNAME matches the certificate (CN=…)
+//! ITLFile.tlv: warn record 1 (SAST): the certificate's RSA key has 1024 bits, under 2048
+//! ITLFile.tlv: valid (13 checks passed, 2 warnings)
+//! ```
+//!
+//! Exit status: 0 every file valid; 1 any check failed; 2 any file (or trust
+//! source) unreadable or malformed, or bad usage.
+
+use std::fmt;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use itl_core::{
+    Role, TrustAnchor, TrustList, check_certificates, load_certificate, verify_signature,
+    verify_with_trust,
+};
+
+use crate::{EXIT_ERROR, EXIT_FAIL, EXIT_OK, input};
+
+/// Why a `--trust` source could not be used.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum TrustSourceError {
+    /// The file could not be read.
+    Input(input::InputError),
+    /// The file is neither a trust list nor a certificate.
+    Unrecognised {
+        /// The file.
+        path: PathBuf,
+        /// Why it is not a trust list.
+        as_trust_list: String,
+        /// Why it is not a certificate.
+        as_certificate: String,
+    },
+    /// A certificate whose key cannot verify RSA signatures.
+    UnusableCertificate {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl fmt::Display for TrustSourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Input(e) => write!(f, "{e}"),
+            Self::Unrecognised {
+                path,
+                as_trust_list,
+                as_certificate,
+            } => write!(
+                f,
+                "{}: --trust needs a certificate (PEM or DER) or an ITL/CTL file; as a trust list: {as_trust_list}; as a certificate: {as_certificate}",
+                path.display()
+            ),
+            Self::UnusableCertificate { path, reason } => {
+                write!(f, "{}: cannot be trusted: {reason}", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for TrustSourceError {}
+
+/// Reads the trusted keys of one `--trust` source: a certificate, or the SAST,
+/// CCM+TFTP and TFTP entries of an ITL/CTL file.
+pub fn load_trust(path: &Path) -> Result<Vec<TrustAnchor>, TrustSourceError> {
+    let bytes = input::read_source(path).map_err(TrustSourceError::Input)?;
+    let name = path.display().to_string();
+    let as_trust_list = match TrustList::parse(&bytes) {
+        Ok(tl) => return Ok(TrustAnchor::from_trust_list(&tl, &name)),
+        Err(e) => e.to_string(),
+    };
+    match load_certificate(&bytes) {
+        Ok(der) => TrustAnchor::from_certificate(&der, &name)
+            .map(|a| vec![a])
+            .map_err(|reason| TrustSourceError::UnusableCertificate {
+                path: path.to_owned(),
+                reason,
+            }),
+        Err(e) => Err(TrustSourceError::Unrecognised {
+            path: path.to_owned(),
+            as_trust_list,
+            as_certificate: e.to_string(),
+        }),
+    }
+}
+
+/// Counts for a file's summary line.
+#[derive(Default)]
+struct Tally {
+    passed: usize,
+    failed: Vec<String>,
+    warnings: usize,
+}
+
+impl Tally {
+    fn line(
+        &mut self,
+        out: &mut dyn Write,
+        file: &str,
+        passed: bool,
+        what: &str,
+        detail: &str,
+    ) -> io::Result<()> {
+        if passed {
+            self.passed += 1;
+            writeln!(out, "{file}: ok   {what}: {detail}")
+        } else {
+            self.failed.push(what.to_owned());
+            writeln!(out, "{file}: FAIL {what}: {detail}")
+        }
+    }
+
+    fn warn(&mut self, out: &mut dyn Write, file: &str, what: &str) -> io::Result<()> {
+        self.warnings += 1;
+        writeln!(out, "{file}: warn {what}")
+    }
+}
+
+fn record_label(tl: &TrustList<'_>, index: usize) -> String {
+    let role = tl
+        .records()
+        .get(index.wrapping_sub(1))
+        .and_then(|r| r.function())
+        .map_or_else(|| "no FUNCTION".to_owned(), Role::short_name);
+    format!("record {index} ({role})")
+}
+
+/// Checks one parsed file, writing its lines; returns whether everything passed.
+pub fn verify_file(
+    out: &mut dyn Write,
+    name: &str,
+    tl: &TrustList<'_>,
+    anchors: Option<&[TrustAnchor]>,
+    now: i64,
+) -> io::Result<bool> {
+    let mut t = Tally::default();
+    match verify_signature(tl) {
+        Ok(r) => {
+            let rec = tl.records().get(r.signer_record - 1);
+            let subject = rec.and_then(|r| r.subject_name()).unwrap_or_default();
+            let detail = format!(
+                "{}, RSA-{} key of {} {subject}",
+                r.digest,
+                r.key_bits,
+                record_label(tl, r.signer_record)
+            );
+            t.line(out, name, true, "signature", detail.trim_end())?;
+        }
+        Err(e) => t.line(out, name, false, "signature", &e.to_string())?,
+    }
+    if let Some(anchors) = anchors {
+        match verify_with_trust(tl, anchors) {
+            Ok(r) => t.line(
+                out,
+                name,
+                true,
+                "trust",
+                &format!("signed by a trusted key: {}", r.description),
+            )?,
+            Err(e) => t.line(out, name, false, "trust", &e.to_string())?,
+        }
+    }
+    let report = check_certificates(tl, now);
+    for rc in &report.records {
+        let label = record_label(tl, rc.index);
+        for c in &rc.checks {
+            t.line(
+                out,
+                name,
+                c.passed,
+                &format!("{label}: {}", c.name),
+                &c.detail,
+            )?;
+        }
+        for w in &rc.warnings {
+            t.warn(out, name, &format!("{label}: {w}"))?;
+        }
+    }
+    for w in &report.warnings {
+        t.warn(out, name, &format!("file: {w}"))?;
+    }
+    let warnings = match t.warnings {
+        1 => ", 1 warning".to_owned(),
+        n => format!(", {n} warnings"),
+    };
+    if t.failed.is_empty() {
+        writeln!(out, "{name}: valid ({} checks passed{warnings})", t.passed)?;
+        Ok(true)
+    } else {
+        writeln!(
+            out,
+            "{name}: INVALID ({} of {} checks failed: {}{warnings})",
+            t.failed.len(),
+            t.failed.len() + t.passed,
+            t.failed.join(", ")
+        )?;
+        Ok(false)
+    }
+}
+
+/// `itltool verify`: checks each file, against the keys of `trust` sources when
+/// any are given. Returns the exit code.
+pub fn run(
+    files: &[PathBuf],
+    trust: &[PathBuf],
+    now: i64,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<i32> {
+    let anchors = if trust.is_empty() {
+        None
+    } else {
+        let mut all = Vec::new();
+        for path in trust {
+            match load_trust(path) {
+                Ok(a) => all.extend(a),
+                Err(e) => {
+                    writeln!(err, "error: {e}")?;
+                    return Ok(EXIT_ERROR);
+                }
+            }
+        }
+        Some(all)
+    };
+    let mut code = EXIT_OK;
+    for path in files {
+        let bytes = match input::read_source(path) {
+            Ok(b) => b,
+            Err(e) => {
+                out.flush()?;
+                writeln!(err, "error: {e}")?;
+                code = EXIT_ERROR;
+                continue;
+            }
+        };
+        let tl = match input::parse(path, &bytes) {
+            Ok(tl) => tl,
+            Err(e) => {
+                out.flush()?;
+                writeln!(err, "error: {e}")?;
+                code = EXIT_ERROR;
+                continue;
+            }
+        };
+        let name = path.display().to_string();
+        if !verify_file(out, &name, &tl, anchors.as_deref(), now)? && code == EXIT_OK {
+            code = EXIT_FAIL;
+        }
+    }
+    Ok(code)
+}
