@@ -84,6 +84,12 @@ transfer ended short, file exists, bad arguments).")]
         /// may be repeated.
         #[arg(long, value_name = "CERT_OR_TLV")]
         trust: Vec<PathBuf>,
+        /// Walk directories among FILES for *.tlv files.
+        #[arg(short, long)]
+        recursive: bool,
+        /// Print only the summary line of each file.
+        #[arg(long)]
+        summary: bool,
     },
     /// Print whole-file hashes in md5sum format (`md5sum -c` reads them back).
     ///
@@ -259,8 +265,18 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                 }
             }
         }
-        Command::Verify { files, trust } => {
-            verify::run(&files, &trust, now(), out, &mut io::stderr())
+        Command::Verify {
+            files,
+            trust,
+            recursive,
+            summary,
+        } => {
+            let options = verify::Options {
+                recursive,
+                summary,
+                progress: io::stderr().is_terminal(),
+            };
+            verify::run(&files, &trust, now(), options, out, &mut io::stderr())
         }
         Command::Hash { algo, files } => {
             let algo = match algo {

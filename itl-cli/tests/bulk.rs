@@ -125,3 +125,81 @@ fn a_missing_file_among_many_exits_2_and_the_others_are_shown() {
             .contains(r#"{"totals":{"files":3,"ok":2,"errors":1}}"#)
     );
 }
+
+#[test]
+fn recursive_verify_summary_lines_in_order_then_totals() {
+    let dir = vectors();
+    let mut files = Vec::new();
+    tlv_files(&dir, &mut files);
+    let out = itltool(&["verify", "--summary", "-r", dir.to_str().unwrap()]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let (bad, good): (Vec<&PathBuf>, Vec<&PathBuf>) = files
+        .iter()
+        .partition(|p| sidecar(p).get("error_offset").is_some());
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), good.len() + 1, "{stdout}");
+    let mut valid = 0;
+    for (line, p) in lines.iter().zip(&good) {
+        let ok = sidecar(p)["signature_valid"].as_bool().unwrap();
+        valid += usize::from(ok);
+        let want = format!(
+            "{}: {} (",
+            p.display(),
+            if ok { "valid" } else { "INVALID" }
+        );
+        assert!(line.starts_with(&want), "{line} / {want}");
+    }
+    assert_eq!(
+        lines[good.len()],
+        format!(
+            "total: {} files, {valid} valid, {} invalid, {} errors",
+            files.len(),
+            good.len() - valid,
+            bad.len()
+        )
+    );
+    let err_lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(err_lines.len(), bad.len(), "{stderr}");
+    for (line, p) in err_lines.iter().zip(&bad) {
+        assert!(
+            line.starts_with(&format!("error: {}: ", p.display())),
+            "{line}"
+        );
+    }
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn verify_of_many_files_keeps_order_and_exit_1_for_an_invalid_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = vectors().join("real/CTLFile-cucm10.tlv");
+    let mut bytes = std::fs::read(&real).unwrap();
+    // A bit of the SIGNATURE value (tag 12 at byte 158 of the real CTL).
+    assert_eq!(bytes[158], 12);
+    bytes[170] ^= 0x01;
+    let bad = dir.path().join("bad.tlv");
+    std::fs::write(&bad, &bytes).unwrap();
+    let names: Vec<String> = (0..300)
+        .map(|i| if i % 37 == 5 { &bad } else { &real }.display().to_string())
+        .collect();
+    let mut args = vec!["verify", "--summary"];
+    args.extend(names.iter().map(String::as_str));
+    let out = itltool(&args);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), names.len() + 1);
+    for (i, (line, name)) in lines.iter().zip(&names).enumerate() {
+        let verdict = if i % 37 == 5 { "INVALID" } else { "valid" };
+        assert!(line.starts_with(&format!("{name}: {verdict} (")), "{line}");
+    }
+    let invalid = (0..300).filter(|i| i % 37 == 5).count();
+    assert_eq!(
+        lines[names.len()],
+        format!(
+            "total: 300 files, {} valid, {invalid} invalid, 0 errors",
+            300 - invalid
+        )
+    );
+}
