@@ -8,8 +8,6 @@
 
 use std::fmt;
 
-use rsa::pkcs1::DecodeRsaPublicKey;
-use rsa::traits::PublicKeyParts;
 
 use crate::cert::{CertInfo, format_unix_time, unsigned};
 use crate::dn::same_dn;
@@ -157,12 +155,8 @@ pub fn check_record(index: usize, record: &Record<'_>, now: i64) -> RecordChecks
     let mut warnings = Vec::new();
     let Some(der) = record.certificate() else {
         // No certificate to compare with; the key may still be judged.
-        if let Some(bits) = record
-            .public_key()
-            .and_then(|pk| rsa::PublicKey::from_pkcs1_der(pk).ok())
-            .map(|k| k.n().bit_width())
-        {
-            weak_key(&mut warnings, bits as usize, "PUBLICKEY");
+        if let Some(bits) = record.public_key().and_then(crate::pkcs1v15::modulus_bits) {
+            weak_key(&mut warnings, bits, "PUBLICKEY");
         }
         return RecordChecks {
             index,

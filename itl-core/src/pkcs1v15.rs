@@ -40,6 +40,18 @@ impl KeyDer<'_> {
     }
 }
 
+/// The modulus size in bits of a PKCS#1 `RSAPublicKey` DER, read from the DER
+/// alone (no key is built, so it is cheap, and keys the `rsa` crate refuses,
+/// such as 512-bit ones, are measured too). `None` if the DER does not decode.
+pub(crate) fn modulus_bits(der: &[u8]) -> Option<usize> {
+    use rsa::pkcs1::RsaPublicKeyRef;
+    use rsa::pkcs1::der::Decode;
+    let key = RsaPublicKeyRef::from_der(der).ok()?;
+    let n = key.modulus.as_bytes();
+    let first = n.first()?;
+    Some(n.len() * 8 - first.leading_zeros() as usize)
+}
+
 /// What checking a signature with a usable key found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Outcome {
@@ -165,9 +177,8 @@ mod aws_lc {
         let key = RsaPublicKeyRef::from_der(der).ok()?;
         let n = key.modulus.as_bytes();
         let e = key.public_exponent.as_bytes();
-        let (&n_first, &n_last) = (n.first()?, n.last()?);
-        let n_bits = n.len() * 8 - n_first.leading_zeros() as usize;
-        if !(MIN_BITS..=MAX_BITS).contains(&n_bits) || n_last % 2 == 0 {
+        let n_bits = super::modulus_bits(der)?;
+        if !(MIN_BITS..=MAX_BITS).contains(&n_bits) || n.last()? % 2 == 0 {
             return None;
         }
         if e.len() > 8 {
@@ -289,5 +300,37 @@ mod tests {
             err.starts_with("PUBLICKEY is not a usable RSA key"),
             "{err}"
         );
+    }
+}
+
+#[cfg(test)]
+mod bits_tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn modulus_bits_reads_the_der() {
+        // 512-bit modulus (the rsa crate refuses to build such a key).
+        let mut der = vec![0x30, 0x48, 0x02, 0x41, 0x00];
+        der.extend_from_slice(&[0xC5u8; 64]);
+        der.extend_from_slice(&[0x02, 0x03, 0x01, 0x00, 0x01]);
+        assert_eq!(modulus_bits(&der), Some(512));
+        assert_eq!(modulus_bits(&der[..10]), None);
+        // The PUBLICKEY of every record of the replica: as the rsa crate says.
+        let bytes = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../testvectors/own/ITLSEP0011215A1AE3-sbd-replica.tlv"),
+        )
+        .unwrap();
+        let tl = crate::TrustList::parse(&bytes).unwrap();
+        let mut seen = Vec::new();
+        for r in tl.records() {
+            let pk = r.public_key().unwrap();
+            let k = RsaPublicKey::from_pkcs1_der(pk).unwrap();
+            assert_eq!(modulus_bits(pk), Some(k.n().bit_width() as usize));
+            seen.push(modulus_bits(pk).unwrap());
+        }
+        assert_eq!(seen, [1024, 1024, 2048, 1024]);
     }
 }
