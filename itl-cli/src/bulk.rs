@@ -145,7 +145,10 @@ fn walk(dir: &Path, out: &mut Vec<Result<PathBuf, InputError>>) {
         };
         if kind.is_dir() {
             walk(&path, out);
-        } else if is_tlv(&path) && std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+        } else if is_tlv(&path)
+            && (kind.is_file()
+                || kind.is_symlink() && std::fs::metadata(&path).is_ok_and(|m| m.is_file()))
+        {
             out.push(Ok(path));
         }
     }
@@ -354,12 +357,15 @@ mod tests {
         ] {
             std::fs::write(d.join(f), b"x").unwrap();
         }
+        // A link to a file is taken; a link to a directory is not followed.
+        std::os::unix::fs::symlink(d.join("c.tlv"), d.join("d-link.tlv")).unwrap();
+        std::os::unix::fs::symlink(d.join("b"), d.join("e-dir-link")).unwrap();
         let named = d.join("b/notes.txt");
         let got: Vec<PathBuf> = expand(&[d.to_owned(), named.clone()], true)
             .into_iter()
             .map(Result::unwrap)
             .collect();
-        let want: Vec<PathBuf> = ["a.TLV", "b/sub/y.tlv", "b/z.tlv", "c.tlv"]
+        let want: Vec<PathBuf> = ["a.TLV", "b/sub/y.tlv", "b/z.tlv", "c.tlv", "d-link.tlv"]
             .iter()
             .map(|f| d.join(f))
             .chain([named])
