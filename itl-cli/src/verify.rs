@@ -266,7 +266,9 @@ pub fn run(
             Ok(v) => v,
             Err(e) => return Outcome::error(&e),
         };
-        let mut text = String::from_utf8_lossy(&lines).into_owned();
+        // The lines are built from Strings, so this does not copy.
+        let mut text = String::from_utf8(lines)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         if options.summary {
             // The summary is the last line.
             let start = text.trim_end().rfind('\n').map_or(0, |i| i + 1);

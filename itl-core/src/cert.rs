@@ -5,11 +5,15 @@
 //! records with their certificates). Parsing uses `x509-parser` without its
 //! `verify` feature; nothing here checks a certificate's signature.
 
+use std::cell::RefCell;
+
 use x509_parser::certificate::X509Certificate;
 use x509_parser::objects::{oid_registry, oid2abbrev, oid2sn};
 use x509_parser::prelude::FromDer;
 use x509_parser::public_key::PublicKey;
 use x509_parser::x509::X509Name;
+
+use crate::memo::{self, Memo};
 
 /// What a record says about its certificate, read from the certificate itself.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,8 +53,17 @@ const SHA1_SIGNATURE_OIDS: &[&str] = &[
 
 impl CertInfo {
     /// Reads a DER certificate; the error says why it does not parse. Bytes after
-    /// the certificate are refused.
+    /// the certificate are refused. Results are remembered per thread for the
+    /// certificates seen last (see `memo.rs`): bulk runs meet the same few
+    /// certificates in every file.
     pub fn parse(der: &[u8]) -> Result<Self, String> {
+        thread_local! {
+            static MEMO: RefCell<Memo<Result<CertInfo, String>>> = const { RefCell::new(Memo::new()) };
+        }
+        memo::get_or_compute(&MEMO, 0, der, || Self::parse_uncached(der))
+    }
+
+    fn parse_uncached(der: &[u8]) -> Result<Self, String> {
         let (rest, cert) = X509Certificate::from_der(der)
             .map_err(|e| format!("the certificate does not parse as X.509 DER: {e}"))?;
         if !rest.is_empty() {

@@ -8,7 +8,6 @@
 
 use std::fmt;
 
-
 use crate::cert::{CertInfo, format_unix_time, unsigned};
 use crate::dn::same_dn;
 use crate::fingerprint::hash;

@@ -24,6 +24,7 @@ pub mod element;
 pub mod error;
 pub mod fingerprint;
 pub mod header;
+mod memo;
 mod pkcs1v15;
 pub mod record;
 pub mod role;

@@ -129,8 +129,12 @@ mod aws_lc {
     use rsa::pkcs1::RsaPublicKeyRef;
     use rsa::pkcs1::der::Decode;
 
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
     use super::Outcome;
     use crate::digest::DigestAlgorithm;
+    use crate::memo::{self, Memo};
 
     /// The `rsa` crate's default limits, which these checks mirror.
     const MIN_BITS: usize = RsaPublicKey::MIN_SIZE;
@@ -163,7 +167,14 @@ mod aws_lc {
             _ => return None,
         };
         let key_bits = shared_limits(der)?;
-        let key = ParsedPublicKey::new(params, der).ok()?;
+        // A parsed key keeps its Montgomery constants: remember it for the next
+        // file signed by the same key.
+        thread_local! {
+            static KEYS: RefCell<Memo<Option<Rc<ParsedPublicKey>>>> = const { RefCell::new(Memo::new()) };
+        }
+        let key = memo::get_or_compute(&KEYS, digest.code(), der, || {
+            ParsedPublicKey::new(params, der).ok().map(Rc::new)
+        })?;
         let hashed = Digest::import_less_safe(hashed, algorithm).ok()?;
         Some(match key.verify_digest_sig(&hashed, sig) {
             Ok(()) => Outcome::Verified { key_bits },

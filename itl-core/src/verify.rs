@@ -1,6 +1,7 @@
 //! Verification of the file signature (the envelope).
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 use rsa::PublicKey as RsaPublicKey;
 use thiserror::Error;
@@ -9,6 +10,7 @@ use x509_parser::prelude::FromDer;
 use crate::digest::DigestAlgorithm;
 use crate::fingerprint::hash;
 use crate::hex_lower;
+use crate::memo::{self, Memo};
 use crate::pkcs1v15::{self, KeyDer, Outcome};
 use crate::record::Record;
 use crate::role::Role;
@@ -114,6 +116,17 @@ pub(crate) fn record_key_der<'r>(record: &'r Record<'_>) -> Result<KeyDer<'r>, S
 }
 
 fn certificate_key_der(der: &[u8]) -> Result<KeyDer<'static>, String> {
+    thread_local! {
+        static MEMO: RefCell<Memo<Result<Vec<u8>, String>>> = const { RefCell::new(Memo::new()) };
+    }
+    let key = memo::get_or_compute(&MEMO, 0, der, || certificate_key_uncached(der))?;
+    Ok(KeyDer {
+        der: Cow::Owned(key),
+        from_certificate: true,
+    })
+}
+
+fn certificate_key_uncached(der: &[u8]) -> Result<Vec<u8>, String> {
     let (_, cert) = x509_parser::certificate::X509Certificate::from_der(der)
         .map_err(|e| format!("CERTIFICATE does not parse: {e}"))?;
     let spki = cert.public_key();
@@ -124,10 +137,7 @@ fn certificate_key_der(der: &[u8]) -> Result<KeyDer<'static>, String> {
             spki.algorithm.algorithm
         ));
     }
-    Ok(KeyDer {
-        der: Cow::Owned(spki.subject_public_key.data.to_vec()),
-        from_certificate: true,
-    })
+    Ok(spki.subject_public_key.data.to_vec())
 }
 
 /// The signature, digest and signed-bytes hash of a file, checked for shape.
