@@ -4,13 +4,21 @@
 
 pub mod build;
 pub mod bulk;
+pub mod certinfo;
+pub mod certs;
+pub mod compare;
 pub mod fetch;
 pub mod hash;
 pub mod input;
+pub mod json_extra;
+pub mod show_cucm;
 pub mod show_json;
+pub mod show_text;
 pub mod tftp;
+pub mod timefmt;
 pub mod trust_json;
 pub mod verify;
+pub mod warnings;
 
 /// Exit code: everything checked is valid (or identical / accepted).
 pub const EXIT_OK: i32 = 0;
@@ -18,3 +26,23 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_FAIL: i32 = 1;
 /// Exit code: a file is unreadable or malformed, or the command line is wrong.
 pub const EXIT_ERROR: i32 = 2;
+
+/// Whether to colour output: only on a terminal, and not when `NO_COLOR` is set to a
+/// non-empty value (<https://no-color.org>).
+pub fn color_wanted(is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+    is_terminal && no_color.is_none_or(|v| v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_only_on_terminals_without_no_color() {
+        use std::ffi::OsStr;
+        assert!(color_wanted(true, None));
+        assert!(color_wanted(true, Some(OsStr::new(""))));
+        assert!(!color_wanted(true, Some(OsStr::new("1"))));
+        assert!(!color_wanted(false, None));
+    }
+}

@@ -7,7 +7,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
-use itl_cli::{EXIT_ERROR, EXIT_OK, build, fetch, hash, input, show_json, trust_json, verify};
+use itl_cli::{
+    EXIT_ERROR, EXIT_OK, build, bulk, certs, compare, fetch, hash, input, json_extra, show_cucm,
+    show_json, show_text, verify,
+};
 
 /// Inspect, verify and compare Cisco ITL/CTL trust-list files.
 #[derive(Parser)]
@@ -22,14 +25,59 @@ enum Command {
     /// Show what is in one or more ITL/CTL files.
     Show {
         /// Output format.
-        #[arg(long, value_enum, default_value_t = ShowFormat::Json)]
+        #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
         format: ShowFormat,
         /// Files to show (local paths or tftp://HOST[:PORT]/NAME).
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Walk directories among FILES for *.tlv files (JSON lines, in parallel).
+        /// Walk directories among FILES for *.tlv files. With --format json and
+        /// more than one file: one JSON object per line (files read in parallel),
+        /// then {"totals": …}.
         #[arg(short, long)]
         recursive: bool,
+    },
+    /// Compare the phone's trust list with the server's: identical, and if not,
+    /// will the phone accept the server's file?
+    ///
+    /// PHONE is the phone's ITL (or CTL); instead of it, --phone-md5 / --phone-sha1
+    /// take the hash the phone shows under Settings > Security > Trust List, which
+    /// can only tell identical from different.
+    #[command(
+        after_help = "Verdicts: identical, accepted-signer, accepted-tvs, rejected, \
+different (hashes only).\nExit status: 0 identical or accepted; 1 rejected or different; \
+2 error (unreadable or malformed file, bad hash, bad arguments)."
+    )]
+    Compare {
+        /// PHONE SERVER, or only SERVER with --phone-md5/--phone-sha1 (local paths
+        /// or tftp://HOST[:PORT]/NAME).
+        #[arg(required = true, num_args = 1..=2, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// The MD5 the phone shows (any case; `:` and spaces allowed).
+        #[arg(long, value_name = "HEX")]
+        phone_md5: Option<String>,
+        /// The SHA-1 the phone shows (any case; `:` and spaces allowed).
+        #[arg(long, value_name = "HEX")]
+        phone_sha1: Option<String>,
+        /// The phone's CTL, which adds its entries to what the phone trusts.
+        #[arg(long, value_name = "FILE")]
+        phone_ctl: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = CompareFormat::Text)]
+        format: CompareFormat,
+    },
+    /// Write each embedded certificate to DIR as <index>-<function>-<CN>.pem.
+    ///
+    /// Records that carry only a CERTHASH are listed and skipped. Existing files
+    /// are never overwritten: if any target exists, nothing is written.
+    Certs {
+        /// The ITL/CTL file (local path or tftp://HOST[:PORT]/NAME).
+        file: PathBuf,
+        /// Directory to write to (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Write DER (.der) instead of PEM (.pem).
+        #[arg(long)]
+        der: bool,
     },
     /// Download trust lists from a TFTP server (such as CUCM's) in binary mode.
     ///
@@ -180,7 +228,19 @@ enum DigestArg {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum ShowFormat {
+    /// A readable summary: file facts, signature, one row per record, warnings.
+    Text,
+    /// The layout of CUCM's `show itl` / `show ctl`.
+    Cucm,
     /// The parsed structure as JSON (docs/JSON.md).
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CompareFormat {
+    /// A readable report.
+    Text,
+    /// JSON (docs/JSON.md).
     Json,
 }
 
@@ -188,56 +248,57 @@ enum ShowFormat {
 fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
     match cli.command {
         Command::Show {
-            format: ShowFormat::Json,
+            format,
             files,
             recursive,
-        } if recursive || files.len() > 1 => {
-            let now = now();
-            let doc = |path: &Path, tl: &itl_core::TrustList<'_>| {
-                let mut doc = show_json::trust_list_json(path, tl);
-                trust_json::extend(&mut doc, tl, now);
-                doc
-            };
-            show_json::write_many(
-                &files,
-                recursive,
-                &doc,
-                out,
-                &mut io::stderr().lock(),
-                io::stderr().is_terminal(),
-            )
-        }
-        Command::Show {
-            format: ShowFormat::Json,
-            files,
-            recursive: _,
+        } => show(format, &files, recursive, out),
+        Command::Certs {
+            file,
+            out: dir,
+            der,
         } => {
-            let mut code = EXIT_OK;
-            let many = files.len() > 1;
-            for path in files {
-                let result = input::read_source(&path).and_then(|bytes| {
-                    let tl = input::parse(&path, &bytes)?;
-                    let mut doc = show_json::trust_list_json(&path, &tl);
-                    trust_json::extend(&mut doc, &tl, now());
-                    Ok(doc)
-                });
-                match result {
-                    Ok(doc) => {
-                        if many {
-                            writeln!(out, "{doc}")?;
-                        } else {
-                            serde_json::to_writer_pretty(&mut *out, &doc)?;
-                            writeln!(out)?;
-                        }
-                    }
-                    Err(e) => {
-                        out.flush()?;
-                        eprintln!("error: {e}");
-                        code = EXIT_ERROR;
-                    }
+            let result = input::read_source(&file).and_then(|bytes| {
+                let tl = input::parse(&file, &bytes)?;
+                Ok(certs::write_certs(out, &tl, &dir, der))
+            });
+            match result {
+                Ok(Ok(())) => Ok(EXIT_OK),
+                Ok(Err(certs::CertsError::Stdout(e))) => Err(e),
+                Ok(Err(e)) => {
+                    out.flush()?;
+                    eprintln!("error: {e}");
+                    Ok(EXIT_ERROR)
+                }
+                Err(e) => {
+                    out.flush()?;
+                    eprintln!("error: {e}");
+                    Ok(EXIT_ERROR)
                 }
             }
-            Ok(code)
+        }
+        Command::Compare {
+            files,
+            phone_md5,
+            phone_sha1,
+            phone_ctl,
+            format,
+        } => {
+            let result =
+                compare::CompareRequest::from_files(&files, phone_md5, phone_sha1, phone_ctl)
+                    .and_then(|mut req| {
+                        req.json = format == CompareFormat::Json;
+                        req.color = use_color();
+                        compare::run(&req, out)
+                    });
+            match result {
+                Ok(code) => Ok(code),
+                Err(compare::CompareError::Io(e)) => Err(e),
+                Err(e) => {
+                    out.flush()?;
+                    eprintln!("error: {e}");
+                    Ok(EXIT_ERROR)
+                }
+            }
         }
         Command::Fetch {
             target,
@@ -345,6 +406,103 @@ fn build_records_in_order(m: &ArgMatches) -> Vec<(bool, String)> {
     all.extend(indexed("hash_only", true));
     all.sort_by_key(|(i, _, _)| *i);
     all.into_iter().map(|(_, h, v)| (h, v)).collect()
+}
+
+/// Whether to colour the output: stdout is a terminal and `NO_COLOR` is unset or empty.
+fn use_color() -> bool {
+    itl_cli::color_wanted(
+        io::stdout().is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+    )
+}
+
+/// Modification time of a local file in Unix seconds (`None` for URLs).
+fn mtime(path: &Path) -> Option<i64> {
+    let t = std::fs::metadata(path).ok()?.modified().ok()?;
+    let d = t.duration_since(std::time::UNIX_EPOCH).ok()?;
+    i64::try_from(d.as_secs()).ok()
+}
+
+fn show(
+    format: ShowFormat,
+    files: &[PathBuf],
+    recursive: bool,
+    out: &mut dyn Write,
+) -> io::Result<i32> {
+    if matches!(format, ShowFormat::Json) && (recursive || files.len() > 1) {
+        // JSON lines, files in parallel, then a totals line (docs/JSON.md).
+        let now = now();
+        let doc = |path: &Path, tl: &itl_core::TrustList<'_>| json_extra::document(path, tl, now);
+        return show_json::write_many(
+            files,
+            recursive,
+            &doc,
+            out,
+            &mut io::stderr().lock(),
+            io::stderr().is_terminal(),
+        );
+    }
+    let mut code = EXIT_OK;
+    let mut expanded = Vec::new();
+    for input in bulk::expand(files, recursive) {
+        match input {
+            Ok(p) => expanded.push(p),
+            Err(e) => {
+                eprintln!("error: {e}");
+                code = EXIT_ERROR;
+            }
+        }
+    }
+    let files = &expanded;
+    let many = files.len() > 1;
+    let text = show_text::TextOptions {
+        color: use_color(),
+        now: now(),
+    };
+    for (i, path) in files.iter().enumerate() {
+        let bytes = match input::read_source(path) {
+            Ok(b) => b,
+            Err(e) => {
+                out.flush()?;
+                eprintln!("error: {e}");
+                code = EXIT_ERROR;
+                continue;
+            }
+        };
+        let tl = match input::parse(path, &bytes) {
+            Ok(tl) => tl,
+            Err(e) => {
+                out.flush()?;
+                eprintln!("error: {e}");
+                code = EXIT_ERROR;
+                continue;
+            }
+        };
+        match format {
+            ShowFormat::Json => {
+                let doc = json_extra::document(path, &tl, text.now);
+                if many {
+                    writeln!(out, "{doc}")?;
+                } else {
+                    serde_json::to_writer_pretty(&mut *out, &doc)?;
+                    writeln!(out)?;
+                }
+            }
+            ShowFormat::Text => {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                show_text::write_text(out, path, &tl, &text)?;
+            }
+            ShowFormat::Cucm => {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                show_cucm::write_cucm(out, &tl, mtime(path))?;
+            }
+        }
+    }
+    Ok(code)
 }
 
 fn main() -> ExitCode {

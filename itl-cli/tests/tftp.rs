@@ -309,9 +309,12 @@ fn show_reads_a_tftp_url_like_a_local_file() {
     let server = Server::start(&served);
     let url = server.url(rel);
 
-    let remote = itltool(&["show", &url], &served);
+    let remote = itltool(&["show", "--format", "json", &url], &served);
     assert_eq!(remote.status.code(), Some(0), "{}", stderr(&remote));
-    let here = itltool(&["show", local.to_str().unwrap()], &served);
+    let here = itltool(
+        &["show", "--format", "json", local.to_str().unwrap()],
+        &served,
+    );
     assert_eq!(here.status.code(), Some(0), "{}", stderr(&here));
     let mut remote: serde_json::Value = serde_json::from_slice(&remote.stdout).unwrap();
     let mut here: serde_json::Value = serde_json::from_slice(&here.stdout).unwrap();

@@ -18,6 +18,7 @@
 pub mod build;
 pub mod cert;
 pub mod certcheck;
+pub mod compare;
 pub mod digest;
 pub mod dn;
 pub mod element;
@@ -35,6 +36,7 @@ pub mod verify;
 pub use build::{BuildError, Builder, RecordSpec, load_certificate, load_private_key};
 pub use cert::CertInfo;
 pub use certcheck::{CertReport, Check, RecordChecks, Warning, WarningKind, check_certificates};
+pub use compare::{Comparison, PhoneHashes, Verdict, compare, compare_hashes};
 pub use digest::DigestAlgorithm;
 pub use element::{Body, Element};
 pub use error::{EncodeError, ParseError};

@@ -1,0 +1,312 @@
+//! `itltool compare PHONE SERVER`: is the phone's trust list the server's, and if
+//! not, will the phone accept the server's file? (Logic in [`itl_core::compare`];
+//! this module reads the inputs and prints the result as text or JSON.)
+
+use std::fmt;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use itl_core::compare::{
+    Comparison, PhoneHashes, RecordChange, RecordSummary, SignerId, TrustAnchor, parse_hex_hash,
+};
+use itl_core::{TrustList, Verdict, hex_lower};
+use serde_json::{Value, json};
+
+use crate::input::{self, InputError};
+use crate::show_text::{MAX_WIDTH, wrap};
+use crate::{EXIT_FAIL, EXIT_OK};
+
+/// Version of the `compare --format json` schema (docs/JSON.md).
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// What to compare, as given on the command line.
+#[derive(Clone, Debug, Default)]
+pub struct CompareRequest {
+    /// The phone's trust list, when its file is at hand.
+    pub phone: Option<PathBuf>,
+    /// The server's file.
+    pub server: PathBuf,
+    /// The MD5 the phone shows (any case, `:`/spaces allowed).
+    pub phone_md5: Option<String>,
+    /// The SHA-1 the phone shows.
+    pub phone_sha1: Option<String>,
+    /// The phone's CTL, which adds to what the phone trusts.
+    pub phone_ctl: Option<PathBuf>,
+    /// Print JSON instead of text.
+    pub json: bool,
+    /// Colour the verdict (text only).
+    pub color: bool,
+}
+
+impl CompareRequest {
+    /// Builds a request from the positional files: `PHONE SERVER`, or only `SERVER`
+    /// when the phone's hashes are given.
+    pub fn from_files(
+        files: &[PathBuf],
+        phone_md5: Option<String>,
+        phone_sha1: Option<String>,
+        phone_ctl: Option<PathBuf>,
+    ) -> Result<Self, CompareError> {
+        let hashes = phone_md5.is_some() || phone_sha1.is_some();
+        let (phone, server) = match (files, hashes) {
+            ([phone, server], false) => (Some(phone.clone()), server.clone()),
+            ([server], true) => (None, server.clone()),
+            ([_, _], true) => {
+                return Err(CompareError::Usage(
+                    "give either the phone's file or --phone-md5/--phone-sha1, not both".into(),
+                ));
+            }
+            (_, false) => {
+                return Err(CompareError::Usage(
+                    "compare needs PHONE SERVER (or SERVER with --phone-md5/--phone-sha1)".into(),
+                ));
+            }
+            (_, true) => {
+                return Err(CompareError::Usage(
+                    "with --phone-md5/--phone-sha1 give only the server's file".into(),
+                ));
+            }
+        };
+        if phone.is_none() && phone_ctl.is_some() {
+            return Err(CompareError::Usage(
+                "--phone-ctl needs the phone's ITL file, not only its hash".into(),
+            ));
+        }
+        Ok(Self {
+            phone,
+            server,
+            phone_md5,
+            phone_sha1,
+            phone_ctl,
+            ..Self::default()
+        })
+    }
+}
+
+/// Why `compare` could not give a verdict (exit status 2).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CompareError {
+    /// Wrong arguments.
+    Usage(String),
+    /// An input could not be read or parsed.
+    Input(InputError),
+    /// Writing the output failed.
+    Io(io::Error),
+}
+
+impl fmt::Display for CompareError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Usage(m) => f.write_str(m),
+            Self::Input(e) => write!(f, "{e}"),
+            Self::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for CompareError {}
+
+impl From<InputError> for CompareError {
+    fn from(e: InputError) -> Self {
+        Self::Input(e)
+    }
+}
+
+impl From<io::Error> for CompareError {
+    fn from(e: io::Error) -> Self {
+        Self::Io(e)
+    }
+}
+
+fn load(path: &Path) -> Result<TrustList<'static>, CompareError> {
+    let bytes = input::read_source(path)?;
+    Ok(input::parse(path, &bytes)?.into_owned())
+}
+
+/// Runs the comparison and prints it; returns the exit status (0 identical or
+/// accepted, 1 rejected or different).
+pub fn run(req: &CompareRequest, out: &mut dyn Write) -> Result<i32, CompareError> {
+    let server = load(&req.server)?;
+    let comparison = match &req.phone {
+        Some(phone) => {
+            let phone = load(phone)?;
+            let ctl = req.phone_ctl.as_deref().map(load).transpose()?;
+            itl_core::compare(&phone, ctl.as_ref(), &server)
+        }
+        None => {
+            let hash = |v: &Option<String>, n: usize, what: &str| {
+                v.as_deref()
+                    .map(|s| parse_hex_hash(s, n))
+                    .transpose()
+                    .map_err(|e| CompareError::Usage(format!("{what}: {e}")))
+            };
+            let phone = PhoneHashes {
+                md5: hash(&req.phone_md5, 32, "--phone-md5")?,
+                sha1: hash(&req.phone_sha1, 40, "--phone-sha1")?,
+            };
+            itl_core::compare_hashes(&phone, &server)
+        }
+    };
+    if req.json {
+        let doc = comparison_json(req, &comparison);
+        serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
+        writeln!(out)?;
+    } else {
+        write_text(out, req, &comparison)?;
+    }
+    Ok(if comparison.verdict.is_ok() {
+        EXIT_OK
+    } else {
+        EXIT_FAIL
+    })
+}
+
+fn summary_json(r: &RecordSummary) -> Value {
+    json!({
+        "index": r.index,
+        "function": r.role.map(|f| f.cucm_text().map_or_else(|| Value::from(f.code()), Value::from)),
+        "function_code": r.role.map(|f| f.code()),
+        "subject": r.subject,
+        "issuer": r.issuer,
+        "serial": hex_lower(&r.serial),
+        "cert_hash": r.cert_hash.as_deref().map(hex_lower),
+        "cert_hash_source": r.cert_hash.as_ref().map(|_| if r.hash_from_certhash { "certhash" } else { "certificate-sha1" }),
+    })
+}
+
+fn change_json(c: &RecordChange) -> Value {
+    json!({ "old": summary_json(&c.old), "new": summary_json(&c.new), "what": c.what })
+}
+
+fn signer_json(s: &SignerId) -> Value {
+    json!({ "name": s.name, "serial": hex_lower(&s.serial), "issuer": s.issuer })
+}
+
+fn anchor_json(a: &TrustAnchor) -> Value {
+    json!({
+        "file": a.file.as_str(),
+        "record": summary_json(&a.record),
+        "server_record": a.server_record.as_ref().map(summary_json),
+    })
+}
+
+/// The `compare --format json` document (schema in docs/JSON.md).
+pub fn comparison_json(req: &CompareRequest, c: &Comparison) -> Value {
+    json!({
+        "schema": SCHEMA_VERSION,
+        "verdict": c.verdict.as_str(),
+        "identical": c.identical,
+        "phone": req.phone.as_ref().map(|p| p.display().to_string()),
+        "phone_ctl": req.phone_ctl.as_ref().map(|p| p.display().to_string()),
+        "server": req.server.display().to_string(),
+        "phone_md5": c.phone_md5,
+        "phone_sha1": c.phone_sha1,
+        "server_md5": c.server_md5,
+        "server_sha1": c.server_sha1,
+        "added": c.added.iter().map(summary_json).collect::<Vec<_>>(),
+        "removed": c.removed.iter().map(summary_json).collect::<Vec<_>>(),
+        "changed": c.changed.iter().map(change_json).collect::<Vec<_>>(),
+        "signer_changed": c.signer_changed,
+        "phone_signer": c.phone_signer.as_ref().map(signer_json),
+        "server_signer": signer_json(&c.server_signer),
+        "trusted_by": c.trusted_by.as_ref().map(anchor_json),
+        "explanation": c.explanation,
+        "remedies": c.remedies,
+    })
+}
+
+fn paint(color: bool, verdict: Verdict) -> String {
+    let code = if verdict.is_ok() { "1;32" } else { "1;31" };
+    if color {
+        format!("\x1b[{code}m{verdict}\x1b[0m")
+    } else {
+        verdict.to_string()
+    }
+}
+
+fn lines(out: &mut dyn Write, text: &str, prefix: &str, indent: usize) -> io::Result<()> {
+    for l in wrap(text, prefix, indent, MAX_WIDTH) {
+        writeln!(out, "{l}")?;
+    }
+    Ok(())
+}
+
+fn short(r: &RecordSummary) -> String {
+    let mut s = r.label();
+    s.push_str(&format!(", serial {}", hex_lower(&r.serial)));
+    if let Some(h) = &r.cert_hash {
+        let what = if r.hash_from_certhash {
+            "CERTHASH"
+        } else {
+            "SHA-1"
+        };
+        s.push_str(&format!(", {what} {}", hex_lower(h)));
+    }
+    s
+}
+
+/// The text report.
+pub fn write_text(out: &mut dyn Write, req: &CompareRequest, c: &Comparison) -> io::Result<()> {
+    let phone_name = req.phone.as_ref().map_or_else(
+        || "(hash read off the phone)".to_owned(),
+        |p| p.display().to_string(),
+    );
+    let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_owned());
+    lines(out, &phone_name, "Phone   ", 8)?;
+    writeln!(
+        out,
+        "        MD5 {}  SHA-1 {}",
+        dash(&c.phone_md5),
+        dash(&c.phone_sha1)
+    )?;
+    if let Some(ctl) = &req.phone_ctl {
+        lines(out, &format!("with CTL {}", ctl.display()), "        ", 8)?;
+    }
+    lines(out, &req.server.display().to_string(), "Server  ", 8)?;
+    writeln!(out, "        MD5 {}  SHA-1 {}", c.server_md5, c.server_sha1)?;
+    writeln!(out, "Identical: {}", if c.identical { "yes" } else { "no" })?;
+    if let Some(old) = &c.phone_signer {
+        writeln!(out)?;
+        let signer = if c.signer_changed {
+            format!(
+                "changed: {} -> {}",
+                old.describe(),
+                c.server_signer.describe()
+            )
+        } else {
+            format!("unchanged: {}", c.server_signer.describe())
+        };
+        lines(out, &signer, "Signer  ", 8)?;
+        if c.added.is_empty() && c.removed.is_empty() && c.changed.is_empty() {
+            writeln!(out, "Records: no differences")?;
+        } else {
+            writeln!(out, "Records:")?;
+            for r in &c.added {
+                lines(out, &short(r), "  added    ", 11)?;
+            }
+            for r in &c.removed {
+                lines(out, &short(r), "  removed  ", 11)?;
+            }
+            for ch in &c.changed {
+                let text = format!(
+                    "{} -> {}: {}",
+                    short(&ch.old),
+                    short(&ch.new),
+                    ch.what.join(", ")
+                );
+                lines(out, &text, "  changed  ", 11)?;
+            }
+        }
+    }
+    writeln!(out)?;
+    writeln!(out, "Verdict: {}", paint(req.color, c.verdict))?;
+    lines(out, &c.explanation, "  ", 2)?;
+    if !c.remedies.is_empty() {
+        writeln!(out, "What can be done:")?;
+        for r in &c.remedies {
+            lines(out, r, "  - ", 4)?;
+        }
+    }
+    Ok(())
+}

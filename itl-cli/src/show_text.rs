@@ -1,0 +1,431 @@
+//! `itltool show --format text` (the default): a readable summary of one file that
+//! fits 100 columns: file facts, signature status, one row per record, warnings.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use itl_core::{
+    Fingerprints, Record, SignatureError, TrustList, dn, fingerprint, hex_lower, verify_signature,
+};
+
+use crate::certinfo::{parse_certificate, record_key};
+use crate::timefmt;
+use crate::warnings::{record_label, warnings};
+
+/// Widest line `show --format text` writes (in characters, colour codes excluded).
+pub const MAX_WIDTH: usize = 100;
+
+/// Width of the label column of the file facts.
+const LABEL: usize = 12;
+
+/// How to render.
+#[derive(Clone, Copy, Debug)]
+pub struct TextOptions {
+    /// Use ANSI colours (only when writing to a terminal and `NO_COLOR` is unset).
+    pub color: bool,
+    /// Unix time certificate validity is checked against.
+    pub now: i64,
+}
+
+/// ANSI styling that turns itself off.
+#[derive(Clone, Copy)]
+struct Paint(bool);
+
+impl Paint {
+    fn wrap(self, code: &str, s: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
+    }
+    fn bold(self, s: &str) -> String {
+        self.wrap("1", s)
+    }
+    fn green(self, s: &str) -> String {
+        self.wrap("32", s)
+    }
+    fn red(self, s: &str) -> String {
+        self.wrap("1;31", s)
+    }
+    fn yellow(self, s: &str) -> String {
+        self.wrap("33", s)
+    }
+}
+
+/// `s` cut to `width` characters, the last one replaced by `…` when cut.
+pub fn truncate(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        return s.to_owned();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut t: String = s.chars().take(width - 1).collect();
+    t.push('…');
+    t
+}
+
+/// `s` cut to `width` characters from the left (`…` + the tail), for paths.
+fn truncate_left(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    if n <= width {
+        return s.to_owned();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut t = String::from("…");
+    t.extend(s.chars().skip(n - (width - 1)));
+    t
+}
+
+/// Word-wraps `text` to `width` columns; continuation lines start with `indent`
+/// spaces. Words longer than a line are cut.
+pub fn wrap(text: &str, first_prefix: &str, indent: usize, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = first_prefix.to_owned();
+    let mut cur_len = cur.chars().count();
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        let wl = word.chars().count();
+        if !empty && cur_len + 1 + wl > width {
+            lines.push(std::mem::replace(&mut cur, " ".repeat(indent)));
+            cur_len = indent;
+            empty = true;
+        }
+        if !empty {
+            cur.push(' ');
+            cur_len += 1;
+        }
+        let room = width.saturating_sub(cur_len);
+        let w = truncate(word, room.max(1));
+        cur_len += w.chars().count();
+        cur.push_str(&w);
+        empty = false;
+    }
+    lines.push(cur);
+    lines
+}
+
+/// Where the file kind comes from.
+fn kind_source(tl: &TrustList<'_>) -> String {
+    match tl.header().filename() {
+        Some(name)
+            if name.to_ascii_uppercase().starts_with("ITL")
+                || name.to_ascii_uppercase().starts_with("CTL") =>
+        {
+            format!("from FILENAME {name}")
+        }
+        _ => "from the records".to_owned(),
+    }
+}
+
+fn field(out: &mut dyn Write, p: Paint, label: &str, value: &str) -> io::Result<()> {
+    writeln!(
+        out,
+        "{}{}",
+        p.bold(&format!("{label:<LABEL$}")),
+        truncate(value, MAX_WIDTH - LABEL)
+    )
+}
+
+/// Short CN of a DN string, else the whole string.
+fn cn_of(name: Option<String>) -> String {
+    match name {
+        Some(n) => dn::common_name(&n).unwrap_or(n),
+        None => String::new(),
+    }
+}
+
+/// The certificate SHA-1 (hex) of a record, or its CERTHASH; and whether it is CERTHASH.
+fn record_hash(r: &Record<'_>) -> (String, bool) {
+    if let Some(der) = r.certificate() {
+        let h = fingerprint::hash(itl_core::DigestAlgorithm::SHA1, der).unwrap_or_default();
+        return (hex_lower(&h), false);
+    }
+    match r.cert_hash() {
+        Some(h) => (hex_lower(h), true),
+        None => ("-".to_owned(), false),
+    }
+}
+
+const COLUMNS: [&str; 9] = [
+    "#",
+    "FUNCTION",
+    "SUBJECT CN",
+    "ISSUER CN",
+    "SERIAL",
+    "KEY",
+    "CERT SHA-1",
+    "VALID UNTIL",
+    "DNS / IP",
+];
+
+/// Minimum width of each column when shrinking to fit (`None` = never shrunk), and
+/// the stage in which it is shrunk: the hash and serial first (their first characters
+/// are enough to tell certificates apart; `cucm` and `json` print them in full), then
+/// the names and the DNS name.
+const MIN_WIDTH: [Option<(usize, u8)>; 9] = [
+    None,
+    None,
+    Some((10, 2)),
+    Some((10, 2)),
+    Some((9, 1)),
+    None,
+    Some((10, 1)),
+    None,
+    Some((8, 2)),
+];
+
+fn record_row(index: usize, r: &Record<'_>) -> [String; 9] {
+    let cert = r.certificate().and_then(|c| parse_certificate(c).ok());
+    let subject = r.subject_name().filter(|s| !s.is_empty()).map_or_else(
+        || {
+            cert.as_ref()
+                .and_then(|c| c.subject_cn.clone())
+                .unwrap_or_default()
+        },
+        |s| cn_of(Some(s)),
+    );
+    let valid = cert
+        .as_ref()
+        .map_or_else(|| "-".to_owned(), |c| timefmt::date(c.not_after));
+    // A self-signed record's issuer is its subject: say so instead of repeating it.
+    let issuer = match (r.subject_name(), r.issuer_name()) {
+        (Some(s), Some(i)) if !i.is_empty() && dn::same_dn(&s, &i) => "(self)".to_owned(),
+        (_, i) => cn_of(i),
+    };
+    // The address first: the DNS name usually repeats the CN.
+    let mut where_ = Vec::new();
+    if let Some(ip) = r.ip_address() {
+        where_.push(ip.to_string());
+    }
+    if let Some(d) = r.dns_name().filter(|d| !d.is_empty()) {
+        where_.push(d);
+    }
+    [
+        index.to_string(),
+        r.function()
+            .map_or_else(|| "-".to_owned(), |f| f.short_name()),
+        subject,
+        issuer,
+        r.serial_number().map_or_else(|| "-".to_owned(), hex_lower),
+        record_key(r).unwrap_or_else(|| "-".to_owned()),
+        record_hash(r).0,
+        valid,
+        where_.join(" "),
+    ]
+}
+
+/// Column widths for `rows` that fit [`MAX_WIDTH`] with two spaces between columns.
+/// The DNS / IP column is left out (width 0) when no record has either.
+fn fit_widths(rows: &[[String; 9]]) -> [usize; 9] {
+    let mut w = [0usize; 9];
+    for (i, h) in COLUMNS.iter().enumerate() {
+        w[i] = h.chars().count();
+    }
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            w[i] = w[i].max(cell.chars().count());
+        }
+    }
+    if rows.iter().all(|r| r[8].is_empty()) {
+        w[8] = 0;
+    }
+    let total = |w: &[usize; 9]| {
+        let shown = w.iter().filter(|&&x| x > 0).count();
+        w.iter().sum::<usize>() + 2 * shown.saturating_sub(1)
+    };
+    for stage in [1, 2] {
+        while total(&w) > MAX_WIDTH {
+            let pick = (0..9)
+                .filter(|&i| MIN_WIDTH[i].is_some_and(|(m, s)| s == stage && w[i] > m))
+                .max_by_key(|&i| (w[i], i));
+            match pick {
+                Some(i) => w[i] -= 1,
+                None => break,
+            }
+        }
+    }
+    w
+}
+
+fn format_row(row: &[String; 9], w: &[usize; 9]) -> String {
+    let mut line = String::new();
+    for (i, cell) in row.iter().enumerate() {
+        if w[i] == 0 {
+            continue;
+        }
+        let t = truncate(cell, w[i]);
+        if i == 0 {
+            line.push_str(&format!("{t:>width$}", width = w[i]));
+        } else {
+            line.push_str("  ");
+            line.push_str(&format!("{t:<width$}", width = w[i]));
+        }
+    }
+    line.trim_end().to_owned()
+}
+
+/// Writes the text view of `tl`, read from `path`.
+pub fn write_text(
+    out: &mut dyn Write,
+    path: &Path,
+    tl: &TrustList<'_>,
+    opts: &TextOptions,
+) -> io::Result<()> {
+    let p = Paint(opts.color);
+    let h = tl.header();
+    let fp = Fingerprints::of(tl.raw());
+    writeln!(
+        out,
+        "{}{}",
+        p.bold(&format!("{:<LABEL$}", "File")),
+        truncate_left(&path.display().to_string(), MAX_WIDTH - LABEL)
+    )?;
+    field(
+        out,
+        p,
+        "Kind",
+        &format!("{} ({})", tl.kind().as_str(), kind_source(tl)),
+    )?;
+    field(out, p, "Size", &format!("{} bytes", tl.raw().len()))?;
+    field(out, p, "MD5", &fp.md5)?;
+    field(out, p, "SHA-1", &fp.sha1)?;
+    field(
+        out,
+        p,
+        "Version",
+        &h.version_string().unwrap_or_else(|| "-".to_owned()),
+    )?;
+    if let Some((a, b)) = h.signer_version() {
+        field(out, p, "Signer ver.", &format!("{a}.{b}"))?;
+    }
+    field(out, p, "Header", &format!("{} bytes", h.header_length()))?;
+    if let Some(ts) = h.timestamp() {
+        field(
+            out,
+            p,
+            "Timestamp",
+            &format!("{} ({ts})", timefmt::date_time(i64::from(ts))),
+        )?;
+    }
+    let digest = h.digest().map_or_else(|| "-".to_owned(), |d| d.to_string());
+    field(out, p, "Digest", &digest)?;
+    field(out, p, "Signer", &h.signer_name().unwrap_or_default())?;
+    field(
+        out,
+        p,
+        "Serial",
+        &h.signer_serial().map(hex_lower).unwrap_or_default(),
+    )?;
+    field(out, p, "Issuer", &h.issuer_name().unwrap_or_default())?;
+    let status = match verify_signature(tl) {
+        Ok(rep) => {
+            let rec = tl
+                .records()
+                .get(rep.signer_record.saturating_sub(1))
+                .map(|r| {
+                    format!(
+                        "{} {}",
+                        record_label(rep.signer_record, r),
+                        cn_of(r.subject_name())
+                    )
+                })
+                .unwrap_or_default();
+            format!(
+                "{}: RSA {}, {}, by {rec}",
+                p.green("valid"),
+                rep.key_bits,
+                rep.digest
+            )
+        }
+        Err(SignatureError::NoSignature) => {
+            format!("{}: the header has no SIGNATURE element", p.red("unsigned"))
+        }
+        Err(e) => format!("{}: {e}", p.red("INVALID")),
+    };
+    // The status may be long (a list of serials); wrap it under the label.
+    let label = p.bold(&format!("{:<LABEL$}", "Signature"));
+    for line in wrap(&status, "", LABEL, MAX_WIDTH - LABEL)
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                format!("{label}{l}")
+            } else {
+                l.clone()
+            }
+        })
+    {
+        writeln!(out, "{line}")?;
+    }
+
+    writeln!(out)?;
+    let rows: Vec<[String; 9]> = tl
+        .records()
+        .iter()
+        .enumerate()
+        .map(|(i, r)| record_row(i + 1, r))
+        .collect();
+    writeln!(out, "{}", p.bold(&format!("Records ({})", rows.len())))?;
+    let w = fit_widths(&rows);
+    let head: [String; 9] = COLUMNS.map(str::to_owned);
+    writeln!(out, "{}", p.bold(&format_row(&head, &w)))?;
+    for row in &rows {
+        writeln!(out, "{}", format_row(row, &w))?;
+    }
+    let hashed: Vec<String> = tl
+        .records()
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| record_hash(r).1)
+        .map(|(i, _)| (i + 1).to_string())
+        .collect();
+    if !hashed.is_empty() {
+        let note = format!(
+            "CERT SHA-1 is the SHA-1 of the record's CERTIFICATE; record(s) {} carry no certificate: their CERTHASH is shown instead.",
+            hashed.join(", ")
+        );
+        for line in wrap(&note, "", 0, MAX_WIDTH) {
+            writeln!(out, "{line}")?;
+        }
+    }
+
+    writeln!(out)?;
+    let warns = warnings(tl, opts.now);
+    if warns.is_empty() {
+        writeln!(out, "No warnings.")?;
+    } else {
+        writeln!(
+            out,
+            "{}",
+            p.yellow(&p.bold(&format!("Warnings ({})", warns.len())))
+        )?;
+        for warning in &warns {
+            for line in wrap(warning, "  - ", 4, MAX_WIDTH) {
+                writeln!(out, "{}", p.yellow(&line))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_and_wrapping() {
+        assert_eq!(truncate("abcdef", 6), "abcdef");
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("abcdef", 0), "");
+        assert_eq!(truncate_left("/a/b/c/d", 5), "…/c/d");
+        let lines = wrap("one two three four", "- ", 2, 9);
+        assert_eq!(lines, ["- one two", "  three", "  four"]);
+        for l in wrap(&"x".repeat(300), "", 0, 100) {
+            assert!(l.chars().count() <= 100);
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! Every field `show --format json` and `compare --format json` print (on every
+//! vector, and on compare scenarios of every verdict) is documented in docs/JSON.md,
+//! and compare's `verdict` is always one of the documented strings.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use itl_core::{Builder, Role, load_certificate, load_private_key};
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn itltool(args: &[&str]) -> Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_itltool"))
+        .args(args)
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&out.stderr)))
+}
+
+/// Field paths of a document: `header.version`, `records[].key`, …
+fn paths(v: &Value, prefix: &str, out: &mut BTreeSet<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m {
+                let p = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                out.insert(p.clone());
+                paths(child, &p, out);
+            }
+        }
+        Value::Array(a) => {
+            for child in a {
+                paths(child, &format!("{prefix}[]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Paths inside shared object kinds are documented once, as `<kind>.field`.
+fn normalise(p: &str) -> String {
+    const SHARED: [(&str, &str); 10] = [
+        ("header.unknown_elements[]", "<element>"),
+        ("records[].unknown_elements[]", "<element>"),
+        ("added[]", "<summary>"),
+        ("removed[]", "<summary>"),
+        ("changed[].old", "<summary>"),
+        ("changed[].new", "<summary>"),
+        ("trusted_by.record", "<summary>"),
+        ("trusted_by.server_record", "<summary>"),
+        ("phone_signer", "<signer>"),
+        ("server_signer", "<signer>"),
+    ];
+    for (prefix, kind) in SHARED {
+        if let Some(rest) = p.strip_prefix(&format!("{prefix}.")) {
+            return format!("{kind}.{rest}");
+        }
+    }
+    p.to_owned()
+}
+
+fn documented() -> String {
+    std::fs::read_to_string(root().join("docs/JSON.md")).unwrap()
+}
+
+fn check(doc: &str, found: &BTreeSet<String>, what: &str) {
+    let missing: Vec<String> = found
+        .iter()
+        .map(|p| normalise(p))
+        .filter(|p| !doc.contains(&format!("`{p}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{what}: fields not in docs/JSON.md: {missing:?}"
+    );
+}
+
+#[test]
+fn show_json_fields_are_documented() {
+    let doc = documented();
+    let mut found = BTreeSet::new();
+    let mut files = Vec::new();
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "tlv")
+                && !p.to_str().unwrap().contains("malformed")
+                && !p.to_str().unwrap().contains("corrupted")
+            {
+                out.push(p);
+            }
+        }
+    }
+    walk(&root().join("testvectors"), &mut files);
+    assert!(files.len() >= 7);
+    for f in files {
+        paths(
+            &itltool(&["show", "--format", "json", f.to_str().unwrap()]),
+            "",
+            &mut found,
+        );
+    }
+    assert!(found.contains("records[].certificate_info.not_after"));
+    check(&doc, &found, "show --format json");
+}
+
+#[test]
+fn compare_json_fields_are_documented_for_every_verdict() {
+    let v = root().join("testvectors");
+    let cert = |rel: &str| {
+        load_certificate(&std::fs::read(v.join(format!("{rel}.crt"))).unwrap()).unwrap()
+    };
+    let key = |rel: &str| {
+        load_private_key(&std::fs::read(v.join(format!("{rel}.key"))).unwrap()).unwrap()
+    };
+    let itl = |signer: &str, tvs: &str, ts: u32| {
+        Builder::new(cert(signer), key(signer))
+            .timestamp(ts)
+            .record(Role::SAST, cert(signer))
+            .record(Role::CCM_TFTP, cert(signer))
+            .hash_only_record(Role::TVS, cert(tvs))
+            .build()
+            .unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let put = |name: &str, b: Vec<u8>| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, b).unwrap();
+        p.to_str().unwrap().to_owned()
+    };
+    let phone = put("phone.tlv", itl("own/keys/publisher", "own/keys/tvs", 1));
+    let resigned = put("resigned.tlv", itl("own/keys/publisher", "own/keys/tvs", 2));
+    let ccm_new = put("ccm.tlv", itl("own/compare/ccm-regen", "own/keys/tvs", 2));
+    let both_new = put(
+        "both.tlv",
+        itl("own/compare/ccm-regen", "own/compare/tvs-regen", 2),
+    );
+    let md5 = "0".repeat(32);
+
+    let doc = documented();
+    let mut found = BTreeSet::new();
+    let mut verdicts = BTreeSet::new();
+    for args in [
+        vec![phone.as_str(), phone.as_str()],
+        vec![phone.as_str(), resigned.as_str()],
+        vec![phone.as_str(), ccm_new.as_str()],
+        vec![phone.as_str(), both_new.as_str()],
+        vec!["--phone-md5", md5.as_str(), phone.as_str()],
+    ] {
+        let mut a = vec!["compare", "--format", "json"];
+        a.extend(args);
+        let out = itltool(&a);
+        let verdict = out["verdict"].as_str().unwrap().to_owned();
+        assert!(
+            doc.contains(&format!("| `{verdict}` |")),
+            "verdict {verdict} not documented"
+        );
+        verdicts.insert(verdict);
+        paths(&out, "", &mut found);
+    }
+    assert_eq!(verdicts.len(), 5, "{verdicts:?}");
+    assert!(found.contains("trusted_by.server_record.cert_hash"));
+    assert!(found.contains("changed[].new.serial"));
+    check(&doc, &found, "compare --format json");
+}

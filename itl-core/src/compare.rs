@@ -1,0 +1,681 @@
+//! Phone versus server: is the phone's trust list the server's, what changed, and
+//! will the phone accept the server's file?
+//!
+//! The verdict follows the phone's rules (FORMAT-NOTES, "How a phone decides to trust
+//! a new ITL/CTL"):
+//!
+//! 1. a new file is accepted when it is signed by a certificate the phone already
+//!    trusts as a SAST, CCM+TFTP or TFTP entry of its current ITL or CTL — checked
+//!    here by verifying the server file's signature with each such entry's key;
+//! 2. otherwise the phone asks a TVS server listed in its ITL, and trusts the answer
+//!    only if that server's certificate matches the TVS entry's hash in its current
+//!    ITL — checked here by comparing the TVS entries of both files;
+//! 3. otherwise the phone refuses the file and all signed configuration until its
+//!    ITL is deleted (or the cluster signs with a key the phone trusts again).
+//!
+//! [`compare`] works on whole files; [`compare_hashes`] on the MD5 / SHA-1 a phone
+//! shows, which can only say whether the files are the same.
+
+use std::fmt;
+
+use crate::digest::DigestAlgorithm;
+use crate::dn::{attributes, common_name, same_dn};
+use crate::fingerprint::{Fingerprints, hash};
+use crate::hex_lower;
+use crate::record::Record;
+use crate::role::Role;
+use crate::trustlist::TrustList;
+use crate::verify::{record_public_key, verify_signature, verify_signature_with_key};
+
+/// What the phone will do with the server's file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Verdict {
+    /// The phone already has the server's file.
+    Identical,
+    /// The server's file is signed by a key the phone trusts (a SAST, CCM+TFTP or
+    /// TFTP entry of its ITL or CTL): accepted.
+    AcceptedSigner,
+    /// The signer is unknown to the phone, but a TVS entry of the phone's ITL matches
+    /// a TVS entry of the server's ITL: the TVS server can vouch for the new signer.
+    AcceptedTvs,
+    /// Neither: the phone refuses the file and all signed configuration.
+    Rejected,
+    /// Only hashes of the phone's file were given, and they differ from the server's.
+    Different,
+}
+
+impl Verdict {
+    /// `identical`, `accepted-signer`, `accepted-tvs`, `rejected` or `different`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Identical => "identical",
+            Self::AcceptedSigner => "accepted-signer",
+            Self::AcceptedTvs => "accepted-tvs",
+            Self::Rejected => "rejected",
+            Self::Different => "different",
+        }
+    }
+
+    /// Whether the phone ends up with the server's file without anyone's help
+    /// (identical or accepted).
+    pub fn is_ok(self) -> bool {
+        matches!(
+            self,
+            Self::Identical | Self::AcceptedSigner | Self::AcceptedTvs
+        )
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One record, as the comparison reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordSummary {
+    /// 1-based position in its file.
+    pub index: usize,
+    /// FUNCTION, if the record has a 2-byte one.
+    pub role: Option<Role>,
+    /// SUBJECTNAME as stored.
+    pub subject: String,
+    /// ISSUERNAME as stored.
+    pub issuer: String,
+    /// SERIALNUMBER bytes.
+    pub serial: Vec<u8>,
+    /// SHA-1 of the CERTIFICATE, or else the CERTHASH value (see `hash_from_certhash`).
+    pub cert_hash: Option<Vec<u8>>,
+    /// Whether `cert_hash` is the record's CERTHASH rather than a hash of a CERTIFICATE.
+    pub hash_from_certhash: bool,
+}
+
+impl RecordSummary {
+    fn of(index: usize, r: &Record<'_>) -> Self {
+        let (cert_hash, hash_from_certhash) = match r.certificate() {
+            Some(der) => (hash(DigestAlgorithm::SHA1, der), false),
+            None => (r.cert_hash().map(<[u8]>::to_vec), r.cert_hash().is_some()),
+        };
+        Self {
+            index,
+            role: r.function(),
+            subject: r.subject_name().unwrap_or_default(),
+            issuer: r.issuer_name().unwrap_or_default(),
+            serial: r.serial_number().unwrap_or_default().to_vec(),
+            cert_hash,
+            hash_from_certhash,
+        }
+    }
+
+    /// `record 3 (TVS) CUCM8-Publisher.bbbburns.lab`.
+    pub fn label(&self) -> String {
+        let mut s = format!("record {}", self.index);
+        if let Some(r) = self.role {
+            s.push_str(&format!(" ({r})"));
+        }
+        let cn = common_name(&self.subject).unwrap_or_else(|| self.subject.clone());
+        if !cn.is_empty() {
+            s.push(' ');
+            s.push_str(&cn);
+        }
+        s
+    }
+}
+
+/// A record present in both files under the same role and subject (or the same
+/// role, issuer and serial) whose certificate, key or address changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordChange {
+    /// The record in the phone's file.
+    pub old: RecordSummary,
+    /// The record in the server's file.
+    pub new: RecordSummary,
+    /// What differs: `certificate`, `key`, `serial`, `issuer`, `dns name`,
+    /// `ip address`.
+    pub what: Vec<&'static str>,
+}
+
+/// The signer a header names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignerId {
+    /// SIGNERNAME.
+    pub name: String,
+    /// Header SERIALNUMBER.
+    pub serial: Vec<u8>,
+    /// CANAME.
+    pub issuer: String,
+}
+
+impl SignerId {
+    fn of(tl: &TrustList<'_>) -> Self {
+        let h = tl.header();
+        Self {
+            name: h.signer_name().unwrap_or_default(),
+            serial: h.signer_serial().unwrap_or_default().to_vec(),
+            issuer: h.issuer_name().unwrap_or_default(),
+        }
+    }
+
+    fn same(&self, other: &Self) -> bool {
+        self.serial == other.serial && same_dn(&self.issuer, &other.issuer)
+    }
+
+    /// `CUCM8-Publisher.bbbburns.lab (serial 20d4…)`.
+    pub fn describe(&self) -> String {
+        let cn = common_name(&self.name).unwrap_or_else(|| self.name.clone());
+        format!("{cn} (serial {})", hex_lower(&self.serial))
+    }
+}
+
+/// Which of the phone's files holds the entry that makes it trust the server's file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PhoneFile {
+    /// The phone's ITL.
+    Itl,
+    /// The phone's CTL (`--phone-ctl`).
+    Ctl,
+}
+
+impl PhoneFile {
+    /// `ITL` or `CTL`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Itl => "ITL",
+            Self::Ctl => "CTL",
+        }
+    }
+}
+
+/// The phone-side entry that makes the phone accept the server's file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrustAnchor {
+    /// Which of the phone's files holds it.
+    pub file: PhoneFile,
+    /// The entry.
+    pub record: RecordSummary,
+    /// For [`Verdict::AcceptedTvs`]: the matching TVS entry of the server's file.
+    pub server_record: Option<RecordSummary>,
+}
+
+/// The result of comparing the phone's trust list with the server's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comparison {
+    /// Whether the files are byte for byte the same (or the given hashes match).
+    pub identical: bool,
+    /// MD5 of the phone's file (lower-case hex), if known.
+    pub phone_md5: Option<String>,
+    /// SHA-1 of the phone's file, if known.
+    pub phone_sha1: Option<String>,
+    /// MD5 of the server's file.
+    pub server_md5: String,
+    /// SHA-1 of the server's file.
+    pub server_sha1: String,
+    /// Records only in the server's file.
+    pub added: Vec<RecordSummary>,
+    /// Records only in the phone's file.
+    pub removed: Vec<RecordSummary>,
+    /// Records in both whose certificate, key or address changed.
+    pub changed: Vec<RecordChange>,
+    /// Whether the header signer (serial and issuer) differs; `false` when only
+    /// hashes of the phone's file are known.
+    pub signer_changed: bool,
+    /// The phone file's signer, when the file was given.
+    pub phone_signer: Option<SignerId>,
+    /// The server file's signer.
+    pub server_signer: SignerId,
+    /// What the phone will do.
+    pub verdict: Verdict,
+    /// The phone entry that makes it accept the file, for the accepted verdicts.
+    pub trusted_by: Option<TrustAnchor>,
+    /// Why, in sentences.
+    pub explanation: String,
+    /// What can be done when the phone refuses the file (empty otherwise).
+    pub remedies: Vec<String>,
+}
+
+/// The hashes of a phone's trust list as read off the phone.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PhoneHashes {
+    /// MD5, lower-case hex without separators.
+    pub md5: Option<String>,
+    /// SHA-1, lower-case hex without separators.
+    pub sha1: Option<String>,
+}
+
+/// Reads a hash as typed from a phone screen: any case, with or without `:`, `-`
+/// or spaces between digits. `hex_digits` is 32 for MD5 and 40 for SHA-1. Returns
+/// lower-case hex without separators.
+pub fn parse_hex_hash(text: &str, hex_digits: usize) -> Result<String, String> {
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !matches!(c, ':' | '-' | ' ' | '\t'))
+        .collect();
+    if let Some(bad) = cleaned.chars().find(|c| !c.is_ascii_hexdigit()) {
+        return Err(format!("{text:?} is not hexadecimal (found {bad:?})"));
+    }
+    if cleaned.len() != hex_digits {
+        return Err(format!(
+            "{text:?} has {} hex digits, expected {hex_digits}",
+            cleaned.len()
+        ));
+    }
+    Ok(cleaned.to_ascii_lowercase())
+}
+
+/// Record identity for matching: role, issuer attributes (sorted, so CUCM and
+/// RFC 4514 spellings agree) and serial.
+type Key = (Option<u16>, Vec<(String, String)>, Vec<u8>);
+
+fn key_of(r: &Record<'_>) -> Key {
+    let mut issuer = attributes(&r.issuer_name().unwrap_or_default());
+    issuer.sort();
+    (
+        r.function().map(Role::code),
+        issuer,
+        r.serial_number().unwrap_or_default().to_vec(),
+    )
+}
+
+/// Whether two records hold the same certificate: `Some(true/false)` when it can be
+/// told (both certificates, a certificate and a hash of it, or two hashes of the same
+/// algorithm), `None` otherwise.
+pub fn same_certificate(a: &Record<'_>, b: &Record<'_>) -> Option<bool> {
+    let hash_alg = |r: &Record<'_>| r.hash_algorithm().unwrap_or(DigestAlgorithm::SHA1);
+    match (a.certificate(), b.certificate()) {
+        (Some(x), Some(y)) => Some(x == y),
+        (Some(cert), None) => {
+            let h = b.cert_hash()?;
+            Some(hash(hash_alg(b), cert)?.as_slice() == h)
+        }
+        (None, Some(cert)) => {
+            let h = a.cert_hash()?;
+            Some(hash(hash_alg(a), cert)?.as_slice() == h)
+        }
+        (None, None) => {
+            let (x, y) = (a.cert_hash()?, b.cert_hash()?);
+            (hash_alg(a) == hash_alg(b)).then_some(x == y)
+        }
+    }
+}
+
+fn same_key(a: &Record<'_>, b: &Record<'_>) -> Option<bool> {
+    if let (Some(x), Some(y)) = (a.public_key(), b.public_key()) {
+        return Some(x == y);
+    }
+    match (record_public_key(a), record_public_key(b)) {
+        (Ok(x), Ok(y)) => Some(x == y),
+        _ => None,
+    }
+}
+
+/// What differs between two records taken as the same entry.
+fn differences(a: &Record<'_>, b: &Record<'_>) -> Vec<&'static str> {
+    let mut what = Vec::new();
+    if same_certificate(a, b) != Some(true) {
+        what.push("certificate");
+    }
+    if same_key(a, b) == Some(false) {
+        what.push("key");
+    }
+    if a.serial_number() != b.serial_number() {
+        what.push("serial");
+    }
+    if !same_dn(
+        &a.issuer_name().unwrap_or_default(),
+        &b.issuer_name().unwrap_or_default(),
+    ) {
+        what.push("issuer");
+    }
+    if a.dns_name() != b.dns_name() {
+        what.push("dns name");
+    }
+    if a.ip_address() != b.ip_address() {
+        what.push("ip address");
+    }
+    what
+}
+
+/// Record-level differences: `(added, removed, changed)`.
+fn diff_records(
+    phone: &TrustList<'_>,
+    server: &TrustList<'_>,
+) -> (Vec<RecordSummary>, Vec<RecordSummary>, Vec<RecordChange>) {
+    let (p, s) = (phone.records(), server.records());
+    let mut p_left: Vec<usize> = (0..p.len()).collect();
+    let mut s_left: Vec<usize> = (0..s.len()).collect();
+    let mut pairs = Vec::new();
+    // 1. Same role, issuer and serial.
+    let mut i = 0;
+    while i < p_left.len() {
+        let k = key_of(&p[p_left[i]]);
+        if let Some(j) = s_left.iter().position(|&sj| key_of(&s[sj]) == k) {
+            pairs.push((p_left.remove(i), s_left.remove(j)));
+        } else {
+            i += 1;
+        }
+    }
+    // 2. Same role and subject: the certificate was regenerated.
+    let mut i = 0;
+    while i < p_left.len() {
+        let a = &p[p_left[i]];
+        let subject = a.subject_name().unwrap_or_default();
+        let found = s_left.iter().position(|&sj| {
+            let b = &s[sj];
+            b.function() == a.function()
+                && !subject.is_empty()
+                && same_dn(&b.subject_name().unwrap_or_default(), &subject)
+        });
+        if let Some(j) = found {
+            pairs.push((p_left.remove(i), s_left.remove(j)));
+        } else {
+            i += 1;
+        }
+    }
+    pairs.sort_unstable();
+    let changed = pairs
+        .into_iter()
+        .filter_map(|(pi, si)| {
+            let what = differences(&p[pi], &s[si]);
+            (!what.is_empty()).then(|| RecordChange {
+                old: RecordSummary::of(pi + 1, &p[pi]),
+                new: RecordSummary::of(si + 1, &s[si]),
+                what,
+            })
+        })
+        .collect();
+    let added = s_left
+        .iter()
+        .map(|&j| RecordSummary::of(j + 1, &s[j]))
+        .collect();
+    let removed = p_left
+        .iter()
+        .map(|&j| RecordSummary::of(j + 1, &p[j]))
+        .collect();
+    (added, removed, changed)
+}
+
+/// Roles whose certificates a phone accepts as signers of a new trust list.
+fn is_signer_role(r: &Record<'_>) -> bool {
+    matches!(
+        r.function(),
+        Some(Role::SAST) | Some(Role::CCM_TFTP) | Some(Role::TFTP)
+    )
+}
+
+/// Whether a SAST record is an ITLRecovery entry (CUCM names it `ITLRECOVERY_<host>`).
+fn is_itl_recovery(r: &Record<'_>) -> bool {
+    r.function() == Some(Role::SAST)
+        && r.subject_name()
+            .and_then(|s| common_name(&s))
+            .is_some_and(|cn| cn.to_ascii_uppercase().starts_with("ITLRECOVERY"))
+}
+
+/// The phone entry whose key verifies the server file's signature.
+fn signer_anchor(
+    phone: &TrustList<'_>,
+    phone_ctl: Option<&TrustList<'_>>,
+    server: &TrustList<'_>,
+) -> Option<TrustAnchor> {
+    let files = [(PhoneFile::Itl, Some(phone)), (PhoneFile::Ctl, phone_ctl)];
+    for (file, tl) in files {
+        let Some(tl) = tl else { continue };
+        for (i, r) in tl.records().iter().enumerate() {
+            if !is_signer_role(r) {
+                continue;
+            }
+            let Ok(key) = record_public_key(r) else {
+                continue;
+            };
+            if verify_signature_with_key(server, &key).is_ok() {
+                return Some(TrustAnchor {
+                    file,
+                    record: RecordSummary::of(i + 1, r),
+                    server_record: None,
+                });
+            }
+        }
+    }
+    None
+}
+
+/// A TVS entry of the phone's ITL matching a TVS entry of the server's file.
+fn tvs_anchor(phone: &TrustList<'_>, server: &TrustList<'_>) -> Option<TrustAnchor> {
+    let tvs = |tl: &'_ TrustList<'_>| -> Vec<usize> {
+        tl.records()
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.function() == Some(Role::TVS))
+            .map(|(i, _)| i)
+            .collect()
+    };
+    for pi in tvs(phone) {
+        for si in tvs(server) {
+            let (a, b) = (&phone.records()[pi], &server.records()[si]);
+            if same_certificate(a, b) == Some(true) {
+                return Some(TrustAnchor {
+                    file: PhoneFile::Itl,
+                    record: RecordSummary::of(pi + 1, a),
+                    server_record: Some(RecordSummary::of(si + 1, b)),
+                });
+            }
+        }
+    }
+    None
+}
+
+/// What an administrator can do when the phone refuses the server's file.
+fn remedies(phone: &TrustList<'_>, server: &TrustList<'_>, kind: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let recovery = phone
+        .records()
+        .iter()
+        .enumerate()
+        .find(|(_, r)| is_itl_recovery(r));
+    if let Some((i, r)) = recovery {
+        let label = RecordSummary::of(i + 1, r).label();
+        let server_has = server.records().iter().any(|s| {
+            s.function() == Some(Role::SAST)
+                && (same_certificate(r, s) == Some(true) || same_key(r, s) == Some(true))
+        });
+        if server_has {
+            out.push(format!(
+                "ITL recovery: the phone's {kind} holds the ITLRecovery entry {label}, and the server's file still has that certificate. On the publisher (CUCM 10 or later) run `utils itl reset localkey` (or `remotekey`), restart the TFTP service and reset the phones: the reset {kind} is signed with the ITLRecovery key, which the phone trusts."
+            ));
+        } else {
+            out.push(format!(
+                "ITL recovery is not possible: the phone's ITLRecovery entry ({label}) is not in the server's file, so the server no longer has that key."
+            ));
+        }
+    }
+    out.push(format!(
+        "Restore the old CallManager certificate and key, which signed the phone's {kind} ({}), from a backup (DRS restore) so that the server signs with a key the phone trusts again.",
+        SignerId::of(phone).describe()
+    ));
+    out.push(format!(
+        "Delete the {kind} on each phone by hand (Settings > Security > Trust List > {kind} File > Erase, or a factory reset); the phone then trusts the first {kind} it downloads."
+    ));
+    out
+}
+
+/// Compares the phone's trust list (and, if given, the phone's CTL, which adds to
+/// what the phone trusts) with the server's file.
+pub fn compare(
+    phone: &TrustList<'_>,
+    phone_ctl: Option<&TrustList<'_>>,
+    server: &TrustList<'_>,
+) -> Comparison {
+    let pf = Fingerprints::of(phone.raw());
+    let sf = Fingerprints::of(server.raw());
+    let kind = server.kind().as_str();
+    let identical = phone.raw() == server.raw();
+    let (added, removed, changed) = diff_records(phone, server);
+    let phone_signer = SignerId::of(phone);
+    let server_signer = SignerId::of(server);
+    let signer_changed = !phone_signer.same(&server_signer);
+    let mut trusted_by = None;
+    let mut fixes = Vec::new();
+    let (verdict, explanation) = if identical {
+        (
+            Verdict::Identical,
+            format!("The phone has the server's {kind} (same MD5 and SHA-1): nothing to do."),
+        )
+    } else {
+        match verify_signature(server) {
+            Err(e) => {
+                fixes.push(format!(
+                    "Fix the server's {kind} first: regenerate it (for the ITL, restart the TFTP service; for a tokenless CTL, `utils ctl update CTLFile`) and compare again."
+                ));
+                (
+                    Verdict::Rejected,
+                    format!(
+                        "The server's {kind} does not verify with its own signer ({e}); the phone refuses it whatever it trusts."
+                    ),
+                )
+            }
+            Ok(_) => {
+                if let Some(anchor) = signer_anchor(phone, phone_ctl, server) {
+                    let why = format!(
+                        "The server's {kind} is signed by {}, whose key is in the phone's {} as {}: the phone verifies the new file itself and accepts it.",
+                        server_signer.describe(),
+                        anchor.file.as_str(),
+                        anchor.record.label()
+                    );
+                    trusted_by = Some(anchor);
+                    (Verdict::AcceptedSigner, why)
+                } else if let Some(anchor) = tvs_anchor(phone, server) {
+                    let server_tvs = anchor
+                        .server_record
+                        .as_ref()
+                        .map(RecordSummary::label)
+                        .unwrap_or_default();
+                    let why = format!(
+                        "The phone does not know the signer of the server's {kind}, {}, so it asks its TVS server. The TVS entry of the phone's ITL ({}) matches the server's TVS entry ({server_tvs}): the TVS server still presents a certificate the phone trusts, and it can vouch for the new signer. The phone accepts the file.",
+                        server_signer.describe(),
+                        anchor.record.label()
+                    );
+                    trusted_by = Some(anchor);
+                    (Verdict::AcceptedTvs, why)
+                } else {
+                    fixes = remedies(phone, server, kind);
+                    (
+                        Verdict::Rejected,
+                        format!(
+                            "The server's {kind} is signed by {}, which is not a SAST, CCM+TFTP or TFTP entry of the phone's ITL{}, and no TVS entry of the phone's ITL matches a TVS entry of the server's file, so the TVS server cannot vouch for it. The phone refuses the file and all signed configuration.",
+                            server_signer.describe(),
+                            if phone_ctl.is_some() { " or CTL" } else { "" }
+                        ),
+                    )
+                }
+            }
+        }
+    };
+    Comparison {
+        identical,
+        phone_md5: Some(pf.md5),
+        phone_sha1: Some(pf.sha1),
+        server_md5: sf.md5,
+        server_sha1: sf.sha1,
+        added,
+        removed,
+        changed,
+        signer_changed,
+        phone_signer: Some(phone_signer),
+        server_signer,
+        verdict,
+        trusted_by,
+        explanation,
+        remedies: fixes,
+    }
+}
+
+/// Compares the hashes a phone shows with the server's file: identical or different.
+pub fn compare_hashes(phone: &PhoneHashes, server: &TrustList<'_>) -> Comparison {
+    let sf = Fingerprints::of(server.raw());
+    let kind = server.kind().as_str();
+    let md5_ok = phone.md5.as_ref().is_none_or(|m| *m == sf.md5);
+    let sha1_ok = phone.sha1.as_ref().is_none_or(|s| *s == sf.sha1);
+    let given = phone.md5.is_some() || phone.sha1.is_some();
+    let identical = given && md5_ok && sha1_ok;
+    let shown = match (&phone.md5, &phone.sha1) {
+        (Some(_), Some(_)) => "MD5 and SHA-1",
+        (Some(_), None) => "MD5",
+        _ => "SHA-1",
+    };
+    let (verdict, explanation) = if identical {
+        (
+            Verdict::Identical,
+            format!("The {shown} the phone shows is the server's {kind}'s: the phone has it."),
+        )
+    } else {
+        (
+            Verdict::Different,
+            format!(
+                "The {shown} the phone shows differs from the server's {kind}: the phone has another file. Whether it will accept the server's depends on what its current {kind} trusts; give the phone's file instead of its hash for a trust verdict."
+            ),
+        )
+    };
+    Comparison {
+        identical,
+        phone_md5: phone.md5.clone(),
+        phone_sha1: phone.sha1.clone(),
+        server_md5: sf.md5,
+        server_sha1: sf.sha1,
+        added: Vec::new(),
+        removed: Vec::new(),
+        changed: Vec::new(),
+        signer_changed: false,
+        phone_signer: None,
+        server_signer: SignerId::of(server),
+        verdict,
+        trusted_by: None,
+        explanation,
+        remedies: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_as_typed_from_a_phone() {
+        let md5 = "53be72b43da047242b8e407d63851d48";
+        assert_eq!(parse_hex_hash(md5, 32).as_deref(), Ok(md5));
+        assert_eq!(
+            parse_hex_hash("53:BE:72:B4:3D:A0:47:24:2B:8E:40:7D:63:85:1D:48", 32).as_deref(),
+            Ok(md5)
+        );
+        assert_eq!(
+            parse_hex_hash("53 be 72 b4 3d a0 47 24 2b 8e 40 7d 63 85 1d 48", 32).as_deref(),
+            Ok(md5)
+        );
+        assert!(parse_hex_hash("53be", 32).is_err());
+        assert!(parse_hex_hash(&"g".repeat(32), 32).is_err());
+    }
+
+    #[test]
+    fn verdict_strings() {
+        let all = [
+            Verdict::Identical,
+            Verdict::AcceptedSigner,
+            Verdict::AcceptedTvs,
+            Verdict::Rejected,
+            Verdict::Different,
+        ];
+        let s: Vec<&str> = all.iter().map(|v| v.as_str()).collect();
+        assert_eq!(
+            s,
+            [
+                "identical",
+                "accepted-signer",
+                "accepted-tvs",
+                "rejected",
+                "different"
+            ]
+        );
+        assert_eq!(all.map(Verdict::is_ok), [true, true, true, false, false]);
+    }
+}
