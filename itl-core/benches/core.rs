@@ -19,19 +19,20 @@ fn vector(rel: &str) -> Vec<u8> {
     std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
-/// The replica's header followed by its records repeated, in order, for as long
-/// as the file stays under 65,536 bytes. Lengths are fixed; the signature is
-/// left as it was, so the file parses but does not verify.
+/// The replica's header followed by its records repeated in order, skipping
+/// those that no longer fit, until none fits under 65,536 bytes. Lengths are
+/// fixed; the signature is left as it was, so the file parses but does not verify.
 fn largest_itl(replica: &[u8]) -> Vec<u8> {
     let tl = TrustList::parse(replica).expect("replica parses");
     let mut size = tl.header().encoded_len();
     let mut records = Vec::new();
-    for r in tl.records().iter().cycle() {
-        if size + r.encoded_len() >= 65_536 {
-            break;
+    while tl.records().iter().any(|r| size + r.encoded_len() < 65_536) {
+        for r in tl.records() {
+            if size + r.encoded_len() < 65_536 {
+                size += r.encoded_len();
+                records.push(r.clone());
+            }
         }
-        size += r.encoded_len();
-        records.push(r.clone());
     }
     let mut big = TrustList::from_parts(tl.header().clone(), records);
     big.fix_lengths().expect("fits in u16 lengths");
