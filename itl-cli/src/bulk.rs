@@ -212,9 +212,9 @@ impl Progress {
     fn new(len: usize, allowed: bool) -> Self {
         let bar = ProgressBar::hidden();
         bar.set_length(len as u64);
-        if let Ok(style) =
-            ProgressStyle::with_template("{pos}/{len} files [{bar:30}] {per_sec} ETA {eta}")
-        {
+        if let Ok(style) = ProgressStyle::with_template(
+            "{pos}/{len} files [{bar:30}] {elapsed} elapsed, ETA {eta}",
+        ) {
             bar.set_style(style.progress_chars("=> "));
         }
         Self {
