@@ -438,7 +438,7 @@ fn show(
             recursive,
             &doc,
             out,
-            &mut io::stderr().lock(),
+            &mut io::stderr(),
             io::stderr().is_terminal(),
         );
     }
