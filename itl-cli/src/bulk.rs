@@ -12,6 +12,7 @@
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -163,6 +164,11 @@ fn is_tlv(path: &Path) -> bool {
 /// order, to `out` and `err`; returns the totals. `progress` allows a progress
 /// bar on standard error (pass whether standard error is a terminal).
 ///
+/// The windows are computed by a loop running on a rayon worker and handed
+/// over a channel to this thread, which writes them: the workers go on with
+/// the next window while one is written, and at most three windows of results
+/// exist at a time.
+///
 /// A write error (such as a closed pipe) stops the run and is returned.
 pub fn run<T, F>(
     inputs: &[T],
@@ -176,31 +182,61 @@ where
     F: Fn(&T) -> Outcome + Sync,
 {
     let bar = Progress::new(inputs.len(), progress);
-    let mut totals = Totals::default();
-    for window in inputs.chunks(WINDOW) {
-        let one = |input: &T| {
-            let o = work(input);
-            bar.inc();
-            o
-        };
+    let one = |input: &T| {
+        let o = work(input);
+        bar.inc();
+        o
+    };
+    if inputs.len() <= 1 {
         // One file needs no thread pool (saves starting one for `verify FILE`).
-        let outcomes: Vec<Outcome> = if inputs.len() == 1 {
-            window.iter().map(one).collect()
-        } else {
-            window.par_iter().map(one).collect()
-        };
-        for o in outcomes {
-            out.write_all(o.out.as_bytes())?;
-            if !o.err.is_empty() {
-                // Keep stdout and stderr lines in input order on a terminal.
-                out.flush()?;
-                bar.suspend(|| err.write_all(o.err.as_bytes()))?;
-            }
-            totals.add(o.status);
-        }
-        bar.tick();
+        let outcomes = inputs.iter().map(one).collect();
+        return write_window(outcomes, out, err, &bar, Totals::default());
     }
+    let (tx, rx) = mpsc::sync_channel::<Vec<Outcome>>(1);
+    let result = std::thread::scope(|s| {
+        s.spawn(|| {
+            // On a worker, so each window's parallel map needs no wake-up of a
+            // thread outside the pool.
+            rayon::scope(|_| {
+                for window in inputs.chunks(WINDOW) {
+                    let outcomes = window.par_iter().map(one).collect();
+                    // The writer is gone after a write error: stop.
+                    if tx.send(outcomes).is_err() {
+                        break;
+                    }
+                }
+                drop(tx);
+            });
+        });
+        let mut totals = Totals::default();
+        // `rx` is dropped on return, which stops the loop above on an error.
+        for outcomes in rx {
+            totals = write_window(outcomes, out, err, &bar, totals)?;
+            bar.tick();
+        }
+        Ok(totals)
+    });
     bar.finish();
+    result
+}
+
+/// Writes one window's outcomes in order, adding them to `totals`.
+fn write_window(
+    outcomes: Vec<Outcome>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    bar: &Progress,
+    mut totals: Totals,
+) -> io::Result<Totals> {
+    for o in outcomes {
+        out.write_all(o.out.as_bytes())?;
+        if !o.err.is_empty() {
+            // Keep stdout and stderr lines in input order on a terminal.
+            out.flush()?;
+            bar.suspend(|| err.write_all(o.err.as_bytes()))?;
+        }
+        totals.add(o.status);
+    }
     Ok(totals)
 }
 
