@@ -12,10 +12,8 @@ use std::io::{self, Write};
 
 use itl_core::{
     Element, FileKind, Fingerprints, Record, Role, TrustList, dn, fingerprint::cucm_sha1,
-    tag::HeaderTag, tag::RecordTag, verify_signature,
+    tag::HeaderTag, tag::RecordTag, timefmt, verify_signature,
 };
-
-use crate::timefmt;
 
 const TABLE_HEAD: &str = "BYTEPOS\tTAG\t\tLENGTH\tVALUE\n-------\t---\t\t------\t-----";
 

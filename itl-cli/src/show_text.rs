@@ -5,11 +5,11 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use itl_core::{
-    Fingerprints, Record, SignatureError, TrustList, dn, fingerprint, hex_lower, verify_signature,
+    Fingerprints, Record, SignatureError, TrustList, dn, fingerprint, hex_lower, timefmt,
+    verify_signature,
 };
 
 use crate::certinfo::{parse_certificate, record_key};
-use crate::timefmt;
 use crate::warnings::{record_label, warnings};
 
 /// Widest line `show --format text` writes (in characters, colour codes excluded).

@@ -11,11 +11,12 @@ use std::fmt;
 use rsa::pkcs1::DecodeRsaPublicKey;
 use rsa::traits::PublicKeyParts;
 
-use crate::cert::{CertInfo, format_unix_time, unsigned};
+use crate::cert::{CertInfo, unsigned};
 use crate::dn::same_dn;
 use crate::fingerprint::hash;
 use crate::hex_lower;
 use crate::record::Record;
+use crate::timefmt::date_time;
 use crate::trustlist::TrustList;
 
 /// Largest file phones accept: 64 KiB.
@@ -290,15 +291,15 @@ pub fn check_record(index: usize, record: &Record<'_>, now: i64) -> RecordChecks
 
     let validity = format!(
         "valid {} to {}",
-        format_unix_time(info.not_before),
-        format_unix_time(info.not_after)
+        date_time(info.not_before),
+        date_time(info.not_after)
     );
     if now > info.not_after {
         warnings.push(Warning {
             kind: WarningKind::Expired,
             message: format!(
                 "the certificate expired on {} ({validity})",
-                format_unix_time(info.not_after)
+                date_time(info.not_after)
             ),
         });
     } else if now < info.not_before {
@@ -306,7 +307,7 @@ pub fn check_record(index: usize, record: &Record<'_>, now: i64) -> RecordChecks
             kind: WarningKind::NotYetValid,
             message: format!(
                 "the certificate is not valid until {} ({validity})",
-                format_unix_time(info.not_before)
+                date_time(info.not_before)
             ),
         });
     }

@@ -28,6 +28,7 @@ pub mod header;
 pub mod record;
 pub mod role;
 pub mod tag;
+pub mod timefmt;
 pub mod trustlist;
 pub mod verify;
 
