@@ -6,8 +6,8 @@ mod common;
 
 use common::{all_vectors, read_vector, sidecar};
 use itl_core::{
-    Builder, DigestAlgorithm, Role, SignatureError, TrustAnchor, TrustList, load_certificate,
-    load_private_key, verify_signature, verify_with_trust,
+    Builder, DigestAlgorithm, Role, SignatureError, TrustAnchor, TrustList, verify_signature,
+    verify_with_trust,
 };
 
 #[test]
@@ -97,10 +97,8 @@ fn every_single_bit_flip_of_the_real_ctl_fails() {
 }
 
 fn key_cert(name: &str) -> (itl_core::rsa::PrivateKey, Vec<u8>) {
-    (
-        load_private_key(&read_vector(&format!("own/keys/{name}.key"))).unwrap(),
-        load_certificate(&read_vector(&format!("own/keys/{name}.crt"))).unwrap(),
-    )
+    let rel = format!("own/keys/{name}");
+    (common::key(&rel), common::cert(&rel))
 }
 
 #[test]

@@ -113,9 +113,25 @@ pub fn all_vectors() -> Vec<PathBuf> {
     out
 }
 
-/// The sidecar JSON of a vector.
+/// The sidecar JSON of a vector (`X.tlv.json` next to `X.tlv`).
 pub fn sidecar(tlv: &Path) -> serde_json::Value {
-    let p = PathBuf::from(format!("{}.json", tlv.display()));
-    let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-    serde_json::from_str(&text).unwrap()
+    let side = PathBuf::from(format!("{}.json", tlv.display()));
+    let text = std::fs::read_to_string(&side).unwrap_or_else(|e| {
+        panic!(
+            "{}: no readable sidecar {}: {e}",
+            tlv.display(),
+            side.display()
+        )
+    });
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: bad JSON: {e}", side.display()))
+}
+
+/// The DER of the certificate `testvectors/REL.crt`.
+pub fn cert(rel: &str) -> Vec<u8> {
+    itl_core::load_certificate(&read_vector(&format!("{rel}.crt"))).unwrap()
+}
+
+/// The private key `testvectors/REL.key`.
+pub fn key(rel: &str) -> itl_core::rsa::PrivateKey {
+    itl_core::load_private_key(&read_vector(&format!("{rel}.key"))).unwrap()
 }
