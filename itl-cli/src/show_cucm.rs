@@ -17,22 +17,23 @@ use itl_core::{
 
 const TABLE_HEAD: &str = "BYTEPOS\tTAG\t\tLENGTH\tVALUE\n-------\t---\t\t------\t-----";
 
-/// Serial as CUCM prints it: `20:D4:CE:DC:0E:94:E7:80:00:05`.
-pub fn colon_hex(bytes: &[u8]) -> String {
+/// Bytes as upper-case hex pairs joined by `sep`.
+fn upper_hex(bytes: &[u8], sep: &str) -> String {
     bytes
         .iter()
         .map(|b| format!("{b:02X}"))
         .collect::<Vec<_>>()
-        .join(":")
+        .join(sep)
+}
+
+/// Serial as CUCM prints it: `20:D4:CE:DC:0E:94:E7:80:00:05`.
+pub fn colon_hex(bytes: &[u8]) -> String {
+    upper_hex(bytes, ":")
 }
 
 /// Bytes as upper-case hex separated by spaces, as CUCM prints hashes.
 pub fn spaced_hex(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .map(|b| format!("{b:02X}"))
-        .collect::<Vec<_>>()
-        .join(" ")
+    upper_hex(bytes, " ")
 }
 
 /// The file SIGNATURE dump: lower-case hex without leading zeros, 8 bytes a line,
