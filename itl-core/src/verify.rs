@@ -173,6 +173,12 @@ pub fn verify_signature(tl: &TrustList<'_>) -> Result<SignatureReport, Signature
         })
         .map(|(i, _)| i)
         .collect();
+    // Flags, not `contains` on lists: a hostile file may hold millions of records.
+    let mut is_named = vec![false; tl.records().len()];
+    for &i in &named {
+        is_named[i] = true;
+    }
+    let mut seen = vec![false; tl.records().len()];
     let mut tried = Vec::new();
     let mut key_error = None;
     let sast = tl
@@ -182,7 +188,7 @@ pub fn verify_signature(tl: &TrustList<'_>) -> Result<SignatureReport, Signature
         .filter(|(_, r)| r.function() == Some(Role::SAST))
         .map(|(i, _)| i);
     for i in named.iter().copied().chain(sast) {
-        if tried.contains(&i) {
+        if std::mem::replace(&mut seen[i], true) {
             continue;
         }
         tried.push(i);
@@ -197,7 +203,7 @@ pub fn verify_signature(tl: &TrustList<'_>) -> Result<SignatureReport, Signature
                 }
             }
             Err(reason) => {
-                if named.contains(&i) && key_error.is_none() {
+                if is_named[i] && key_error.is_none() {
                     key_error = Some(SignatureError::KeyNotUsable {
                         record: i + 1,
                         reason,
