@@ -1,5 +1,5 @@
 //! Files with very many records (a hostile file may hold millions: 16 MiB of
-//! 10-byte records) are verified in time linear in their size.
+//! 10-byte records) are verified and compared in time linear in their size.
 //!
 //! The bounds are loose (tens of seconds for work that takes about a second in a
 //! debug build); the pairwise matching these tests guard against took minutes.
@@ -9,8 +9,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::read_vector;
-use itl_core::{Role, SignatureError, TrustList};
+use common::{cert, key, read_vector};
+use itl_core::{Builder, DigestAlgorithm, Role, SignatureError, TrustList, Verdict};
 
 const BOUND: Duration = Duration::from_secs(30);
 
@@ -19,6 +19,33 @@ fn bare_record(role: Role) -> Vec<u8> {
     let mut r = vec![1, 0, 2, 0, 10, 4, 0, 2];
     r.extend(role.0.to_be_bytes());
     r
+}
+
+/// A TVS record with a SERIALNUMBER and a CERTHASH (SHA-1) made of `salt` and `n`,
+/// so that no two such records have the same identity or hash.
+fn tvs_hash_record(n: u32, salt: u8) -> Vec<u8> {
+    let mut r = vec![1, 0, 2, 0, 45, 4, 0, 2, 0, 21, 6, 0, 5, salt];
+    r.extend(n.to_be_bytes());
+    r.extend([11, 0, 20]);
+    r.extend([salt; 16]);
+    r.extend(n.to_be_bytes());
+    r.extend([12, 0, 1, 1]);
+    assert_eq!(r.len(), 45);
+    r
+}
+
+/// Re-signs `bytes` (records appended after building) with `key` and SHA-1.
+fn resign(mut bytes: Vec<u8>, key: &itl_core::rsa::PrivateKey) -> Vec<u8> {
+    let tl = TrustList::parse(&bytes).unwrap();
+    let hashed =
+        itl_core::fingerprint::hash(DigestAlgorithm::SHA1, &tl.signed_bytes().unwrap()).unwrap();
+    let sig = key
+        .sign(itl_core::rsa::Pkcs1v15Sign::new::<sha1::Sha1>(), &hashed)
+        .unwrap();
+    let range = tl.header().signature_range().unwrap();
+    drop(tl);
+    bytes[range.start + 3..range.end].copy_from_slice(&sig);
+    bytes
 }
 
 #[test]
@@ -43,4 +70,40 @@ fn verify_with_many_sast_records_is_linear() {
         "{e}"
     );
     assert!(took < BOUND, "verify took {took:?}");
+}
+
+#[test]
+fn compare_with_many_records_is_linear() {
+    // The phone's ITL: the replica plus 20,000 TVS hashes. The server's: signed by
+    // a key the phone does not trust (CAPF), with 20,000 other TVS hashes. No
+    // signer and no TVS entry match, so every record of each side is looked at.
+    let n: u32 = 20_000;
+    let mut phone = read_vector("own/ITLSEP0011215A1AE3-sbd-replica.tlv");
+    for i in 0..n {
+        phone.extend(tvs_hash_record(i, 0xAA));
+    }
+    let capf = "own/keys/capf";
+    let mut server = Builder::new(cert(capf), key(capf))
+        .digest(DigestAlgorithm::SHA1)
+        .record(Role::SAST, cert(capf))
+        .build()
+        .unwrap();
+    for i in 0..n {
+        server.extend(tvs_hash_record(i, 0xBB));
+    }
+    let server = resign(server, &key(capf));
+    let (phone, server) = (
+        TrustList::parse(&phone).unwrap(),
+        TrustList::parse(&server).unwrap(),
+    );
+    assert!(itl_core::verify_signature(&server).is_ok());
+
+    let start = Instant::now();
+    let c = itl_core::compare(&phone, None, &server);
+    let took = start.elapsed();
+    assert_eq!(c.verdict, Verdict::Rejected, "{}", c.explanation);
+    assert_eq!(c.added.len(), 1 + n as usize);
+    assert_eq!(c.removed.len(), 4 + n as usize);
+    assert!(c.changed.is_empty());
+    assert!(took < BOUND, "compare took {took:?}");
 }
