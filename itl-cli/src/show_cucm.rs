@@ -12,7 +12,7 @@ use std::io::{self, Write};
 
 use itl_core::{
     Element, FileKind, Fingerprints, Record, Role, TrustList, dn, fingerprint::cucm_sha1,
-    tag::HeaderTag, tag::RecordTag, timefmt, verify_signature,
+    printable, tag::HeaderTag, tag::RecordTag, timefmt, verify_signature,
 };
 
 const TABLE_HEAD: &str = "BYTEPOS\tTAG\t\tLENGTH\tVALUE\n-------\t---\t\t------\t-----";
@@ -71,7 +71,7 @@ fn header_element(out: &mut dyn Write, e: &Element<'_>) -> io::Result<()> {
     }
     let v = e.value().unwrap_or_default();
     let value = match tag {
-        HeaderTag::SIGNER_NAME | HeaderTag::CA_NAME => e.text().into_owned(),
+        HeaderTag::SIGNER_NAME | HeaderTag::CA_NAME => printable(&e.text()).into_owned(),
         HeaderTag::SERIAL_NUMBER => colon_hex(v),
         HeaderTag::SIGNER_VERSION => match v {
             [a, b] => format!("{a}.{b}"),
@@ -95,7 +95,7 @@ fn record_element(out: &mut dyn Write, e: &Element<'_>) -> io::Result<()> {
     let value = match tag {
         RecordTag::RECORD_LENGTH => e.uint().map(|n| n.to_string()).unwrap_or_default(),
         RecordTag::DNS_NAME | RecordTag::SUBJECT_NAME | RecordTag::ISSUER_NAME => {
-            e.text().into_owned()
+            printable(&e.text()).into_owned()
         }
         RecordTag::FUNCTION => match v {
             [a, b] => {

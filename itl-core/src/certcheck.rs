@@ -14,10 +14,10 @@ use rsa::traits::PublicKeyParts;
 use crate::cert::{CertInfo, unsigned};
 use crate::dn::same_dn;
 use crate::fingerprint::hash;
-use crate::hex_lower;
 use crate::record::Record;
 use crate::timefmt::date_time;
 use crate::trustlist::TrustList;
+use crate::{hex_lower, printable};
 
 /// Largest file phones accept: 64 KiB.
 pub const PHONE_MAX_FILE_SIZE: usize = 64 * 1024;
@@ -206,7 +206,7 @@ pub fn check_record(index: usize, record: &Record<'_>, now: i64) -> RecordChecks
         if let Some(stored) = stored {
             let passed = same_dn(&stored, cert);
             let detail = if passed {
-                format!("{label} matches the certificate ({cert})")
+                format!("{label} matches the certificate ({})", printable(cert))
             } else {
                 format!("{label} is {stored:?}, the certificate has {cert:?}")
             };

@@ -22,11 +22,11 @@ use std::fmt;
 use crate::digest::DigestAlgorithm;
 use crate::dn::{attributes, common_name, same_dn};
 use crate::fingerprint::{Fingerprints, hash};
-use crate::hex_lower;
 use crate::record::Record;
 use crate::role::Role;
 use crate::trustlist::TrustList;
 use crate::verify::{self, record_public_key, verify_signature, verify_with_trust};
+use crate::{hex_lower, printable};
 
 /// What the phone will do with the server's file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -119,7 +119,7 @@ impl RecordSummary {
         let cn = common_name(&self.subject).unwrap_or_else(|| self.subject.clone());
         if !cn.is_empty() {
             s.push(' ');
-            s.push_str(&cn);
+            s.push_str(&printable(&cn));
         }
         s
     }
@@ -166,7 +166,7 @@ impl SignerId {
     /// `CUCM8-Publisher.bbbburns.lab (serial 20d4…)`.
     pub fn describe(&self) -> String {
         let cn = common_name(&self.name).unwrap_or_else(|| self.name.clone());
-        format!("{cn} (serial {})", hex_lower(&self.serial))
+        format!("{} (serial {})", printable(&cn), hex_lower(&self.serial))
     }
 }
 

@@ -270,7 +270,11 @@ impl TrustAnchor {
             .map(|c| c.subject)
             .unwrap_or_default();
         Ok(Self {
-            description: format!("{source} ({subject})"),
+            description: format!(
+                "{} ({})",
+                crate::printable(source),
+                crate::printable(&subject)
+            ),
             key,
         })
     }
@@ -288,9 +292,10 @@ impl TrustAnchor {
                 let role = r.function().map(Role::short_name).unwrap_or_default();
                 Some(Self {
                     description: format!(
-                        "{source} record {} ({role}) {}",
+                        "{} record {} ({role}) {}",
+                        crate::printable(source),
                         i + 1,
-                        r.subject_name().unwrap_or_default()
+                        crate::printable(&r.subject_name().unwrap_or_default())
                     ),
                     key,
                 })
