@@ -43,7 +43,8 @@ pub enum SignatureError {
         serial: String,
         /// The header's CA name.
         issuer: String,
-        /// Serials of the records tried (hex, comma-separated).
+        /// Serials of the records searched (hex, comma-separated; the first ten
+        /// and how many more).
         searched: String,
     },
     /// The signer record's key cannot be used.
@@ -59,7 +60,7 @@ pub enum SignatureError {
     Mismatch {
         /// The record named by the header (1-based).
         record: usize,
-        /// Other records tried (comma-separated).
+        /// Other records tried (comma-separated; the first ten and how many more).
         others: String,
     },
     /// The given outside key does not verify the signature.
@@ -218,24 +219,43 @@ pub fn verify_signature(tl: &TrustList<'_>) -> Result<SignatureReport, Signature
     match named.first() {
         Some(&first) => Err(SignatureError::Mismatch {
             record: first + 1,
-            others: tried
-                .iter()
-                .filter(|&&i| i != first)
-                .map(|i| (i + 1).to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
+            others: short_list(
+                tried
+                    .iter()
+                    .filter(|&&i| i != first)
+                    .map(|i| (i + 1).to_string()),
+            ),
         }),
         None => Err(SignatureError::SignerNotFound {
             serial: hex_lower(serial),
             issuer,
-            searched: tl
-                .records()
-                .iter()
-                .filter_map(|r| r.serial_number().map(hex_lower))
-                .collect::<Vec<_>>()
-                .join(", "),
+            searched: short_list(
+                tl.records()
+                    .iter()
+                    .filter_map(|r| r.serial_number().map(hex_lower)),
+            ),
         }),
     }
+}
+
+/// Items joined by `, `, the first ten only, then `and N more`: a file with
+/// millions of records still gets a one-line message.
+fn short_list(items: impl Iterator<Item = String>) -> String {
+    const SHOWN: usize = 10;
+    let mut shown = Vec::new();
+    let mut more = 0usize;
+    for item in items {
+        if shown.len() < SHOWN {
+            shown.push(item);
+        } else {
+            more += 1;
+        }
+    }
+    let mut list = shown.join(", ");
+    if more > 0 {
+        list.push_str(&format!(" and {more} more"));
+    }
+    list
 }
 
 /// Verifies the file signature with an outside key (for example the certificate

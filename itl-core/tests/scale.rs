@@ -70,6 +70,17 @@ fn verify_with_many_sast_records_is_linear() {
         "{e}"
     );
     assert!(took < BOUND, "verify took {took:?}");
+    // Tried besides record 1: SAST record 2 and the n appended records. The
+    // message names ten and counts the rest: one short line.
+    let SignatureError::Mismatch { others, .. } = &e else {
+        unreachable!()
+    };
+    assert!(others.starts_with("2, 5, 6, 7, "), "{others}");
+    assert!(
+        others.ends_with(&format!(" and {} more", n + 1 - 10)),
+        "{others}"
+    );
+    assert!(e.to_string().len() < 200, "{e}");
 }
 
 #[test]
