@@ -325,7 +325,10 @@ fn same_key(a: &Record<'_>, b: &Record<'_>) -> Option<bool> {
 /// What differs between two records taken as the same entry.
 fn differences(a: &Record<'_>, b: &Record<'_>) -> Vec<&'static str> {
     let mut what = Vec::new();
-    if same_certificate(a, b) != Some(true) {
+    // Records with neither CERTIFICATE nor CERTHASH (non-secure clusters write
+    // such records) have no certificate to differ in.
+    let no_certificate = |r: &Record<'_>| r.certificate().is_none() && r.cert_hash().is_none();
+    if same_certificate(a, b) != Some(true) && !(no_certificate(a) && no_certificate(b)) {
         what.push("certificate");
     }
     if same_key(a, b) == Some(false) {
@@ -879,6 +882,31 @@ mod tests {
             Element::new_value(2, vec![0, 0]),
         ]);
         TrustList::from_parts(header, records)
+    }
+
+    #[test]
+    fn records_without_certificates_are_not_changed() {
+        // A non-secure CUCM record: RECORDLENGTH, DNSNAME, FUNCTION, IPADDRESS.
+        let record = |ip: u8| {
+            Record::from_elements(vec![
+                Element::new_value(1, vec![0, 33]),
+                Element::new_value(2, b"cucm-pub\0".to_vec()),
+                Element::new_value(4, vec![0, 2]),
+                Element::new_value(10, vec![10, 0, 0, ip]),
+            ])
+        };
+        let phone = list(vec![record(5), record(6)]);
+        let (added, removed, changed) = diff_records(&phone, &phone.clone());
+        assert!(
+            added.is_empty() && removed.is_empty(),
+            "{added:?} {removed:?}"
+        );
+        assert!(changed.is_empty(), "{changed:?}");
+        // A different address is still a change, and only that.
+        let server = list(vec![record(5), record(7)]);
+        let (_, _, changed) = diff_records(&phone, &server);
+        assert_eq!(changed.len(), 1);
+        assert_eq!(changed[0].what, ["ip address"]);
     }
 
     proptest! {
