@@ -11,8 +11,8 @@
 use std::io::{self, Write};
 
 use itl_core::{
-    Element, FileKind, Fingerprints, Record, Role, TrustList, dn, fingerprint::cucm_sha1,
-    printable, tag::HeaderTag, tag::RecordTag, timefmt, verify_signature,
+    Element, FileKind, Fingerprints, Record, Role, SignatureReport, TrustList, dn,
+    fingerprint::cucm_sha1, printable, tag::HeaderTag, tag::RecordTag, timefmt, verify_signature,
 };
 
 const TABLE_HEAD: &str = "BYTEPOS\tTAG\t\tLENGTH\tVALUE\n-------\t---\t\t------\t-----";
@@ -120,7 +120,12 @@ fn record_element(out: &mut dyn Write, e: &Element<'_>) -> io::Result<()> {
 /// The 1-based index of the record that signed the file: the one whose key verifies
 /// the signature, else the first whose serial and issuer match the header's.
 pub fn signer_index(tl: &TrustList<'_>) -> Option<usize> {
-    if let Ok(rep) = verify_signature(tl) {
+    signer_of(tl, verify_signature(tl).ok().as_ref())
+}
+
+/// [`signer_index`] given the result of verifying `tl`.
+fn signer_of(tl: &TrustList<'_>, verified: Option<&SignatureReport>) -> Option<usize> {
+    if let Some(rep) = verified {
         return Some(rep.signer_record);
     }
     let h = tl.header();
@@ -194,13 +199,15 @@ pub fn write_cucm(
         }
         header_element(out, e)?;
     }
-    let signer = signer_index(tl);
+    // Verified once: for the SAST lines and for the last line.
+    let verified = verify_signature(tl).ok();
+    let signer = signer_of(tl, verified.as_ref());
     for (i, r) in tl.records().iter().enumerate() {
         writeln!(out)?;
         record_block(out, kind, i + 1, r, signer)?;
     }
     writeln!(out)?;
-    if verify_signature(tl).is_ok() {
+    if verified.is_some() {
         writeln!(out, "The {kind} file was verified successfully.")
     } else {
         writeln!(out, "Verification of the {kind} file failed.")
