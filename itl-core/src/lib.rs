@@ -1,13 +1,26 @@
 //! Parse, serialize, verify and build Cisco ITL and CTL trust-list files
 //! (`ITLFile.tlv`, `ITLSEP<MAC>.tlv`, `CTLFile.tlv`).
 //!
-//! ```no_run
-//! let bytes = std::fs::read("CTLFile.tlv")?;
+//! ```
+//! # let ctl_file = concat!(env!("CARGO_MANIFEST_DIR"), "/../testvectors/real/CTLFile-cucm10.tlv");
+//! // A CTLFile.tlv written by a CUCM 10 cluster.
+//! let bytes = std::fs::read(ctl_file)?;
 //! let tl = itl_core::TrustList::parse(&bytes)?;
+//! // Parsing is lossless: the file serializes back to the same bytes.
 //! assert_eq!(tl.to_bytes(), bytes);
+//! assert_eq!(tl.kind(), itl_core::FileKind::Ctl);
+//!
+//! // The signature is checked over the original bytes, with the key of the
+//! // record the header names as signer (1-based).
+//! let report = itl_core::verify_signature(&tl)?;
+//! assert_eq!(report.signer_record, 1);
+//! assert_eq!(report.digest, itl_core::DigestAlgorithm::SHA1);
+//!
 //! for r in tl.records() {
-//!     println!("{:?} {:?}", r.function(), r.subject_name());
+//!     let role = r.function().map_or_else(|| "-".to_owned(), |f| f.to_string());
+//!     println!("{role}: {}", r.subject_name().unwrap_or_default());
 //! }
+//! assert_eq!(tl.records()[0].function(), Some(itl_core::Role::SAST));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
