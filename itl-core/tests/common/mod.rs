@@ -126,6 +126,21 @@ pub fn sidecar(tlv: &Path) -> serde_json::Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: bad JSON: {e}", side.display()))
 }
 
+/// Signs `bytes` (a trust list changed after building) again with `key` and SHA-1:
+/// the signature over the file minus its SIGNATURE element replaces the old one.
+pub fn resign(mut bytes: Vec<u8>, key: &itl_core::rsa::PrivateKey) -> Vec<u8> {
+    let tl = itl_core::TrustList::parse(&bytes).unwrap();
+    let hashed =
+        itl_core::fingerprint::hash(itl_core::DigestAlgorithm::SHA1, &tl.signed_bytes().unwrap())
+            .unwrap();
+    let sig = key
+        .sign(itl_core::rsa::Pkcs1v15Sign::new::<sha1::Sha1>(), &hashed)
+        .unwrap();
+    let range = tl.header().signature_range().unwrap();
+    bytes[range.start + 3..range.end].copy_from_slice(&sig);
+    bytes
+}
+
 /// The DER of the certificate `testvectors/REL.crt`.
 pub fn cert(rel: &str) -> Vec<u8> {
     itl_core::load_certificate(&read_vector(&format!("{rel}.crt"))).unwrap()
