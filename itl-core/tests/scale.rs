@@ -1,18 +1,13 @@
 //! Files with very many records (a hostile file may hold millions: 16 MiB of
-//! 10-byte records) are verified and compared in time linear in their size.
-//!
-//! The bounds are loose (tens of seconds for work that takes about a second in a
-//! debug build); the pairwise matching these tests guard against took minutes.
+//! 10-byte records) are verified and compared correctly. Speed is shown by the
+//! criterion benches, not asserted here; these sizes take about a second with the
+//! linear matching and minutes with the pairwise matching they replaced.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
-use std::time::{Duration, Instant};
-
 use common::{cert, key, read_vector};
 use itl_core::{Builder, DigestAlgorithm, Role, SignatureError, TrustList, Verdict};
-
-const BOUND: Duration = Duration::from_secs(30);
 
 /// A minimal record: RECORDLENGTH and FUNCTION.
 fn bare_record(role: Role) -> Vec<u8> {
@@ -46,16 +41,13 @@ fn verify_with_many_sast_records_is_linear() {
     }
     let tl = TrustList::parse(&bytes).unwrap();
     assert_eq!(tl.records().len(), 4 + n);
-    let start = Instant::now();
     let e = itl_core::verify_signature(&tl).unwrap_err();
-    let took = start.elapsed();
     // The appended records changed the signed bytes: record 1 (the signer) no
     // longer verifies, and no SAST record does.
     assert!(
         matches!(e, SignatureError::Mismatch { record: 1, .. }),
         "{e}"
     );
-    assert!(took < BOUND, "verify took {took:?}");
     // Tried besides record 1: SAST record 2 and the n appended records. The
     // message names ten and counts the rest: one short line.
     let SignatureError::Mismatch { others, .. } = &e else {
@@ -95,12 +87,9 @@ fn compare_with_many_records_is_linear() {
     );
     assert!(itl_core::verify_signature(&server).is_ok());
 
-    let start = Instant::now();
     let c = itl_core::compare(&phone, None, &server);
-    let took = start.elapsed();
     assert_eq!(c.verdict, Verdict::Rejected, "{}", c.explanation);
     assert_eq!(c.added.len(), 1 + n as usize);
     assert_eq!(c.removed.len(), 4 + n as usize);
     assert!(c.changed.is_empty());
-    assert!(took < BOUND, "compare took {took:?}");
 }
