@@ -173,40 +173,9 @@ fn attribute_text(value: &x509_parser::asn1_rs::Any<'_>) -> String {
     }
 }
 
-/// A Unix time as `YYYY-MM-DD HH:MM:SS UTC`.
-pub fn format_unix_time(t: i64) -> String {
-    let days = t.div_euclid(86_400);
-    let secs = t.rem_euclid(86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn unix_time_formats() {
-        assert_eq!(format_unix_time(0), "1970-01-01 00:00:00 UTC");
-        assert_eq!(format_unix_time(1_341_100_800), "2012-07-01 00:00:00 UTC");
-        assert_eq!(format_unix_time(1_956_528_000), "2032-01-01 00:00:00 UTC");
-        assert_eq!(format_unix_time(951_782_400), "2000-02-29 00:00:00 UTC");
-        assert_eq!(format_unix_time(-1), "1969-12-31 23:59:59 UTC");
-    }
 
     #[test]
     fn sign_byte_is_dropped() {

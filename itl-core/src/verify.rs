@@ -44,7 +44,8 @@ pub enum SignatureError {
         serial: String,
         /// The header's CA name.
         issuer: String,
-        /// Serials of the records tried (hex, comma-separated).
+        /// Serials of the records searched (hex, comma-separated; the first ten
+        /// and how many more).
         searched: String,
     },
     /// The signer record's key cannot be used.
@@ -60,7 +61,7 @@ pub enum SignatureError {
     Mismatch {
         /// The record named by the header (1-based).
         record: usize,
-        /// Other records tried (comma-separated).
+        /// Other records tried (comma-separated; the first ten and how many more).
         others: String,
     },
     /// The given outside key does not verify the signature.
@@ -189,6 +190,12 @@ pub fn verify_signature(tl: &TrustList<'_>) -> Result<SignatureReport, Signature
         })
         .map(|(i, _)| i)
         .collect();
+    // Flags, not `contains` on lists: a hostile file may hold millions of records.
+    let mut is_named = vec![false; tl.records().len()];
+    for &i in &named {
+        is_named[i] = true;
+    }
+    let mut seen = vec![false; tl.records().len()];
     let mut tried = Vec::new();
     let mut key_error = None;
     let sast = tl
@@ -198,7 +205,7 @@ pub fn verify_signature(tl: &TrustList<'_>) -> Result<SignatureReport, Signature
         .filter(|(_, r)| r.function() == Some(Role::SAST))
         .map(|(i, _)| i);
     for i in named.iter().copied().chain(sast) {
-        if tried.contains(&i) {
+        if std::mem::replace(&mut seen[i], true) {
             continue;
         }
         tried.push(i);
@@ -214,7 +221,7 @@ pub fn verify_signature(tl: &TrustList<'_>) -> Result<SignatureReport, Signature
             }
             Ok(Outcome::Mismatch) => {}
             Err(reason) => {
-                if named.contains(&i) && key_error.is_none() {
+                if is_named[i] && key_error.is_none() {
                     key_error = Some(SignatureError::KeyNotUsable {
                         record: i + 1,
                         reason,
@@ -229,24 +236,43 @@ pub fn verify_signature(tl: &TrustList<'_>) -> Result<SignatureReport, Signature
     match named.first() {
         Some(&first) => Err(SignatureError::Mismatch {
             record: first + 1,
-            others: tried
-                .iter()
-                .filter(|&&i| i != first)
-                .map(|i| (i + 1).to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
+            others: short_list(
+                tried
+                    .iter()
+                    .filter(|&&i| i != first)
+                    .map(|i| (i + 1).to_string()),
+            ),
         }),
         None => Err(SignatureError::SignerNotFound {
             serial: hex_lower(serial),
             issuer,
-            searched: tl
-                .records()
-                .iter()
-                .filter_map(|r| r.serial_number().map(hex_lower))
-                .collect::<Vec<_>>()
-                .join(", "),
+            searched: short_list(
+                tl.records()
+                    .iter()
+                    .filter_map(|r| r.serial_number().map(hex_lower)),
+            ),
         }),
     }
+}
+
+/// Items joined by `, `, the first ten only, then `and N more`: a file with
+/// millions of records still gets a one-line message.
+fn short_list(items: impl Iterator<Item = String>) -> String {
+    const SHOWN: usize = 10;
+    let mut shown = Vec::new();
+    let mut more = 0usize;
+    for item in items {
+        if shown.len() < SHOWN {
+            shown.push(item);
+        } else {
+            more += 1;
+        }
+    }
+    let mut list = shown.join(", ");
+    if more > 0 {
+        list.push_str(&format!(" and {more} more"));
+    }
+    list
 }
 
 /// Verifies the file signature with an outside key (for example the certificate
@@ -281,7 +307,11 @@ impl TrustAnchor {
             .map(|c| c.subject)
             .unwrap_or_default();
         Ok(Self {
-            description: format!("{source} ({subject})"),
+            description: format!(
+                "{} ({})",
+                crate::printable(source),
+                crate::printable(&subject)
+            ),
             key,
         })
     }
@@ -299,9 +329,10 @@ impl TrustAnchor {
                 let role = r.function().map(Role::short_name).unwrap_or_default();
                 Some(Self {
                     description: format!(
-                        "{source} record {} ({role}) {}",
+                        "{} record {} ({role}) {}",
+                        crate::printable(source),
                         i + 1,
-                        r.subject_name().unwrap_or_default()
+                        crate::printable(&r.subject_name().unwrap_or_default())
                     ),
                     key,
                 })
