@@ -111,6 +111,9 @@ impl Tally {
         what: &str,
         detail: &str,
     ) -> io::Result<()> {
+        // Names come from the file: escape control characters so a hostile
+        // SUBJECTNAME cannot forge output lines.
+        let detail = itl_core::printable(detail);
         if passed {
             self.passed += 1;
             writeln!(out, "{file}: ok   {what}: {detail}")
@@ -122,7 +125,7 @@ impl Tally {
 
     fn warn(&mut self, out: &mut dyn Write, file: &str, what: &str) -> io::Result<()> {
         self.warnings += 1;
-        writeln!(out, "{file}: warn {what}")
+        writeln!(out, "{file}: warn {}", itl_core::printable(what))
     }
 }
 

@@ -142,3 +142,18 @@ fn compare_and_trust_descriptions_escape_names_from_the_file() {
         );
     }
 }
+
+#[test]
+fn verify_lines_escape_names_from_the_file() {
+    let bytes = hostile();
+    let tl = TrustList::parse(&bytes).unwrap();
+    let mut out = Vec::new();
+    itl_cli::verify::verify_file(&mut out, "evil.tlv", &tl, None, 1_700_000_000).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert_clean("verify", &text);
+    // Every line is one of the documented kinds for this file.
+    for line in text.lines() {
+        assert!(line.starts_with("evil.tlv: "), "{line:?}");
+    }
+    assert!(text.contains(ESCAPED), "{text}");
+}
