@@ -67,39 +67,9 @@ pub fn safe_name(s: &str) -> String {
     }
 }
 
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// Standard base64 with padding.
-fn base64(data: &[u8]) -> String {
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for (i, shift) in [18u32, 12, 6, 0].iter().enumerate() {
-            if i <= chunk.len() {
-                out.push(char::from(B64[((n >> shift) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-/// A DER certificate as PEM (64-character lines).
-pub fn pem(der: &[u8]) -> String {
-    let b = base64(der);
-    let mut out = String::from("-----BEGIN CERTIFICATE-----\n");
-    for line in b.as_bytes().chunks(64) {
-        out.push_str(&String::from_utf8_lossy(line));
-        out.push('\n');
-    }
-    out.push_str("-----END CERTIFICATE-----\n");
-    out
+/// A DER certificate as PEM (RFC 7468: 64-character lines, LF line ends).
+pub fn pem(der: &[u8]) -> Result<String, pem_rfc7468::Error> {
+    pem_rfc7468::encode_string("CERTIFICATE", pem_rfc7468::LineEnding::LF, der)
 }
 
 /// Writes `bytes` to a new file `path`; fails if it exists. A failed write leaves
@@ -167,6 +137,21 @@ pub fn write_certs(
             return Err(CertsError::Exists(path.clone()));
         }
     }
+    // Encode everything before writing anything.
+    let contents = plan
+        .iter()
+        .map(|(path, _, _, cert)| {
+            if der {
+                return Ok(cert.to_vec());
+            }
+            pem(cert)
+                .map(String::into_bytes)
+                .map_err(|e| CertsError::Io {
+                    path: path.clone(),
+                    source: io::Error::other(format!("cannot encode as PEM: {e}")),
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     if !plan.is_empty() {
         std::fs::create_dir_all(dir).map_err(|source| CertsError::Io {
             path: dir.to_owned(),
@@ -174,13 +159,8 @@ pub fn write_certs(
         })?;
     }
     let mut written: Vec<PathBuf> = Vec::new();
-    for (path, index, function, cert) in &plan {
-        let bytes = if der {
-            cert.to_vec()
-        } else {
-            pem(cert).into_bytes()
-        };
-        if let Err(e) = write_new(path, &bytes) {
+    for ((path, index, function, cert), bytes) in plan.iter().zip(&contents) {
+        if let Err(e) = write_new(path, bytes) {
             // Leave nothing half done.
             for p in &written {
                 let _ = std::fs::remove_file(p);
@@ -224,18 +204,22 @@ mod tests {
     }
 
     #[test]
-    fn base64_vectors() {
-        // RFC 4648 §10.
-        for (i, o) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-        ] {
-            assert_eq!(base64(i.as_bytes()), o);
-        }
+    fn pem_encoding() {
+        // RFC 4648 §10 base64 inside RFC 7468 armour, 64 characters a line.
+        assert_eq!(
+            pem(b"foobar").unwrap_or_default(),
+            "-----BEGIN CERTIFICATE-----\nZm9vYmFy\n-----END CERTIFICATE-----\n"
+        );
+        assert_eq!(
+            pem(b"fooba").unwrap_or_default(),
+            "-----BEGIN CERTIFICATE-----\nZm9vYmE=\n-----END CERTIFICATE-----\n"
+        );
+        let long = pem(&[0xffu8; 100]).unwrap_or_default();
+        let lines: Vec<&str> = long.lines().collect();
+        assert_eq!(lines.len(), 5, "{long}");
+        // 100 bytes 0xff: 132 '/' for the first 99, then "/w==".
+        assert_eq!(lines[1], "/".repeat(64));
+        assert_eq!(lines[2], "/".repeat(64));
+        assert_eq!(lines[3], "/////w==");
     }
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use itl_core::compare::{
     Comparison, PhoneHashes, RecordChange, RecordSummary, SignerId, TrustAnchor, parse_hex_hash,
 };
-use itl_core::{TrustList, Verdict, hex_lower};
+use itl_core::{TrustList, Verdict, hex_lower, printable};
 use serde_json::{Value, json};
 
 use crate::input::{self, InputError};
@@ -225,8 +225,9 @@ fn paint(color: bool, verdict: Verdict) -> String {
     }
 }
 
+/// Writes `text` (made [`printable`]) word-wrapped under `prefix`.
 fn lines(out: &mut dyn Write, text: &str, prefix: &str, indent: usize) -> io::Result<()> {
-    for l in wrap(text, prefix, indent, MAX_WIDTH) {
+    for l in wrap(&printable(text), prefix, indent, MAX_WIDTH) {
         writeln!(out, "{l}")?;
     }
     Ok(())

@@ -94,7 +94,8 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, InputError> {
             size: meta.len(),
         });
     }
-    let mut bytes = Vec::new();
+    // Sized from the metadata so that a whole file is read in one call.
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
     // Read at most one byte past the limit, in case the file grows while we read.
     file.take(MAX_FILE_SIZE as u64 + 1)
         .read_to_end(&mut bytes)

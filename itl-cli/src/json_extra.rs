@@ -5,11 +5,10 @@
 
 use std::path::Path;
 
-use itl_core::{DigestAlgorithm, TrustList, fingerprint, hex_lower};
+use itl_core::{DigestAlgorithm, TrustList, fingerprint, hex_lower, timefmt};
 use serde_json::{Map, Value, json};
 
 use crate::certinfo::{parse_certificate, public_key_description};
-use crate::timefmt;
 use crate::warnings::warnings;
 
 fn certificate_info(der: &[u8]) -> Value {

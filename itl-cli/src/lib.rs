@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod build;
+pub mod bulk;
 pub mod certinfo;
 pub mod certs;
 pub mod compare;
@@ -14,7 +15,6 @@ pub mod show_cucm;
 pub mod show_json;
 pub mod show_text;
 pub mod tftp;
-pub mod timefmt;
 pub mod trust_json;
 pub mod verify;
 pub mod warnings;

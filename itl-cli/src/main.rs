@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use itl_cli::{
-    EXIT_ERROR, EXIT_OK, build, certs, compare, fetch, hash, input, json_extra, show_cucm,
-    show_text, verify,
+    EXIT_ERROR, EXIT_OK, build, bulk, certs, compare, fetch, hash, input, json_extra, show_cucm,
+    show_json, show_text, verify,
 };
 
 /// Inspect, verify and compare Cisco ITL/CTL trust-list files.
@@ -30,6 +30,11 @@ enum Command {
         /// Files to show (local paths or tftp://HOST[:PORT]/NAME).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Walk directories among FILES for *.tlv files. With --format json and
+        /// more than one file: one JSON object per line (files read in parallel),
+        /// then {"totals": …}.
+        #[arg(short, long)]
+        recursive: bool,
     },
     /// Compare the phone's trust list with the server's: identical, and if not,
     /// will the phone accept the server's file?
@@ -127,6 +132,12 @@ transfer ended short, file exists, bad arguments).")]
         /// may be repeated.
         #[arg(long, value_name = "CERT_OR_TLV")]
         trust: Vec<PathBuf>,
+        /// Walk directories among FILES for *.tlv files.
+        #[arg(short, long)]
+        recursive: bool,
+        /// Print only the summary line of each file.
+        #[arg(long)]
+        summary: bool,
     },
     /// Print whole-file hashes in md5sum format (`md5sum -c` reads them back).
     ///
@@ -236,7 +247,11 @@ enum CompareFormat {
 /// Runs the command; returns the exit code.
 fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
     match cli.command {
-        Command::Show { format, files } => show(format, &files, out),
+        Command::Show {
+            format,
+            files,
+            recursive,
+        } => show(format, &files, recursive, out),
         Command::Certs {
             file,
             out: dir,
@@ -311,8 +326,18 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                 }
             }
         }
-        Command::Verify { files, trust } => {
-            verify::run(&files, &trust, now(), out, &mut io::stderr())
+        Command::Verify {
+            files,
+            trust,
+            recursive,
+            summary,
+        } => {
+            let options = verify::Options {
+                recursive,
+                summary,
+                progress: io::stderr().is_terminal(),
+            };
+            verify::run(&files, &trust, now(), options, out, &mut io::stderr())
         }
         Command::Hash { algo, files } => {
             let algo = match algo {
@@ -398,8 +423,37 @@ fn mtime(path: &Path) -> Option<i64> {
     i64::try_from(d.as_secs()).ok()
 }
 
-fn show(format: ShowFormat, files: &[PathBuf], out: &mut dyn Write) -> io::Result<i32> {
+fn show(
+    format: ShowFormat,
+    files: &[PathBuf],
+    recursive: bool,
+    out: &mut dyn Write,
+) -> io::Result<i32> {
+    if matches!(format, ShowFormat::Json) && (recursive || files.len() > 1) {
+        // JSON lines, files in parallel, then a totals line (docs/JSON.md).
+        let now = now();
+        let doc = |path: &Path, tl: &itl_core::TrustList<'_>| json_extra::document(path, tl, now);
+        return show_json::write_many(
+            files,
+            recursive,
+            &doc,
+            out,
+            &mut io::stderr(),
+            io::stderr().is_terminal(),
+        );
+    }
     let mut code = EXIT_OK;
+    let mut expanded = Vec::new();
+    for input in bulk::expand(files, recursive) {
+        match input {
+            Ok(p) => expanded.push(p),
+            Err(e) => {
+                eprintln!("error: {e}");
+                code = EXIT_ERROR;
+            }
+        }
+    }
+    let files = &expanded;
     let many = files.len() > 1;
     let text = show_text::TextOptions {
         color: use_color(),

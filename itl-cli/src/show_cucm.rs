@@ -11,30 +11,29 @@
 use std::io::{self, Write};
 
 use itl_core::{
-    Element, FileKind, Fingerprints, Record, Role, TrustList, dn, fingerprint::cucm_sha1,
-    tag::HeaderTag, tag::RecordTag, verify_signature,
+    Element, FileKind, Fingerprints, Record, Role, SignatureReport, TrustList, dn,
+    fingerprint::cucm_sha1, printable, tag::HeaderTag, tag::RecordTag, timefmt, verify_signature,
 };
-
-use crate::timefmt;
 
 const TABLE_HEAD: &str = "BYTEPOS\tTAG\t\tLENGTH\tVALUE\n-------\t---\t\t------\t-----";
 
-/// Serial as CUCM prints it: `20:D4:CE:DC:0E:94:E7:80:00:05`.
-pub fn colon_hex(bytes: &[u8]) -> String {
+/// Bytes as upper-case hex pairs joined by `sep`.
+fn upper_hex(bytes: &[u8], sep: &str) -> String {
     bytes
         .iter()
         .map(|b| format!("{b:02X}"))
         .collect::<Vec<_>>()
-        .join(":")
+        .join(sep)
+}
+
+/// Serial as CUCM prints it: `20:D4:CE:DC:0E:94:E7:80:00:05`.
+pub fn colon_hex(bytes: &[u8]) -> String {
+    upper_hex(bytes, ":")
 }
 
 /// Bytes as upper-case hex separated by spaces, as CUCM prints hashes.
 pub fn spaced_hex(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .map(|b| format!("{b:02X}"))
-        .collect::<Vec<_>>()
-        .join(" ")
+    upper_hex(bytes, " ")
 }
 
 /// The file SIGNATURE dump: lower-case hex without leading zeros, 8 bytes a line,
@@ -72,7 +71,7 @@ fn header_element(out: &mut dyn Write, e: &Element<'_>) -> io::Result<()> {
     }
     let v = e.value().unwrap_or_default();
     let value = match tag {
-        HeaderTag::SIGNER_NAME | HeaderTag::CA_NAME => e.text().into_owned(),
+        HeaderTag::SIGNER_NAME | HeaderTag::CA_NAME => printable(&e.text()).into_owned(),
         HeaderTag::SERIAL_NUMBER => colon_hex(v),
         HeaderTag::SIGNER_VERSION => match v {
             [a, b] => format!("{a}.{b}"),
@@ -96,7 +95,7 @@ fn record_element(out: &mut dyn Write, e: &Element<'_>) -> io::Result<()> {
     let value = match tag {
         RecordTag::RECORD_LENGTH => e.uint().map(|n| n.to_string()).unwrap_or_default(),
         RecordTag::DNS_NAME | RecordTag::SUBJECT_NAME | RecordTag::ISSUER_NAME => {
-            e.text().into_owned()
+            printable(&e.text()).into_owned()
         }
         RecordTag::FUNCTION => match v {
             [a, b] => {
@@ -121,7 +120,12 @@ fn record_element(out: &mut dyn Write, e: &Element<'_>) -> io::Result<()> {
 /// The 1-based index of the record that signed the file: the one whose key verifies
 /// the signature, else the first whose serial and issuer match the header's.
 pub fn signer_index(tl: &TrustList<'_>) -> Option<usize> {
-    if let Ok(rep) = verify_signature(tl) {
+    signer_of(tl, verify_signature(tl).ok().as_ref())
+}
+
+/// [`signer_index`] given the result of verifying `tl`.
+fn signer_of(tl: &TrustList<'_>, verified: Option<&SignatureReport>) -> Option<usize> {
+    if let Some(rep) = verified {
         return Some(rep.signer_record);
     }
     let h = tl.header();
@@ -195,13 +199,15 @@ pub fn write_cucm(
         }
         header_element(out, e)?;
     }
-    let signer = signer_index(tl);
+    // Verified once: for the SAST lines and for the last line.
+    let verified = verify_signature(tl).ok();
+    let signer = signer_of(tl, verified.as_ref());
     for (i, r) in tl.records().iter().enumerate() {
         writeln!(out)?;
         record_block(out, kind, i + 1, r, signer)?;
     }
     writeln!(out)?;
-    if verify_signature(tl).is_ok() {
+    if verified.is_some() {
         writeln!(out, "The {kind} file was verified successfully.")
     } else {
         writeln!(out, "Verification of the {kind} file failed.")

@@ -92,3 +92,38 @@ pub fn trust_list_json(path: &Path, tl: &TrustList<'_>) -> Value {
         "records": tl.records().iter().enumerate().map(|(i, r)| record_json(i + 1, r)).collect::<Vec<_>>(),
     })
 }
+
+/// `show --format json` of many files (more than one named, or `-r`): one
+/// compact JSON document per line, in input order, then one line
+/// `{"totals":{"files":N,"ok":N,"errors":N}}`. Unreadable or malformed files get
+/// an `error: …` line on `err` and count in `errors`. Files are processed in
+/// parallel ([`crate::bulk`]). Returns the exit code (2 if any file failed).
+pub fn write_many(
+    paths: &[std::path::PathBuf],
+    recursive: bool,
+    doc: &(dyn Fn(&Path, &TrustList<'_>) -> Value + Sync),
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+    progress: bool,
+) -> std::io::Result<i32> {
+    use crate::bulk::{self, Outcome};
+    let inputs = bulk::expand(paths, recursive);
+    let work = |input: &Result<std::path::PathBuf, crate::input::InputError>| {
+        let path = match input {
+            Ok(p) => p,
+            Err(e) => return Outcome::error(e),
+        };
+        let result = crate::input::read_source(path).and_then(|bytes| {
+            let tl = crate::input::parse(path, &bytes)?;
+            Ok(doc(path, &tl))
+        });
+        match result {
+            Ok(d) => Outcome::ok(format!("{d}\n")),
+            Err(e) => Outcome::error(&e),
+        }
+    };
+    let totals = bulk::run(&inputs, work, out, err, progress)?;
+    let line = json!({"totals": {"files": totals.files, "ok": totals.ok, "errors": totals.error}});
+    writeln!(out, "{line}")?;
+    Ok(totals.exit_code())
+}

@@ -5,11 +5,11 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use itl_core::{
-    Fingerprints, Record, SignatureError, TrustList, dn, fingerprint, hex_lower, verify_signature,
+    Fingerprints, Record, SignatureError, TrustList, dn, fingerprint, hex_lower, printable,
+    timefmt, verify_signature,
 };
 
 use crate::certinfo::{parse_certificate, record_key};
-use crate::timefmt;
 use crate::warnings::{record_label, warnings};
 
 /// Widest line `show --format text` writes (in characters, colour codes excluded).
@@ -126,7 +126,7 @@ fn field(out: &mut dyn Write, p: Paint, label: &str, value: &str) -> io::Result<
         out,
         "{}{}",
         p.bold(&format!("{label:<LABEL$}")),
-        truncate(value, MAX_WIDTH - LABEL)
+        truncate(&printable(value), MAX_WIDTH - LABEL)
     )
 }
 
@@ -178,6 +178,7 @@ const MIN_WIDTH: [Option<(usize, u8)>; 9] = [
     Some((8, 2)),
 ];
 
+/// The cells of a record's row; text from the file made [`printable`].
 fn record_row(index: usize, r: &Record<'_>) -> [String; 9] {
     let cert = r.certificate().and_then(|c| parse_certificate(c).ok());
     let subject = r.subject_name().filter(|s| !s.is_empty()).map_or_else(
@@ -216,6 +217,7 @@ fn record_row(index: usize, r: &Record<'_>) -> [String; 9] {
         valid,
         where_.join(" "),
     ]
+    .map(|cell| printable(&cell).into_owned())
 }
 
 /// Column widths for `rows` that fit [`MAX_WIDTH`] with two spaces between columns.
@@ -282,7 +284,7 @@ pub fn write_text(
         out,
         "{}{}",
         p.bold(&format!("{:<LABEL$}", "File")),
-        truncate_left(&path.display().to_string(), MAX_WIDTH - LABEL)
+        truncate_left(&printable(&path.display().to_string()), MAX_WIDTH - LABEL)
     )?;
     field(
         out,
@@ -335,16 +337,17 @@ pub fn write_text(
                 })
                 .unwrap_or_default();
             format!(
-                "{}: RSA {}, {}, by {rec}",
+                "{}: RSA {}, {}, by {}",
                 p.green("valid"),
                 rep.key_bits,
-                rep.digest
+                rep.digest,
+                printable(&rec)
             )
         }
         Err(SignatureError::NoSignature) => {
             format!("{}: the header has no SIGNATURE element", p.red("unsigned"))
         }
-        Err(e) => format!("{}: {e}", p.red("INVALID")),
+        Err(e) => format!("{}: {}", p.red("INVALID"), printable(&e.to_string())),
     };
     // The status may be long (a list of serials); wrap it under the label.
     let label = p.bold(&format!("{:<LABEL$}", "Signature"));
@@ -404,7 +407,7 @@ pub fn write_text(
             p.yellow(&p.bold(&format!("Warnings ({})", warns.len())))
         )?;
         for warning in &warns {
-            for line in wrap(warning, "  - ", 4, MAX_WIDTH) {
+            for line in wrap(&printable(warning), "  - ", 4, MAX_WIDTH) {
                 writeln!(out, "{}", p.yellow(&line))?;
             }
         }

@@ -21,7 +21,8 @@ use itl_core::{
     verify_with_trust,
 };
 
-use crate::{EXIT_ERROR, EXIT_FAIL, EXIT_OK, input};
+use crate::bulk::{self, Outcome, Status};
+use crate::{EXIT_ERROR, input};
 
 /// Why a `--trust` source could not be used.
 #[derive(Debug)]
@@ -110,6 +111,9 @@ impl Tally {
         what: &str,
         detail: &str,
     ) -> io::Result<()> {
+        // Names come from the file: escape control characters so a hostile
+        // SUBJECTNAME cannot forge output lines.
+        let detail = itl_core::printable(detail);
         if passed {
             self.passed += 1;
             writeln!(out, "{file}: ok   {what}: {detail}")
@@ -121,7 +125,7 @@ impl Tally {
 
     fn warn(&mut self, out: &mut dyn Write, file: &str, what: &str) -> io::Result<()> {
         self.warnings += 1;
-        writeln!(out, "{file}: warn {what}")
+        writeln!(out, "{file}: warn {}", itl_core::printable(what))
     }
 }
 
@@ -207,12 +211,26 @@ pub fn verify_file(
     }
 }
 
+/// How `itltool verify` runs over its files.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// Walk directories among the files for `*.tlv` files (`-r`).
+    pub recursive: bool,
+    /// Print only each file's summary line (`--summary`).
+    pub summary: bool,
+    /// Allow a progress bar on standard error (when it is a terminal).
+    pub progress: bool,
+}
+
 /// `itltool verify`: checks each file, against the keys of `trust` sources when
-/// any are given. Returns the exit code.
+/// any are given. Files are checked in parallel ([`crate::bulk`]) and reported
+/// in input order; with more than one file (or `-r`) a last line gives the
+/// totals: `total: N files, N valid, N invalid, N errors`. Returns the exit code.
 pub fn run(
     files: &[PathBuf],
     trust: &[PathBuf],
     now: i64,
+    options: Options,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<i32> {
@@ -231,30 +249,47 @@ pub fn run(
         }
         Some(all)
     };
-    let mut code = EXIT_OK;
-    for path in files {
+    let inputs = bulk::expand(files, options.recursive);
+    let work = |input: &Result<PathBuf, input::InputError>| {
+        let path = match input {
+            Ok(p) => p,
+            Err(e) => return Outcome::error(e),
+        };
         let bytes = match input::read_source(path) {
             Ok(b) => b,
-            Err(e) => {
-                out.flush()?;
-                writeln!(err, "error: {e}")?;
-                code = EXIT_ERROR;
-                continue;
-            }
+            Err(e) => return Outcome::error(&e),
         };
         let tl = match input::parse(path, &bytes) {
             Ok(tl) => tl,
-            Err(e) => {
-                out.flush()?;
-                writeln!(err, "error: {e}")?;
-                code = EXIT_ERROR;
-                continue;
-            }
+            Err(e) => return Outcome::error(&e),
         };
+        let mut lines = Vec::new();
         let name = path.display().to_string();
-        if !verify_file(out, &name, &tl, anchors.as_deref(), now)? && code == EXIT_OK {
-            code = EXIT_FAIL;
+        let valid = match verify_file(&mut lines, &name, &tl, anchors.as_deref(), now) {
+            Ok(v) => v,
+            Err(e) => return Outcome::error(&e),
+        };
+        // The lines are built from Strings, so this does not copy.
+        let mut text = String::from_utf8(lines)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        if options.summary {
+            // The summary is the last line.
+            let start = text.trim_end().rfind('\n').map_or(0, |i| i + 1);
+            text.drain(..start);
         }
+        Outcome {
+            out: text,
+            err: String::new(),
+            status: if valid { Status::Ok } else { Status::Fail },
+        }
+    };
+    let totals = bulk::run(&inputs, work, out, err, options.progress)?;
+    if inputs.len() > 1 || options.recursive {
+        writeln!(
+            out,
+            "total: {} files, {} valid, {} invalid, {} errors",
+            totals.files, totals.ok, totals.fail, totals.error
+        )?;
     }
-    Ok(code)
+    Ok(totals.exit_code())
 }

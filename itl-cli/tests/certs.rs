@@ -3,21 +3,12 @@
 //! fingerprints compared with the sidecars; nothing is ever overwritten.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
 
-fn vectors() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../testvectors")
-}
-
-fn itltool(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_itltool"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+use common::{all_vectors, itltool, sidecar, vectors};
 
 /// SHA-1 fingerprint of a certificate file, lower-case hex, as openssl computes it.
 fn openssl_sha1(path: &Path, der: bool) -> String {
@@ -45,17 +36,6 @@ fn openssl_sha1(path: &Path, der: bool) -> String {
         .to_ascii_lowercase()
 }
 
-fn tlv_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            tlv_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "tlv") {
-            out.push(p);
-        }
-    }
-}
-
 fn listing(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
         .map(|d| {
@@ -69,15 +49,9 @@ fn listing(dir: &Path) -> Vec<String> {
 
 #[test]
 fn every_certificate_of_every_vector_reads_back_with_openssl() {
-    let mut files = Vec::new();
-    tlv_files(&vectors(), &mut files);
-    files.sort();
     let mut written_total = 0;
-    for p in files {
-        let side: Value = serde_json::from_str(
-            &std::fs::read_to_string(format!("{}.json", p.display())).unwrap(),
-        )
-        .unwrap();
+    for p in all_vectors() {
+        let side = sidecar(&p);
         let path = p.to_str().unwrap();
         for der in [false, true] {
             let tmp = tempfile::tempdir().unwrap();

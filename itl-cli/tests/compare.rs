@@ -3,23 +3,11 @@
 //! binary; verdict, JSON fields and exit status checked.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-use itl_core::{Builder, Role, load_certificate, load_private_key};
+use common::{cert, itltool, key, vectors};
+use itl_core::{Builder, Role};
 use serde_json::Value;
-
-fn vectors() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../testvectors")
-}
-
-fn cert(rel: &str) -> Vec<u8> {
-    load_certificate(&std::fs::read(vectors().join(format!("{rel}.crt"))).unwrap()).unwrap()
-}
-
-fn key(rel: &str) -> itl_core::rsa::PrivateKey {
-    load_private_key(&std::fs::read(vectors().join(format!("{rel}.key"))).unwrap()).unwrap()
-}
 
 const PUBLISHER: &str = "own/keys/publisher";
 const TVS: &str = "own/keys/tvs";
@@ -46,13 +34,6 @@ fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> String {
     let p = dir.path().join(name);
     std::fs::write(&p, bytes).unwrap();
     p.to_str().unwrap().to_owned()
-}
-
-fn itltool(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_itltool"))
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 fn json(args: &[&str]) -> (Option<i32>, Value) {

@@ -7,10 +7,13 @@
 //! Times are fixed so the files do not depend on the clock or on checkout time.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::{all_vectors, root, sidecar};
 use itl_cli::show_text::{MAX_WIDTH, TextOptions};
 use itl_cli::{input, json_extra, show_cucm, show_text};
 
@@ -20,29 +23,16 @@ const NOW: i64 = 1_700_000_000;
 const MTIME: i64 = 1_700_000_000;
 const FORMATS: [&str; 3] = ["text", "cucm", "json"];
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
 fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
 }
 
 /// Every `.tlv` under `testvectors/`, as paths relative to the workspace root.
 fn vectors() -> Vec<String> {
-    fn walk(dir: &Path, base: &Path, out: &mut Vec<String>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(&p, base, out);
-            } else if p.extension().is_some_and(|x| x == "tlv") {
-                out.push(p.strip_prefix(base).unwrap().to_str().unwrap().to_owned());
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(&root().join("testvectors"), &root(), &mut out);
-    out.sort();
+    let out: Vec<String> = all_vectors()
+        .iter()
+        .map(|p| p.strip_prefix(root()).unwrap().to_str().unwrap().to_owned())
+        .collect();
     assert!(out.len() >= 14, "only {} vectors found", out.len());
     out
 }
@@ -203,10 +193,7 @@ fn text_fits_100_columns_for_every_vector() {
 fn text_has_the_facts_of_each_sidecar() {
     for rel in vectors() {
         let bytes = std::fs::read(root().join(&rel)).unwrap();
-        let side: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(root().join(format!("{rel}.json"))).unwrap(),
-        )
-        .unwrap();
+        let side = sidecar(&root().join(&rel));
         let Ok(text) = render_text(&rel, &bytes, false) else {
             assert!(side.get("error_offset").is_some(), "{rel} should parse");
             continue;

@@ -3,22 +3,17 @@
 //! and compare's `verdict` is always one of the documented strings.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-use itl_core::{Builder, Role, load_certificate, load_private_key};
+use std::collections::BTreeSet;
+
+use common::{all_vectors, cert, key, root};
+use itl_core::{Builder, Role};
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
+/// The JSON document `itltool ARGS` prints.
 fn itltool(args: &[&str]) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_itltool"))
-        .args(args)
-        .output()
-        .unwrap();
+    let out = common::itltool(args);
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&out.stderr)))
 }
@@ -88,21 +83,13 @@ fn check(doc: &str, found: &BTreeSet<String>, what: &str) {
 fn show_json_fields_are_documented() {
     let doc = documented();
     let mut found = BTreeSet::new();
-    let mut files = Vec::new();
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(&p, out);
-            } else if p.extension().is_some_and(|x| x == "tlv")
-                && !p.to_str().unwrap().contains("malformed")
-                && !p.to_str().unwrap().contains("corrupted")
-            {
-                out.push(p);
-            }
-        }
-    }
-    walk(&root().join("testvectors"), &mut files);
+    let files: Vec<_> = all_vectors()
+        .into_iter()
+        .filter(|p| {
+            let p = p.to_str().unwrap();
+            !p.contains("malformed") && !p.contains("corrupted")
+        })
+        .collect();
     assert!(files.len() >= 7);
     for f in files {
         paths(
@@ -117,13 +104,6 @@ fn show_json_fields_are_documented() {
 
 #[test]
 fn compare_json_fields_are_documented_for_every_verdict() {
-    let v = root().join("testvectors");
-    let cert = |rel: &str| {
-        load_certificate(&std::fs::read(v.join(format!("{rel}.crt"))).unwrap()).unwrap()
-    };
-    let key = |rel: &str| {
-        load_private_key(&std::fs::read(v.join(format!("{rel}.key"))).unwrap()).unwrap()
-    };
     let itl = |signer: &str, tvs: &str, ts: u32| {
         Builder::new(cert(signer), key(signer))
             .timestamp(ts)

@@ -3,31 +3,14 @@
 //! still parses, and compared with the original.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
+mod common;
 
+use std::path::Path;
+
+use common::all_vectors;
 use itl_cli::show_text::TextOptions;
 use itl_cli::{certs, json_extra, show_cucm, show_text};
 use itl_core::TrustList;
-
-fn vectors() -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(&p, out);
-            } else if p.extension().is_some_and(|x| x == "tlv") {
-                out.push(p);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../testvectors"),
-        &mut out,
-    );
-    out.sort();
-    out
-}
 
 fn render_all(bytes: &[u8], original: &TrustList<'_>, dir: &Path) {
     let Ok(tl) = TrustList::parse(bytes) else {
@@ -59,7 +42,7 @@ fn render_all(bytes: &[u8], original: &TrustList<'_>, dir: &Path) {
 #[test]
 fn damaged_vectors_never_panic() {
     let dir = tempfile::tempdir().unwrap();
-    for p in vectors() {
+    for p in all_vectors() {
         let bytes = std::fs::read(&p).unwrap();
         let Ok(original) = TrustList::parse(&bytes) else {
             continue;

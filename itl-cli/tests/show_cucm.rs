@@ -3,20 +3,17 @@
 //! against the sidecars of the replica and of the real CUCM 10 CTL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::process::Command;
 
+use common::root;
 use itl_cli::show_cucm;
 use itl_core::TrustList;
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
 fn sidecar(rel: &str) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(root().join(format!("{rel}.json"))).unwrap())
-        .unwrap()
+    common::sidecar(&root().join(rel))
 }
 
 fn cucm_cli(rel: &str) -> String {

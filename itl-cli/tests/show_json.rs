@@ -1,44 +1,16 @@
 //! `itltool show --format json` on every vector, checked against the sidecars.
 #![allow(clippy::expect_used)] // test helpers: a failure is a test failure
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
+use common::{all_vectors, itltool, sidecar, vectors};
 use serde_json::Value;
-
-fn vectors() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../testvectors")
-}
-
-fn itltool(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_itltool"))
-        .args(args)
-        .output()
-        .expect("runs itltool")
-}
-
-fn tlv_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).expect("vectors dir") {
-        let p = e.expect("entry").path();
-        if p.is_dir() {
-            tlv_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "tlv") {
-            out.push(p);
-        }
-    }
-}
 
 #[test]
 fn json_matches_sidecars_for_every_vector() {
-    let mut files = Vec::new();
-    tlv_files(&vectors(), &mut files);
-    files.sort();
     let mut valid = 0;
-    for p in files {
-        let exp: Value = serde_json::from_str(
-            &std::fs::read_to_string(format!("{}.json", p.display())).expect("sidecar"),
-        )
-        .expect("sidecar JSON");
+    for p in all_vectors() {
+        let exp = sidecar(&p);
         let path = p.to_str().expect("utf-8 path");
         let out = itltool(&["show", "--format", "json", path]);
         if exp.get("error_offset").is_some() {

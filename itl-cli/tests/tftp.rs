@@ -6,6 +6,8 @@
 //! served directory); `.ci/run` installs it. Without it these tests fail.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::fs;
 use std::net::UdpSocket;
 use std::os::unix::fs::PermissionsExt;
@@ -15,11 +17,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-const ITLTOOL: &str = env!("CARGO_BIN_EXE_itltool");
+use common::{stderr, stdout, vectors};
 
-fn vectors() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../testvectors")
-}
+const ITLTOOL: &str = env!("CARGO_BIN_EXE_itltool");
 
 /// A fresh empty directory under the system temp dir, readable by all.
 fn temp_dir(what: &str) -> PathBuf {
@@ -156,14 +156,6 @@ fn itltool(args: &[&str], cwd: &Path) -> Output {
         .expect("run itltool")
 }
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
 /// MD5 by coreutils' `md5sum`, independent of our code.
 fn md5sum(path: &Path) -> String {
     let out = Command::new("md5sum")
@@ -176,25 +168,14 @@ fn md5sum(path: &Path) -> String {
 
 /// Every `.tlv` under testvectors/, as (path relative to it, bytes).
 fn all_vectors() -> Vec<(String, Vec<u8>)> {
-    fn walk(dir: &Path, root: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-        let mut entries: Vec<_> = fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() {
-                walk(&p, root, out);
-            } else if p.extension().is_some_and(|e| e == "tlv") {
-                let rel = p.strip_prefix(root).unwrap().to_str().unwrap().to_owned();
-                out.push((rel, fs::read(&p).unwrap()));
-            }
-        }
-    }
     let root = vectors();
-    let mut out = Vec::new();
-    walk(&root, &root, &mut out);
-    out
+    common::all_vectors()
+        .into_iter()
+        .map(|p| {
+            let rel = p.strip_prefix(&root).unwrap().to_str().unwrap().to_owned();
+            (rel, fs::read(&p).unwrap())
+        })
+        .collect()
 }
 
 /// Bytes with no short period, so a lost or doubled block would show.

@@ -2,67 +2,13 @@
 //! run as a process: exit status, stdout and stderr pinned.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
+use common::{all_vectors, itltool, sidecar, stderr, stdout, tool, vector, vectors};
 use serde_json::Value;
-
-fn vectors() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../testvectors")
-}
-
-fn vector(rel: &str) -> String {
-    vectors().join(rel).display().to_string()
-}
-
-fn itltool(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_itltool"))
-        .args(args)
-        .output()
-        .expect("runs itltool")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// Runs an outside tool; fails the test with an install hint if it is missing.
-fn tool(program: &str, args: &[&str], dir: &Path, package: &str) -> Output {
-    Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("cannot run `{program}` ({e}); install it (Debian: apt-get install {package})")
-        })
-}
-
-fn all_vectors() -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(&p, out);
-            } else if p.extension().is_some_and(|x| x == "tlv") {
-                out.push(p);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(&vectors(), &mut out);
-    out.sort();
-    assert!(out.len() >= 10);
-    out
-}
-
-fn sidecar(p: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(format!("{}.json", p.display())).unwrap())
-        .unwrap()
-}
 
 // ---------------------------------------------------------------- verify
 

@@ -1,15 +1,21 @@
 //! Building and signing a trust list in CUCM's layout.
 //!
-//! ```no_run
+//! ```
 //! use itl_core::{Builder, DigestAlgorithm, Role, load_certificate, load_private_key};
-//! let cert = load_certificate(&std::fs::read("publisher.pem")?)?;
-//! let key = load_private_key(&std::fs::read("publisher.key")?)?;
+//! # let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/../testvectors/own/keys");
+//! # let (publisher_pem, publisher_key) = (format!("{keys}/publisher.crt"), format!("{keys}/publisher.key"));
+//! let cert = load_certificate(&std::fs::read(publisher_pem)?)?;
+//! let key = load_private_key(&std::fs::read(publisher_key)?)?;
 //! let bytes = Builder::new(cert.clone(), key)
 //!     .digest(DigestAlgorithm::SHA256)
 //!     .filename("ITLFile.tlv")
 //!     .record(Role::SAST, cert.clone())
 //!     .record(Role::CCM_TFTP, cert)
 //!     .build()?;
+//!
+//! let tl = itl_core::TrustList::parse(&bytes)?;
+//! assert_eq!(tl.records().len(), 2);
+//! assert_eq!(itl_core::verify_signature(&tl)?.signer_record, 1);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!

@@ -5,11 +5,15 @@
 //! records with their certificates). Parsing uses `x509-parser` without its
 //! `verify` feature; nothing here checks a certificate's signature.
 
+use std::cell::RefCell;
+
 use x509_parser::certificate::X509Certificate;
 use x509_parser::objects::{oid_registry, oid2abbrev, oid2sn};
 use x509_parser::prelude::FromDer;
 use x509_parser::public_key::PublicKey;
 use x509_parser::x509::X509Name;
+
+use crate::memo::{self, Memo};
 
 /// What a record says about its certificate, read from the certificate itself.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,8 +53,17 @@ const SHA1_SIGNATURE_OIDS: &[&str] = &[
 
 impl CertInfo {
     /// Reads a DER certificate; the error says why it does not parse. Bytes after
-    /// the certificate are refused.
+    /// the certificate are refused. Results are remembered per thread for the
+    /// certificates seen last (see `memo.rs`): bulk runs meet the same few
+    /// certificates in every file.
     pub fn parse(der: &[u8]) -> Result<Self, String> {
+        thread_local! {
+            static MEMO: RefCell<Memo<Result<CertInfo, String>>> = const { RefCell::new(Memo::new()) };
+        }
+        memo::get_or_compute(&MEMO, 0, der, || Self::parse_uncached(der))
+    }
+
+    fn parse_uncached(der: &[u8]) -> Result<Self, String> {
         let (rest, cert) = X509Certificate::from_der(der)
             .map_err(|e| format!("the certificate does not parse as X.509 DER: {e}"))?;
         if !rest.is_empty() {
@@ -160,40 +173,9 @@ fn attribute_text(value: &x509_parser::asn1_rs::Any<'_>) -> String {
     }
 }
 
-/// A Unix time as `YYYY-MM-DD HH:MM:SS UTC`.
-pub fn format_unix_time(t: i64) -> String {
-    let days = t.div_euclid(86_400);
-    let secs = t.rem_euclid(86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn unix_time_formats() {
-        assert_eq!(format_unix_time(0), "1970-01-01 00:00:00 UTC");
-        assert_eq!(format_unix_time(1_341_100_800), "2012-07-01 00:00:00 UTC");
-        assert_eq!(format_unix_time(1_956_528_000), "2032-01-01 00:00:00 UTC");
-        assert_eq!(format_unix_time(951_782_400), "2000-02-29 00:00:00 UTC");
-        assert_eq!(format_unix_time(-1), "1969-12-31 23:59:59 UTC");
-    }
 
     #[test]
     fn sign_byte_is_dropped() {

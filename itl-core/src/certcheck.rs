@@ -8,15 +8,13 @@
 
 use std::fmt;
 
-use rsa::pkcs1::DecodeRsaPublicKey;
-use rsa::traits::PublicKeyParts;
-
-use crate::cert::{CertInfo, format_unix_time, unsigned};
+use crate::cert::{CertInfo, unsigned};
 use crate::dn::same_dn;
 use crate::fingerprint::hash;
-use crate::hex_lower;
 use crate::record::Record;
+use crate::timefmt::date_time;
 use crate::trustlist::TrustList;
+use crate::{hex_lower, printable};
 
 /// Largest file phones accept: 64 KiB.
 pub const PHONE_MAX_FILE_SIZE: usize = 64 * 1024;
@@ -157,12 +155,8 @@ pub fn check_record(index: usize, record: &Record<'_>, now: i64) -> RecordChecks
     let mut warnings = Vec::new();
     let Some(der) = record.certificate() else {
         // No certificate to compare with; the key may still be judged.
-        if let Some(bits) = record
-            .public_key()
-            .and_then(|pk| rsa::PublicKey::from_pkcs1_der(pk).ok())
-            .map(|k| k.n().bit_width())
-        {
-            weak_key(&mut warnings, bits as usize, "PUBLICKEY");
+        if let Some(bits) = record.public_key().and_then(crate::pkcs1v15::modulus_bits) {
+            weak_key(&mut warnings, bits, "PUBLICKEY");
         }
         return RecordChecks {
             index,
@@ -205,7 +199,7 @@ pub fn check_record(index: usize, record: &Record<'_>, now: i64) -> RecordChecks
         if let Some(stored) = stored {
             let passed = same_dn(&stored, cert);
             let detail = if passed {
-                format!("{label} matches the certificate ({cert})")
+                format!("{label} matches the certificate ({})", printable(cert))
             } else {
                 format!("{label} is {stored:?}, the certificate has {cert:?}")
             };
@@ -290,15 +284,15 @@ pub fn check_record(index: usize, record: &Record<'_>, now: i64) -> RecordChecks
 
     let validity = format!(
         "valid {} to {}",
-        format_unix_time(info.not_before),
-        format_unix_time(info.not_after)
+        date_time(info.not_before),
+        date_time(info.not_after)
     );
     if now > info.not_after {
         warnings.push(Warning {
             kind: WarningKind::Expired,
             message: format!(
                 "the certificate expired on {} ({validity})",
-                format_unix_time(info.not_after)
+                date_time(info.not_after)
             ),
         });
     } else if now < info.not_before {
@@ -306,7 +300,7 @@ pub fn check_record(index: usize, record: &Record<'_>, now: i64) -> RecordChecks
             kind: WarningKind::NotYetValid,
             message: format!(
                 "the certificate is not valid until {} ({validity})",
-                format_unix_time(info.not_before)
+                date_time(info.not_before)
             ),
         });
     }

@@ -16,16 +16,17 @@
 //! [`compare`] works on whole files; [`compare_hashes`] on the MD5 / SHA-1 a phone
 //! shows, which can only say whether the files are the same.
 
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
 
 use crate::digest::DigestAlgorithm;
 use crate::dn::{attributes, common_name, same_dn};
 use crate::fingerprint::{Fingerprints, hash};
-use crate::hex_lower;
 use crate::record::Record;
 use crate::role::Role;
 use crate::trustlist::TrustList;
-use crate::verify::{record_public_key, verify_signature, verify_signature_with_key};
+use crate::verify::{self, record_public_key, verify_signature, verify_with_trust};
+use crate::{hex_lower, printable};
 
 /// What the phone will do with the server's file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -118,7 +119,7 @@ impl RecordSummary {
         let cn = common_name(&self.subject).unwrap_or_else(|| self.subject.clone());
         if !cn.is_empty() {
             s.push(' ');
-            s.push_str(&cn);
+            s.push_str(&printable(&cn));
         }
         s
     }
@@ -165,7 +166,7 @@ impl SignerId {
     /// `CUCM8-Publisher.bbbburns.lab (serial 20d4…)`.
     pub fn describe(&self) -> String {
         let cn = common_name(&self.name).unwrap_or_else(|| self.name.clone());
-        format!("{cn} (serial {})", hex_lower(&self.serial))
+        format!("{} (serial {})", printable(&cn), hex_lower(&self.serial))
     }
 }
 
@@ -269,6 +270,16 @@ pub fn parse_hex_hash(text: &str, hex_digits: usize) -> Result<String, String> {
 /// RFC 4514 spellings agree) and serial.
 type Key = (Option<u16>, Vec<(String, String)>, Vec<u8>);
 
+/// Role and subject attributes (sorted): equal exactly when the roles are and
+/// [`same_dn`] holds for the subjects.
+type SubjectKey = (Option<u16>, Vec<(String, String)>);
+
+fn subject_key(r: &Record<'_>) -> SubjectKey {
+    let mut subject = attributes(&r.subject_name().unwrap_or_default());
+    subject.sort();
+    (r.function().map(Role::code), subject)
+}
+
 fn key_of(r: &Record<'_>) -> Key {
     let mut issuer = attributes(&r.issuer_name().unwrap_or_default());
     issuer.sort();
@@ -314,7 +325,10 @@ fn same_key(a: &Record<'_>, b: &Record<'_>) -> Option<bool> {
 /// What differs between two records taken as the same entry.
 fn differences(a: &Record<'_>, b: &Record<'_>) -> Vec<&'static str> {
     let mut what = Vec::new();
-    if same_certificate(a, b) != Some(true) {
+    // Records with neither CERTIFICATE nor CERTHASH (non-secure clusters write
+    // such records) have no certificate to differ in.
+    let no_certificate = |r: &Record<'_>| r.certificate().is_none() && r.cert_hash().is_none();
+    if same_certificate(a, b) != Some(true) && !(no_certificate(a) && no_certificate(b)) {
         what.push("certificate");
     }
     if same_key(a, b) == Some(false) {
@@ -339,39 +353,49 @@ fn differences(a: &Record<'_>, b: &Record<'_>) -> Vec<&'static str> {
 }
 
 /// Record-level differences: `(added, removed, changed)`.
+///
+/// Each phone record, in file order, is paired with the first server record not
+/// yet paired that has the same role, issuer and serial; the rest, in the same
+/// way, by role and subject (a regenerated certificate). Lookups go through hash
+/// maps so that files with very many records take linear time.
 fn diff_records(
     phone: &TrustList<'_>,
     server: &TrustList<'_>,
 ) -> (Vec<RecordSummary>, Vec<RecordSummary>, Vec<RecordChange>) {
     let (p, s) = (phone.records(), server.records());
-    let mut p_left: Vec<usize> = (0..p.len()).collect();
-    let mut s_left: Vec<usize> = (0..s.len()).collect();
+    let mut phone_paired = vec![false; p.len()];
+    let mut server_paired = vec![false; s.len()];
     let mut pairs = Vec::new();
     // 1. Same role, issuer and serial.
-    let mut i = 0;
-    while i < p_left.len() {
-        let k = key_of(&p[p_left[i]]);
-        if let Some(j) = s_left.iter().position(|&sj| key_of(&s[sj]) == k) {
-            pairs.push((p_left.remove(i), s_left.remove(j)));
-        } else {
-            i += 1;
+    let mut by_key: HashMap<Key, VecDeque<usize>> = HashMap::new();
+    for (j, r) in s.iter().enumerate() {
+        by_key.entry(key_of(r)).or_default().push_back(j);
+    }
+    for (i, r) in p.iter().enumerate() {
+        if let Some(j) = by_key.get_mut(&key_of(r)).and_then(VecDeque::pop_front) {
+            pairs.push((i, j));
+            phone_paired[i] = true;
+            server_paired[j] = true;
         }
     }
     // 2. Same role and subject: the certificate was regenerated.
-    let mut i = 0;
-    while i < p_left.len() {
-        let a = &p[p_left[i]];
-        let subject = a.subject_name().unwrap_or_default();
-        let found = s_left.iter().position(|&sj| {
-            let b = &s[sj];
-            b.function() == a.function()
-                && !subject.is_empty()
-                && same_dn(&b.subject_name().unwrap_or_default(), &subject)
-        });
-        if let Some(j) = found {
-            pairs.push((p_left.remove(i), s_left.remove(j)));
-        } else {
-            i += 1;
+    let mut by_subject: HashMap<SubjectKey, VecDeque<usize>> = HashMap::new();
+    for (j, r) in s.iter().enumerate() {
+        if !server_paired[j] {
+            by_subject.entry(subject_key(r)).or_default().push_back(j);
+        }
+    }
+    for (i, r) in p.iter().enumerate() {
+        if phone_paired[i] || r.subject_name().unwrap_or_default().is_empty() {
+            continue;
+        }
+        if let Some(j) = by_subject
+            .get_mut(&subject_key(r))
+            .and_then(VecDeque::pop_front)
+        {
+            pairs.push((i, j));
+            phone_paired[i] = true;
+            server_paired[j] = true;
         }
     }
     pairs.sort_unstable();
@@ -386,15 +410,19 @@ fn diff_records(
             })
         })
         .collect();
-    let added = s_left
-        .iter()
-        .map(|&j| RecordSummary::of(j + 1, &s[j]))
-        .collect();
-    let removed = p_left
-        .iter()
-        .map(|&j| RecordSummary::of(j + 1, &p[j]))
-        .collect();
-    (added, removed, changed)
+    let unpaired = |records: &[Record<'_>], paired: &[bool]| -> Vec<RecordSummary> {
+        records
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| !paired[j])
+            .map(|(j, r)| RecordSummary::of(j + 1, r))
+            .collect()
+    };
+    (
+        unpaired(s, &server_paired),
+        unpaired(p, &phone_paired),
+        changed,
+    )
 }
 
 /// Roles whose certificates a phone accepts as signers of a new trust list.
@@ -413,12 +441,16 @@ fn is_itl_recovery(r: &Record<'_>) -> bool {
             .is_some_and(|cn| cn.to_ascii_uppercase().starts_with("ITLRECOVERY"))
 }
 
-/// The phone entry whose key verifies the server file's signature.
+/// The phone entry whose key verifies the server file's signature (the first in
+/// file order, ITL before CTL).
 fn signer_anchor(
     phone: &TrustList<'_>,
     phone_ctl: Option<&TrustList<'_>>,
     server: &TrustList<'_>,
 ) -> Option<TrustAnchor> {
+    // Every candidate key at once, so that the server file is hashed once.
+    let mut keys = Vec::new();
+    let mut entries = Vec::new();
     let files = [(PhoneFile::Itl, Some(phone)), (PhoneFile::Ctl, phone_ctl)];
     for (file, tl) in files {
         let Some(tl) = tl else { continue };
@@ -429,38 +461,93 @@ fn signer_anchor(
             let Ok(key) = record_public_key(r) else {
                 continue;
             };
-            if verify_signature_with_key(server, &key).is_ok() {
-                return Some(TrustAnchor {
-                    file,
-                    record: RecordSummary::of(i + 1, r),
-                    server_record: None,
-                });
-            }
+            keys.push(verify::TrustAnchor {
+                description: String::new(),
+                key,
+            });
+            entries.push((file, i, r));
         }
     }
-    None
+    let found = verify_with_trust(server, &keys).ok()?;
+    let &(file, i, r) = entries.get(found.anchor)?;
+    Some(TrustAnchor {
+        file,
+        record: RecordSummary::of(i + 1, r),
+        server_record: None,
+    })
 }
 
-/// A TVS entry of the phone's ITL matching a TVS entry of the server's file.
+/// A TVS entry of the phone's ITL matching a TVS entry of the server's file: the
+/// first phone entry (in file order) that has a match, with its first match, as
+/// [`same_certificate`] decides. Server entries are indexed by certificate and by
+/// hash, so that files with very many records take linear time.
 fn tvs_anchor(phone: &TrustList<'_>, server: &TrustList<'_>) -> Option<TrustAnchor> {
-    let tvs = |tl: &'_ TrustList<'_>| -> Vec<usize> {
-        tl.records()
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.function() == Some(Role::TVS))
-            .map(|(i, _)| i)
-            .collect()
-    };
-    for pi in tvs(phone) {
-        for si in tvs(server) {
-            let (a, b) = (&phone.records()[pi], &server.records()[si]);
-            if same_certificate(a, b) == Some(true) {
-                return Some(TrustAnchor {
-                    file: PhoneFile::Itl,
-                    record: RecordSummary::of(pi + 1, a),
-                    server_record: Some(RecordSummary::of(si + 1, b)),
-                });
+    let is_tvs = |r: &Record<'_>| r.function() == Some(Role::TVS);
+    let hash_alg = |r: &Record<'_>| r.hash_algorithm().unwrap_or(DigestAlgorithm::SHA1);
+    let known = [
+        DigestAlgorithm::SHA1,
+        DigestAlgorithm::SHA256,
+        DigestAlgorithm::SHA512,
+    ];
+    // Server TVS entries: by certificate, by (algorithm, CERTHASH), and by the hash
+    // of their certificate with each known algorithm. Each map keeps the first entry.
+    let mut by_cert: HashMap<&[u8], usize> = HashMap::new();
+    let mut by_certhash: HashMap<(DigestAlgorithm, &[u8]), usize> = HashMap::new();
+    let mut by_cert_hashed: HashMap<(DigestAlgorithm, Vec<u8>), usize> = HashMap::new();
+    for (j, b) in server
+        .records()
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| is_tvs(b))
+    {
+        if let Some(cert) = b.certificate() {
+            by_cert.entry(cert).or_insert(j);
+            for alg in known {
+                if let Some(h) = hash(alg, cert) {
+                    by_cert_hashed.entry((alg, h)).or_insert(j);
+                }
             }
+        } else if let Some(h) = b.cert_hash() {
+            by_certhash.entry((hash_alg(b), h)).or_insert(j);
+        }
+    }
+    for (i, a) in phone
+        .records()
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| is_tvs(a))
+    {
+        let candidates: Vec<usize> = if let Some(cert) = a.certificate() {
+            // Same certificate, or a server CERTHASH of it.
+            let hashed = known.into_iter().filter_map(|alg| {
+                let h = hash(alg, cert)?;
+                by_certhash.get(&(alg, h.as_slice())).copied()
+            });
+            by_cert
+                .get(cert)
+                .copied()
+                .into_iter()
+                .chain(hashed)
+                .collect()
+        } else if let Some(h) = a.cert_hash() {
+            // The same CERTHASH, or a server certificate with that hash.
+            let alg = hash_alg(a);
+            by_certhash
+                .get(&(alg, h))
+                .copied()
+                .into_iter()
+                .chain(by_cert_hashed.get(&(alg, h.to_vec())).copied())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if let Some(j) = candidates.into_iter().min() {
+            let b = &server.records()[j];
+            return Some(TrustAnchor {
+                file: PhoneFile::Itl,
+                record: RecordSummary::of(i + 1, a),
+                server_record: Some(RecordSummary::of(j + 1, b)),
+            });
         }
     }
     None
@@ -639,6 +726,208 @@ pub fn compare_hashes(phone: &PhoneHashes, server: &TrustList<'_>) -> Comparison
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::element::Element;
+    use crate::header::Header;
+    use proptest::prelude::*;
+
+    /// The record diff as first written (quadratic): the reference the indexed
+    /// version must agree with.
+    fn diff_records_reference(
+        phone: &TrustList<'_>,
+        server: &TrustList<'_>,
+    ) -> (Vec<RecordSummary>, Vec<RecordSummary>, Vec<RecordChange>) {
+        let (p, s) = (phone.records(), server.records());
+        let mut p_left: Vec<usize> = (0..p.len()).collect();
+        let mut s_left: Vec<usize> = (0..s.len()).collect();
+        let mut pairs = Vec::new();
+        let mut i = 0;
+        while i < p_left.len() {
+            let k = key_of(&p[p_left[i]]);
+            if let Some(j) = s_left.iter().position(|&sj| key_of(&s[sj]) == k) {
+                pairs.push((p_left.remove(i), s_left.remove(j)));
+            } else {
+                i += 1;
+            }
+        }
+        let mut i = 0;
+        while i < p_left.len() {
+            let a = &p[p_left[i]];
+            let subject = a.subject_name().unwrap_or_default();
+            let found = s_left.iter().position(|&sj| {
+                let b = &s[sj];
+                b.function() == a.function()
+                    && !subject.is_empty()
+                    && same_dn(&b.subject_name().unwrap_or_default(), &subject)
+            });
+            if let Some(j) = found {
+                pairs.push((p_left.remove(i), s_left.remove(j)));
+            } else {
+                i += 1;
+            }
+        }
+        pairs.sort_unstable();
+        let changed = pairs
+            .into_iter()
+            .filter_map(|(pi, si)| {
+                let what = differences(&p[pi], &s[si]);
+                (!what.is_empty()).then(|| RecordChange {
+                    old: RecordSummary::of(pi + 1, &p[pi]),
+                    new: RecordSummary::of(si + 1, &s[si]),
+                    what,
+                })
+            })
+            .collect();
+        let added = s_left
+            .iter()
+            .map(|&j| RecordSummary::of(j + 1, &s[j]))
+            .collect();
+        let removed = p_left
+            .iter()
+            .map(|&j| RecordSummary::of(j + 1, &p[j]))
+            .collect();
+        (added, removed, changed)
+    }
+
+    /// The TVS match as first written (every pair tried): the reference.
+    fn tvs_anchor_reference(phone: &TrustList<'_>, server: &TrustList<'_>) -> Option<TrustAnchor> {
+        let tvs = |tl: &'_ TrustList<'_>| -> Vec<usize> {
+            tl.records()
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.function() == Some(Role::TVS))
+                .map(|(i, _)| i)
+                .collect()
+        };
+        for pi in tvs(phone) {
+            for si in tvs(server) {
+                let (a, b) = (&phone.records()[pi], &server.records()[si]);
+                if same_certificate(a, b) == Some(true) {
+                    return Some(TrustAnchor {
+                        file: PhoneFile::Itl,
+                        record: RecordSummary::of(pi + 1, a),
+                        server_record: Some(RecordSummary::of(si + 1, b)),
+                    });
+                }
+            }
+        }
+        None
+    }
+
+    const CERTS: [&[u8]; 3] = [b"cert-a", b"cert-b", b"cert-c"];
+
+    /// A record from small pools of values, so that records often share roles,
+    /// names, serials, certificates and hashes (in both spellings of a DN).
+    fn record() -> impl Strategy<Value = Record<'static>> {
+        let text =
+            |pool: &'static [&'static str]| proptest::option::of(proptest::sample::select(pool));
+        let hashes: Vec<Vec<u8>> = CERTS
+            .iter()
+            .flat_map(|c| {
+                [DigestAlgorithm::SHA1, DigestAlgorithm::SHA256]
+                    .into_iter()
+                    .filter_map(|a| hash(a, c))
+            })
+            .chain([vec![0u8; 20]])
+            .collect();
+        (
+            proptest::option::of(proptest::sample::select(vec![0u16, 1, 2, 4, 21, 21, 21])),
+            text(&["CN=a;O=x", "O=x,CN=a", "CN=b;O=x", "", " "]),
+            text(&["CN=ca;O=x", "O=x,CN=ca", "CN=other"]),
+            proptest::option::of(proptest::sample::select(vec![
+                vec![1u8],
+                vec![2],
+                vec![0, 1],
+            ])),
+            proptest::option::of(proptest::sample::select(CERTS.to_vec())),
+            proptest::option::of(proptest::sample::select(hashes)),
+            proptest::option::of(proptest::sample::select(vec![1u8, 2, 3, 9])),
+            proptest::option::of(proptest::sample::select(vec!["h1", "h2"])),
+        )
+            .prop_map(
+                |(function, subject, issuer, serial, cert, certhash, alg, dns)| {
+                    let nul = |t: &str| [t.as_bytes(), b"\0"].concat();
+                    let mut els = vec![Element::new_value(1, vec![0, 0])];
+                    if let Some(d) = dns {
+                        els.push(Element::new_value(2, nul(d)));
+                    }
+                    if let Some(t) = subject {
+                        els.push(Element::new_value(3, nul(t)));
+                    }
+                    if let Some(f) = function {
+                        els.push(Element::new_value(4, f.to_be_bytes().to_vec()));
+                    }
+                    if let Some(t) = issuer {
+                        els.push(Element::new_value(5, nul(t)));
+                    }
+                    if let Some(v) = serial {
+                        els.push(Element::new_value(6, v));
+                    }
+                    if let Some(c) = cert {
+                        els.push(Element::new_value(9, c.to_vec()));
+                    }
+                    if let Some(h) = certhash {
+                        els.push(Element::new_value(11, h));
+                    }
+                    if let Some(a) = alg {
+                        els.push(Element::new_value(12, vec![a]));
+                    }
+                    Record::from_elements(els)
+                },
+            )
+    }
+
+    fn list(records: Vec<Record<'static>>) -> TrustList<'static> {
+        let header = Header::from_elements(vec![
+            Element::new_value(1, vec![1, 2]),
+            Element::new_value(2, vec![0, 0]),
+        ]);
+        TrustList::from_parts(header, records)
+    }
+
+    #[test]
+    fn records_without_certificates_are_not_changed() {
+        // A non-secure CUCM record: RECORDLENGTH, DNSNAME, FUNCTION, IPADDRESS.
+        let record = |ip: u8| {
+            Record::from_elements(vec![
+                Element::new_value(1, vec![0, 33]),
+                Element::new_value(2, b"cucm-pub\0".to_vec()),
+                Element::new_value(4, vec![0, 2]),
+                Element::new_value(10, vec![10, 0, 0, ip]),
+            ])
+        };
+        let phone = list(vec![record(5), record(6)]);
+        let (added, removed, changed) = diff_records(&phone, &phone.clone());
+        assert!(
+            added.is_empty() && removed.is_empty(),
+            "{added:?} {removed:?}"
+        );
+        assert!(changed.is_empty(), "{changed:?}");
+        // A different address is still a change, and only that.
+        let server = list(vec![record(5), record(7)]);
+        let (_, _, changed) = diff_records(&phone, &server);
+        assert_eq!(changed.len(), 1);
+        assert_eq!(changed[0].what, ["ip address"]);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn indexed_matching_agrees_with_the_pairwise_reference(
+            phone in proptest::collection::vec(record(), 0..12),
+            server in proptest::collection::vec(record(), 0..12),
+        ) {
+            let (phone, server) = (list(phone), list(server));
+            prop_assert_eq!(
+                diff_records(&phone, &server),
+                diff_records_reference(&phone, &server)
+            );
+            prop_assert_eq!(
+                tvs_anchor(&phone, &server),
+                tvs_anchor_reference(&phone, &server)
+            );
+        }
+    }
 
     #[test]
     fn hashes_as_typed_from_a_phone() {

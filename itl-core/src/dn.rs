@@ -36,6 +36,11 @@ pub fn attributes(dn: &str) -> Vec<(String, String)> {
 
 /// Whether two DN strings name the same attributes with the same values.
 pub fn same_dn(a: &str, b: &str) -> bool {
+    // Equal strings name equal attributes: skip splitting them (the common case,
+    // and splitting was a sixth of bulk verification time).
+    if a == b {
+        return true;
+    }
     let mut x = attributes(a);
     let mut y = attributes(b);
     x.sort();

@@ -241,14 +241,15 @@ pub(crate) fn read_tlv(
     Ok((tag, start, start + len))
 }
 
-/// Reads a flat sequence of value elements filling `data[pos..end]` exactly.
+/// Reads a flat sequence of value elements filling `data[pos..end]` exactly,
+/// appending them to `out`.
 pub(crate) fn read_values<'a>(
     data: &'a [u8],
     mut pos: usize,
     end: usize,
     scope: &Scope<'_>,
-) -> Result<Vec<Element<'a>>, ParseError> {
-    let mut out = Vec::new();
+    out: &mut Vec<Element<'a>>,
+) -> Result<(), ParseError> {
     while pos < end {
         let (tag, start, stop) = read_tlv(data, pos, end, scope)?;
         out.push(Element {
@@ -258,7 +259,7 @@ pub(crate) fn read_values<'a>(
         });
         pos = stop;
     }
-    Ok(out)
+    Ok(())
 }
 
 pub(crate) fn parsed_value(offset: usize, tag: u8, value: &[u8]) -> Element<'_> {

@@ -66,10 +66,10 @@ impl<'a> Header<'a> {
                 file_len,
             });
         }
-        let mut elements = vec![
-            version,
-            element::parsed_value(hpos, htag, &data[hstart..hend]),
-        ];
+        // A CUCM header has 9 top-level elements plus up to 3 padding bytes.
+        let mut elements = Vec::with_capacity(16);
+        elements.push(version);
+        elements.push(element::parsed_value(hpos, htag, &data[hstart..hend]));
         let mut pos = hend;
         if pos > header_len {
             return Err(ParseError::HeaderLengthMismatch {
@@ -306,7 +306,7 @@ fn parse_element<'a>(
         context: "header",
         name: &header_name,
     };
-    let mut children = Vec::new();
+    let mut children = Vec::with_capacity(3);
     let mut cpos = start;
     while cpos < stop {
         let (ctag, cstart, cstop) = read_tlv(data, cpos, data.len(), &scope).map_err(|_| {

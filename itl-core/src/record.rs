@@ -92,37 +92,35 @@ impl<'a> Record<'a> {
         end: usize,
         index: usize,
     ) -> Result<Self, ParseError> {
-        let mut elements = vec![element::parsed_value(
+        // A CUCM record has up to 11 elements; one allocation covers them all.
+        let mut elements = Vec::with_capacity(12);
+        elements.push(element::parsed_value(
             pos,
             RecordTag::RECORD_LENGTH.0,
             &data[pos + 3..pos + 5],
-        )];
-        match read_values(
-            data,
-            pos + 5,
-            end,
-            &Scope {
-                context: "",
-                name: &record_name,
-            },
-        ) {
-            Ok(rest) => elements.extend(rest),
-            Err(_) => {
-                // Parse again naming the record by its FUNCTION in the message.
-                let context = match find_function(data, pos + 5, end) {
-                    Some(r) => format!("record {index} ({r})"),
-                    None => format!("record {index}"),
-                };
-                elements.extend(read_values(
-                    data,
-                    pos + 5,
-                    end,
-                    &Scope {
-                        context: &context,
-                        name: &record_name,
-                    },
-                )?);
-            }
+        ));
+        let scope = Scope {
+            context: "",
+            name: &record_name,
+        };
+        if read_values(data, pos + 5, end, &scope, &mut elements).is_err() {
+            // Only on error: read again naming the record by its FUNCTION, so the
+            // happy path builds no message text.
+            let context = match find_function(data, pos + 5, end) {
+                Some(r) => format!("record {index} ({r})"),
+                None => format!("record {index}"),
+            };
+            elements.truncate(1);
+            read_values(
+                data,
+                pos + 5,
+                end,
+                &Scope {
+                    context: &context,
+                    name: &record_name,
+                },
+                &mut elements,
+            )?;
         }
         Ok(Self {
             offset: pos,

@@ -58,7 +58,8 @@ impl<'a> TrustList<'a> {
         let (header, mut pos) = Header::parse(data)?;
         // Frame every record first, so that a broken RECORDLENGTH chain is reported
         // where it breaks, then read the elements inside each record.
-        let mut frames = Vec::new();
+        // Records are rarely under 400 bytes; this guess avoids regrowing the list.
+        let mut frames = Vec::with_capacity(data.len().saturating_sub(pos) / 400 + 1);
         while pos < data.len() {
             let end = Record::frame(data, pos, frames.len() + 1)?;
             frames.push((pos, end));

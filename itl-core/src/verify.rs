@@ -1,16 +1,17 @@
 //! Verification of the file signature (the envelope).
 
-use rsa::pkcs1::DecodeRsaPublicKey;
-use rsa::traits::PublicKeyParts;
-use rsa::{Pkcs1v15Sign, PublicKey as RsaPublicKey};
-use sha1::Sha1;
-use sha2::{Sha256, Sha512};
+use std::borrow::Cow;
+use std::cell::RefCell;
+
+use rsa::PublicKey as RsaPublicKey;
 use thiserror::Error;
 use x509_parser::prelude::FromDer;
 
 use crate::digest::DigestAlgorithm;
 use crate::fingerprint::hash;
 use crate::hex_lower;
+use crate::memo::{self, Memo};
+use crate::pkcs1v15::{self, KeyDer, Outcome};
 use crate::record::Record;
 use crate::role::Role;
 use crate::tag::HeaderTag;
@@ -57,7 +58,8 @@ pub enum SignatureError {
         serial: String,
         /// The header's CA name.
         issuer: String,
-        /// Serials of the records tried (hex, comma-separated).
+        /// Serials of the records searched (hex, comma-separated; the first ten
+        /// and how many more).
         searched: String,
     },
     /// The signer record's key cannot be used.
@@ -73,7 +75,7 @@ pub enum SignatureError {
     Mismatch {
         /// The record named by the header (1-based).
         record: usize,
-        /// Other records tried (comma-separated).
+        /// Other records tried (comma-separated; the first ten and how many more).
         others: String,
     },
     /// The given outside key does not verify the signature.
@@ -106,18 +108,40 @@ pub struct SignatureReport {
 /// The RSA public key of a record: from its CERTIFICATE, or else from its
 /// PUBLICKEY (PKCS#1 RSAPublicKey DER).
 pub fn record_public_key(record: &Record<'_>) -> Result<RsaPublicKey, String> {
-    if let Some(der) = record.certificate() {
-        return certificate_public_key(der);
-    }
-    match record.public_key() {
-        Some(pk) => RsaPublicKey::from_pkcs1_der(pk)
-            .map_err(|e| format!("PUBLICKEY is not a usable RSA key: {e}")),
-        None => Err("the record has neither CERTIFICATE nor PUBLICKEY".to_owned()),
-    }
+    record_key_der(record)?.rsa_key()
 }
 
 /// The RSA public key of a DER X.509 certificate.
 pub fn certificate_public_key(der: &[u8]) -> Result<RsaPublicKey, String> {
+    certificate_key_der(der)?.rsa_key()
+}
+
+/// The PKCS#1 DER of a record's RSA key, not yet decoded.
+pub(crate) fn record_key_der<'r>(record: &'r Record<'_>) -> Result<KeyDer<'r>, String> {
+    if let Some(der) = record.certificate() {
+        return certificate_key_der(der);
+    }
+    match record.public_key() {
+        Some(pk) => Ok(KeyDer {
+            der: Cow::Borrowed(pk),
+            from_certificate: false,
+        }),
+        None => Err("the record has neither CERTIFICATE nor PUBLICKEY".to_owned()),
+    }
+}
+
+fn certificate_key_der(der: &[u8]) -> Result<KeyDer<'static>, String> {
+    thread_local! {
+        static MEMO: RefCell<Memo<Result<Vec<u8>, String>>> = const { RefCell::new(Memo::new()) };
+    }
+    let key = memo::get_or_compute(&MEMO, 0, der, || certificate_key_uncached(der))?;
+    Ok(KeyDer {
+        der: Cow::Owned(key),
+        from_certificate: true,
+    })
+}
+
+fn certificate_key_uncached(der: &[u8]) -> Result<Vec<u8>, String> {
     let (_, cert) = x509_parser::certificate::X509Certificate::from_der(der)
         .map_err(|e| format!("CERTIFICATE does not parse: {e}"))?;
     let spki = cert.public_key();
@@ -128,21 +152,11 @@ pub fn certificate_public_key(der: &[u8]) -> Result<RsaPublicKey, String> {
             spki.algorithm.algorithm
         ));
     }
-    RsaPublicKey::from_pkcs1_der(&spki.subject_public_key.data)
-        .map_err(|e| format!("the certificate's RSA key is not usable: {e}"))
-}
-
-fn scheme(digest: DigestAlgorithm) -> Option<Pkcs1v15Sign> {
-    match digest {
-        DigestAlgorithm::SHA1 => Some(Pkcs1v15Sign::new::<Sha1>()),
-        DigestAlgorithm::SHA256 => Some(Pkcs1v15Sign::new::<Sha256>()),
-        DigestAlgorithm::SHA512 => Some(Pkcs1v15Sign::new::<Sha512>()),
-        _ => None,
-    }
+    Ok(spki.subject_public_key.data.to_vec())
 }
 
 /// The signature, digest and signed-bytes hash of a file, checked for shape.
-fn prepare<'t>(
+pub(crate) fn prepare<'t>(
     tl: &'t TrustList<'_>,
 ) -> Result<(&'t [u8], DigestAlgorithm, Vec<u8>), SignatureError> {
     let h = tl.header();
@@ -194,7 +208,10 @@ fn check_signature_place(tl: &TrustList<'_>) -> Result<(), SignatureError> {
 }
 
 fn verifies(key: &RsaPublicKey, digest: DigestAlgorithm, hashed: &[u8], sig: &[u8]) -> bool {
-    scheme(digest).is_some_and(|s| key.verify(s, hashed, sig).is_ok())
+    matches!(
+        pkcs1v15::check_key(key, digest, hashed, sig),
+        Outcome::Verified { .. }
+    )
 }
 
 /// Verifies the file signature over the original bytes with the key of the record
@@ -215,6 +232,12 @@ pub fn verify_signature(tl: &TrustList<'_>) -> Result<SignatureReport, Signature
         })
         .map(|(i, _)| i)
         .collect();
+    // Flags, not `contains` on lists: a hostile file may hold millions of records.
+    let mut is_named = vec![false; tl.records().len()];
+    for &i in &named {
+        is_named[i] = true;
+    }
+    let mut seen = vec![false; tl.records().len()];
     let mut tried = Vec::new();
     let mut key_error = None;
     let sast = tl
@@ -224,22 +247,23 @@ pub fn verify_signature(tl: &TrustList<'_>) -> Result<SignatureReport, Signature
         .filter(|(_, r)| r.function() == Some(Role::SAST))
         .map(|(i, _)| i);
     for i in named.iter().copied().chain(sast) {
-        if tried.contains(&i) {
+        if std::mem::replace(&mut seen[i], true) {
             continue;
         }
         tried.push(i);
-        match record_public_key(&tl.records()[i]) {
-            Ok(key) => {
-                if verifies(&key, digest, &hashed, sig) {
-                    return Ok(SignatureReport {
-                        signer_record: i + 1,
-                        digest,
-                        key_bits: key.n().bit_width() as usize,
-                    });
-                }
+        match record_key_der(&tl.records()[i])
+            .and_then(|k| pkcs1v15::check(&k, digest, &hashed, sig))
+        {
+            Ok(Outcome::Verified { key_bits }) => {
+                return Ok(SignatureReport {
+                    signer_record: i + 1,
+                    digest,
+                    key_bits,
+                });
             }
+            Ok(Outcome::Mismatch) => {}
             Err(reason) => {
-                if named.contains(&i) && key_error.is_none() {
+                if is_named[i] && key_error.is_none() {
                     key_error = Some(SignatureError::KeyNotUsable {
                         record: i + 1,
                         reason,
@@ -254,24 +278,43 @@ pub fn verify_signature(tl: &TrustList<'_>) -> Result<SignatureReport, Signature
     match named.first() {
         Some(&first) => Err(SignatureError::Mismatch {
             record: first + 1,
-            others: tried
-                .iter()
-                .filter(|&&i| i != first)
-                .map(|i| (i + 1).to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
+            others: short_list(
+                tried
+                    .iter()
+                    .filter(|&&i| i != first)
+                    .map(|i| (i + 1).to_string()),
+            ),
         }),
         None => Err(SignatureError::SignerNotFound {
             serial: hex_lower(serial),
             issuer,
-            searched: tl
-                .records()
-                .iter()
-                .filter_map(|r| r.serial_number().map(hex_lower))
-                .collect::<Vec<_>>()
-                .join(", "),
+            searched: short_list(
+                tl.records()
+                    .iter()
+                    .filter_map(|r| r.serial_number().map(hex_lower)),
+            ),
         }),
     }
+}
+
+/// Items joined by `, `, the first ten only, then `and N more`: a file with
+/// millions of records still gets a one-line message.
+fn short_list(items: impl Iterator<Item = String>) -> String {
+    const SHOWN: usize = 10;
+    let mut shown = Vec::new();
+    let mut more = 0usize;
+    for item in items {
+        if shown.len() < SHOWN {
+            shown.push(item);
+        } else {
+            more += 1;
+        }
+    }
+    let mut list = shown.join(", ");
+    if more > 0 {
+        list.push_str(&format!(" and {more} more"));
+    }
+    list
 }
 
 /// Verifies the file signature with an outside key (for example the certificate
@@ -306,7 +349,11 @@ impl TrustAnchor {
             .map(|c| c.subject)
             .unwrap_or_default();
         Ok(Self {
-            description: format!("{source} ({subject})"),
+            description: format!(
+                "{} ({})",
+                crate::printable(source),
+                crate::printable(&subject)
+            ),
             key,
         })
     }
@@ -324,9 +371,10 @@ impl TrustAnchor {
                 let role = r.function().map(Role::short_name).unwrap_or_default();
                 Some(Self {
                     description: format!(
-                        "{source} record {} ({role}) {}",
+                        "{} record {} ({role}) {}",
+                        crate::printable(source),
                         i + 1,
-                        r.subject_name().unwrap_or_default()
+                        crate::printable(&r.subject_name().unwrap_or_default())
                     ),
                     key,
                 })

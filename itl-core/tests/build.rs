@@ -15,12 +15,14 @@ use itl_core::{
     load_private_key, verify_signature,
 };
 
+/// The DER of the test certificate `own/keys/NAME.crt`.
 fn cert(name: &str) -> Vec<u8> {
-    load_certificate(&read_vector(&format!("own/keys/{name}.crt"))).unwrap()
+    common::cert(&format!("own/keys/{name}"))
 }
 
+/// The test key `own/keys/NAME.key`.
 fn key(name: &str) -> itl_core::rsa::PrivateKey {
-    load_private_key(&read_vector(&format!("own/keys/{name}.key"))).unwrap()
+    common::key(&format!("own/keys/{name}"))
 }
 
 /// The DER of a certificate, converted by openssl (independent of our PEM reader).

@@ -5,22 +5,12 @@
 
 mod common;
 
+use common::{cert, key};
 use itl_core::compare::{PhoneFile, RecordSummary, parse_hex_hash};
-use itl_core::{
-    Builder, PhoneHashes, Role, TrustList, Verdict, compare, compare_hashes, load_certificate,
-    load_private_key,
-};
+use itl_core::{Builder, PhoneHashes, Role, TrustList, Verdict, compare, compare_hashes};
 
 const T1: u32 = 1_341_100_800;
 const T2: u32 = 1_341_187_200;
-
-fn cert(rel: &str) -> Vec<u8> {
-    load_certificate(&common::read_vector(&format!("{rel}.crt"))).unwrap()
-}
-
-fn key(rel: &str) -> itl_core::rsa::PrivateKey {
-    load_private_key(&common::read_vector(&format!("{rel}.key"))).unwrap()
-}
 
 const PUBLISHER: &str = "own/keys/publisher";
 const TVS: &str = "own/keys/tvs";

@@ -3,15 +3,14 @@
 //! Every `X.tlv` must have an `X.tlv.json` sidecar; any file this test does not
 //! understand fails it, so no vector is skipped silently.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
+use common::{sidecar, vectors};
 use itl_core::{Fingerprints, TrustList, hex_lower, verify_signature};
 use serde_json::Value;
 use sha1::{Digest, Sha1};
-
-fn vectors_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../testvectors")
-}
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
@@ -35,18 +34,6 @@ fn is_support_file(p: &Path) -> bool {
     name == "EXPECTED.json" || matches!(ext, "md" | "py" | "sh" | "crt" | "key" | "pem" | "der")
 }
 
-fn sidecar(p: &Path) -> Value {
-    let side = PathBuf::from(format!("{}.json", p.display()));
-    let text = std::fs::read_to_string(&side).unwrap_or_else(|e| {
-        panic!(
-            "{}: no readable sidecar {}: {e}",
-            p.display(),
-            side.display()
-        )
-    });
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: bad JSON: {e}", side.display()))
-}
-
 fn s(v: &Value) -> Option<String> {
     v.as_str().map(str::to_owned)
 }
@@ -54,7 +41,7 @@ fn s(v: &Value) -> Option<String> {
 #[test]
 fn every_vector_matches_its_sidecar() {
     let mut files = Vec::new();
-    walk(&vectors_dir(), &mut files);
+    walk(&vectors(), &mut files);
     let mut checked = 0;
     let mut valid = 0;
     for p in &files {
@@ -222,7 +209,7 @@ fn every_vector_matches_its_sidecar() {
 
 #[test]
 fn real_ctl_has_the_documented_shape() {
-    let bytes = std::fs::read(vectors_dir().join("real/CTLFile-cucm10.tlv")).expect("real CTL");
+    let bytes = std::fs::read(vectors().join("real/CTLFile-cucm10.tlv")).expect("real CTL");
     let tl = TrustList::parse(&bytes).expect("parses");
     assert_eq!(tl.header().header_length(), 312);
     let roles: Vec<u16> = tl
@@ -236,8 +223,7 @@ fn real_ctl_has_the_documented_shape() {
 
 #[test]
 fn corrupted_ctl_fails_at_record_6() {
-    let bytes =
-        std::fs::read(vectors_dir().join("real/CTLFile-cucm10-corrupted.tlv")).expect("vector");
+    let bytes = std::fs::read(vectors().join("real/CTLFile-cucm10-corrupted.tlv")).expect("vector");
     let err = TrustList::parse(&bytes).expect_err("must not parse");
     assert_eq!(err.offset(), 6023);
     assert_eq!(err.record_index(), Some(6));

@@ -6,8 +6,8 @@ mod common;
 
 use common::{all_vectors, read_vector, sidecar};
 use itl_core::{
-    Builder, DigestAlgorithm, Role, SignatureError, TrustAnchor, TrustList, load_certificate,
-    load_private_key, verify_signature, verify_with_trust,
+    Builder, DigestAlgorithm, Role, SignatureError, TrustAnchor, TrustList, verify_signature,
+    verify_with_trust,
 };
 
 #[test]
@@ -63,10 +63,8 @@ fn the_real_ctl_is_signed_by_record_1() {
 // in mutation.rs (no panic, round trip, never verifies), with the moved-signature case.
 
 fn key_cert(name: &str) -> (itl_core::rsa::PrivateKey, Vec<u8>) {
-    (
-        load_private_key(&read_vector(&format!("own/keys/{name}.key"))).unwrap(),
-        load_certificate(&read_vector(&format!("own/keys/{name}.crt"))).unwrap(),
-    )
+    let rel = format!("own/keys/{name}");
+    (common::key(&rel), common::cert(&rel))
 }
 
 #[test]
@@ -160,21 +158,6 @@ fn errors_say_why_no_signer_verified() {
     );
 }
 
-/// Re-signs `tl` (after an edit) with `key` and SHA-1, over the file minus tag 12.
-fn resign(tl: &TrustList<'_>, key: &itl_core::rsa::PrivateKey) -> Vec<u8> {
-    let mut bytes = tl.to_bytes_fixed().unwrap();
-    let parsed = TrustList::parse(&bytes).unwrap();
-    let hashed =
-        itl_core::fingerprint::hash(DigestAlgorithm::SHA1, &parsed.signed_bytes().unwrap())
-            .unwrap();
-    let sig = key
-        .sign(itl_core::rsa::Pkcs1v15Sign::new::<sha1::Sha1>(), &hashed)
-        .unwrap();
-    let range = parsed.header().signature_range().unwrap();
-    bytes[range.start + 3..range.end].copy_from_slice(&sig);
-    bytes
-}
-
 /// Sets the header's signer SERIALNUMBER (tag 5 inside tag 3).
 fn set_header_serial(tl: &mut TrustList<'static>, serial: Vec<u8>) {
     for e in tl.header_mut().elements_mut() {
@@ -203,7 +186,7 @@ fn a_sast_record_not_named_by_the_header_is_found() {
         .unwrap();
     let mut tl = TrustList::parse(&bytes).unwrap().into_owned();
     set_header_serial(&mut tl, vec![0x0b, 0xad]);
-    let bytes = resign(&tl, &tvs_key);
+    let bytes = common::resign(tl.to_bytes_fixed().unwrap(), &tvs_key);
     let r = verify_signature(&TrustList::parse(&bytes).unwrap()).unwrap();
     assert_eq!((r.signer_record, r.key_bits), (2, 2048));
 }

@@ -63,6 +63,19 @@ fn pattern(len: usize, seed: u8) -> Vec<u8> {
         .collect()
 }
 
+/// Takes the client's request on `listen` and answers, as a server does, from a
+/// fresh port (its transfer ID); returns that socket and the client's address.
+fn accept(listen: &UdpSocket) -> (UdpSocket, SocketAddr) {
+    let (_, client) = recv(listen);
+    (bind(), client)
+}
+
+/// Sends DATA `block` with `payload` to the client and checks that it answers ACK `block`.
+fn send_block(t: &UdpSocket, client: SocketAddr, block: u16, payload: &[u8]) {
+    t.send_to(&data(block, payload), client).unwrap();
+    assert_eq!(recv(t).0, ack(block));
+}
+
 /// Runs `script` as the server on a fresh loopback socket and the client
 /// against it; returns the client's result after the script has finished.
 fn run<F>(name: &str, options: &Options, script: F) -> Result<Vec<u8>, TftpError>
@@ -91,14 +104,11 @@ fn retransmits_request_and_ack_when_packets_are_lost() {
         assert_eq!(second, first, "the retransmitted request is the same");
         assert_eq!(again, client);
         let t = bind();
-        t.send_to(&data(1, &s1), client).unwrap();
-        assert_eq!(recv(&t).0, ack(1));
+        send_block(&t, client, 1, &s1);
         // That ACK is "lost": no DATA 2 until the client sends ACK 1 again.
         assert_eq!(recv(&t).0, ack(1), "ACK 1 retransmitted after a timeout");
-        t.send_to(&data(2, &s2), client).unwrap();
-        assert_eq!(recv(&t).0, ack(2));
-        t.send_to(&data(3, &s3), client).unwrap();
-        assert_eq!(recv(&t).0, ack(3));
+        send_block(&t, client, 2, &s2);
+        send_block(&t, client, 3, &s3);
     })
     .expect("transfer succeeds");
     assert_eq!(got, [b1, b2, b3].concat());
@@ -110,18 +120,15 @@ fn duplicate_data_is_acknowledged_again_and_stored_once() {
     let b2 = pattern(3, 5);
     let (s1, s2) = (b1.clone(), b2.clone());
     let got = run("x", &opts(), move |listen| {
-        let (_, client) = recv(&listen);
-        let t = bind();
-        t.send_to(&data(1, &s1), client).unwrap();
-        assert_eq!(recv(&t).0, ack(1));
+        let (t, client) = accept(&listen);
+        send_block(&t, client, 1, &s1);
         t.send_to(&data(1, &s1), client).unwrap();
         assert_eq!(
             recv(&t).0,
             ack(1),
             "a duplicate block is acknowledged again"
         );
-        t.send_to(&data(2, &s2), client).unwrap();
-        assert_eq!(recv(&t).0, ack(2));
+        send_block(&t, client, 2, &s2);
     })
     .expect("transfer succeeds");
     assert_eq!(got, [b1, b2].concat());
@@ -133,16 +140,13 @@ fn packets_from_another_port_get_error_5_and_are_ignored() {
     let b2 = pattern(10, 7);
     let (s1, s2) = (b1.clone(), b2.clone());
     let got = run("x", &opts(), move |listen| {
-        let (_, client) = recv(&listen);
-        let t = bind();
-        t.send_to(&data(1, &s1), client).unwrap();
-        assert_eq!(recv(&t).0, ack(1));
+        let (t, client) = accept(&listen);
+        send_block(&t, client, 1, &s1);
         let stranger = bind();
         stranger.send_to(&data(2, b"intruder"), client).unwrap();
         let (reply, _) = recv(&stranger);
         assert_eq!(&reply[..4], &[0, 5, 0, 5], "ERROR 5 to the stranger");
-        t.send_to(&data(2, &s2), client).unwrap();
-        assert_eq!(recv(&t).0, ack(2));
+        send_block(&t, client, 2, &s2);
     })
     .expect("transfer succeeds");
     assert_eq!(got, [b1, b2].concat());
@@ -154,14 +158,10 @@ fn exact_multiple_of_512_ends_with_an_empty_block() {
     let b2 = pattern(512, 9);
     let (s1, s2) = (b1.clone(), b2.clone());
     let got = run("x", &opts(), move |listen| {
-        let (_, client) = recv(&listen);
-        let t = bind();
-        t.send_to(&data(1, &s1), client).unwrap();
-        assert_eq!(recv(&t).0, ack(1));
-        t.send_to(&data(2, &s2), client).unwrap();
-        assert_eq!(recv(&t).0, ack(2));
-        t.send_to(&data(3, &[]), client).unwrap();
-        assert_eq!(recv(&t).0, ack(3));
+        let (t, client) = accept(&listen);
+        send_block(&t, client, 1, &s1);
+        send_block(&t, client, 2, &s2);
+        send_block(&t, client, 3, &[]);
     })
     .expect("transfer succeeds");
     assert_eq!(got, [b1, b2].concat());
@@ -170,10 +170,8 @@ fn exact_multiple_of_512_ends_with_an_empty_block() {
 #[test]
 fn empty_file_is_one_empty_block() {
     let got = run("empty.tlv", &opts(), |listen| {
-        let (_, client) = recv(&listen);
-        let t = bind();
-        t.send_to(&data(1, &[]), client).unwrap();
-        assert_eq!(recv(&t).0, ack(1));
+        let (t, client) = accept(&listen);
+        send_block(&t, client, 1, &[]);
     })
     .expect("transfer succeeds");
     assert!(got.is_empty());
@@ -182,8 +180,7 @@ fn empty_file_is_one_empty_block() {
 #[test]
 fn error_packet_gives_code_and_text() {
     let err = run("nope.tlv", &opts(), |listen| {
-        let (_, client) = recv(&listen);
-        let t = bind();
+        let (t, client) = accept(&listen);
         t.send_to(b"\0\x05\0\x01File not found\0", client).unwrap();
     })
     .expect_err("the server said no");
@@ -251,8 +248,7 @@ fn server_that_stops_mid_file_gives_ended_short() {
         ..opts()
     };
     let err = run("x", &options, |listen| {
-        let (_, client) = recv(&listen);
-        let t = bind();
+        let (t, client) = accept(&listen);
         t.send_to(&data(1, &pattern(512, 1)), client).unwrap();
         // Then silence; the client re-sends ACK 1 until it gives up.
         let acks = recv_all(&t, Duration::from_millis(1500));
@@ -280,10 +276,8 @@ fn file_over_the_limit_is_refused_and_the_server_told() {
         ..opts()
     };
     let err = run("x", &options, |listen| {
-        let (_, client) = recv(&listen);
-        let t = bind();
-        t.send_to(&data(1, &pattern(512, 1)), client).unwrap();
-        assert_eq!(recv(&t).0, ack(1));
+        let (t, client) = accept(&listen);
+        send_block(&t, client, 1, &pattern(512, 1));
         t.send_to(&data(2, &pattern(512, 2)), client).unwrap();
         let (reply, _) = recv(&t);
         assert_eq!(&reply[..4], &[0, 5, 0, 3], "ERROR 3 to the server");

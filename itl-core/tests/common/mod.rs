@@ -113,9 +113,40 @@ pub fn all_vectors() -> Vec<PathBuf> {
     out
 }
 
-/// The sidecar JSON of a vector.
+/// The sidecar JSON of a vector (`X.tlv.json` next to `X.tlv`).
 pub fn sidecar(tlv: &Path) -> serde_json::Value {
-    let p = PathBuf::from(format!("{}.json", tlv.display()));
-    let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-    serde_json::from_str(&text).unwrap()
+    let side = PathBuf::from(format!("{}.json", tlv.display()));
+    let text = std::fs::read_to_string(&side).unwrap_or_else(|e| {
+        panic!(
+            "{}: no readable sidecar {}: {e}",
+            tlv.display(),
+            side.display()
+        )
+    });
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: bad JSON: {e}", side.display()))
+}
+
+/// Signs `bytes` (a trust list changed after building) again with `key` and SHA-1:
+/// the signature over the file minus its SIGNATURE element replaces the old one.
+pub fn resign(mut bytes: Vec<u8>, key: &itl_core::rsa::PrivateKey) -> Vec<u8> {
+    let tl = itl_core::TrustList::parse(&bytes).unwrap();
+    let hashed =
+        itl_core::fingerprint::hash(itl_core::DigestAlgorithm::SHA1, &tl.signed_bytes().unwrap())
+            .unwrap();
+    let sig = key
+        .sign(itl_core::rsa::Pkcs1v15Sign::new::<sha1::Sha1>(), &hashed)
+        .unwrap();
+    let range = tl.header().signature_range().unwrap();
+    bytes[range.start + 3..range.end].copy_from_slice(&sig);
+    bytes
+}
+
+/// The DER of the certificate `testvectors/REL.crt`.
+pub fn cert(rel: &str) -> Vec<u8> {
+    itl_core::load_certificate(&read_vector(&format!("{rel}.crt"))).unwrap()
+}
+
+/// The private key `testvectors/REL.key`.
+pub fn key(rel: &str) -> itl_core::rsa::PrivateKey {
+    itl_core::load_private_key(&read_vector(&format!("{rel}.key"))).unwrap()
 }

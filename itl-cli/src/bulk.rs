@@ -1,0 +1,420 @@
+//! Many files at once: expand `-r` directories, work on the files in parallel on
+//! every core (rayon), write each file's result in input order, and count totals.
+//!
+//! Results are written a window of [`WINDOW`] files at a time: the files of one
+//! window are processed in parallel, then their results are written in order
+//! before the next window starts. Memory therefore stays flat however many
+//! files there are (one window of results, not the whole run), and output
+//! streams: the first lines appear after the first window, not at the end.
+//!
+//! A progress bar is drawn on standard error when it is a terminal and the run
+//! has taken over a second; never when standard error is redirected.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::input::InputError;
+use crate::{EXIT_ERROR, EXIT_FAIL, EXIT_OK};
+
+/// Files processed in parallel before their results are written.
+pub const WINDOW: usize = 256;
+
+/// How long a run goes before a progress bar appears.
+const PROGRESS_AFTER: Duration = Duration::from_secs(1);
+
+/// How one file turned out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Read, parsed, and (for `verify`) valid.
+    Ok,
+    /// Read and parsed, but a check failed (for `verify`: the signature).
+    Fail,
+    /// Unreadable or malformed.
+    Error,
+}
+
+/// The result of one file: what to print, and how it turned out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// Whole lines for standard output (may be empty).
+    pub out: String,
+    /// Whole lines for standard error (may be empty).
+    pub err: String,
+    /// How the file turned out.
+    pub status: Status,
+}
+
+impl Outcome {
+    /// A file with a result on standard output.
+    pub fn ok(out: String) -> Self {
+        Self {
+            out,
+            err: String::new(),
+            status: Status::Ok,
+        }
+    }
+
+    /// A file that could not be read or parsed: `error: …` on standard error.
+    pub fn error(e: &dyn std::fmt::Display) -> Self {
+        Self {
+            out: String::new(),
+            err: format!("error: {e}\n"),
+            status: Status::Error,
+        }
+    }
+}
+
+/// Counts of a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Files processed.
+    pub files: usize,
+    /// Files with [`Status::Ok`].
+    pub ok: usize,
+    /// Files with [`Status::Fail`].
+    pub fail: usize,
+    /// Files with [`Status::Error`].
+    pub error: usize,
+}
+
+impl Totals {
+    fn add(&mut self, status: Status) {
+        self.files += 1;
+        match status {
+            Status::Ok => self.ok += 1,
+            Status::Fail => self.fail += 1,
+            Status::Error => self.error += 1,
+        }
+    }
+
+    /// The exit code: 2 if any file was unreadable or malformed, else 1 if any
+    /// check failed, else 0.
+    pub fn exit_code(&self) -> i32 {
+        if self.error > 0 {
+            EXIT_ERROR
+        } else if self.fail > 0 {
+            EXIT_FAIL
+        } else {
+            EXIT_OK
+        }
+    }
+}
+
+/// The files named on the command line, with directories walked when
+/// `recursive` is set: every regular file whose name ends in `.tlv` (any case),
+/// in name order, subdirectories included (symbolic links to directories are
+/// not followed). Files named explicitly are always taken, whatever their name.
+/// A directory that cannot be read is an `Err` in its place.
+pub fn expand(paths: &[PathBuf], recursive: bool) -> Vec<Result<PathBuf, InputError>> {
+    let mut out = Vec::with_capacity(paths.len());
+    for p in paths {
+        if recursive && std::fs::metadata(p).is_ok_and(|m| m.is_dir()) {
+            walk(p, &mut out);
+        } else {
+            out.push(Ok(p.clone()));
+        }
+    }
+    out
+}
+
+fn walk(dir: &Path, out: &mut Vec<Result<PathBuf, InputError>>) {
+    let io_error = |path: &Path, source| InputError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let entries = match std::fs::read_dir(dir) {
+        Ok(rd) => rd.collect::<Result<Vec<_>, _>>(),
+        Err(e) => Err(e),
+    };
+    let mut entries = match entries {
+        Ok(e) => e,
+        Err(e) => {
+            out.push(Err(io_error(dir, e)));
+            return;
+        }
+    };
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for entry in entries {
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            walk(&path, out);
+        } else if is_tlv(&path)
+            && (kind.is_file()
+                || kind.is_symlink() && std::fs::metadata(&path).is_ok_and(|m| m.is_file()))
+        {
+            out.push(Ok(path));
+        }
+    }
+}
+
+fn is_tlv(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("tlv"))
+}
+
+/// Runs `work` on every input in parallel and writes each outcome, in input
+/// order, to `out` and `err`; returns the totals. `progress` allows a progress
+/// bar on standard error (pass whether standard error is a terminal).
+///
+/// The windows are computed by a loop running on a rayon worker and handed
+/// over a channel to this thread, which writes them: the workers go on with
+/// the next window while one is written, and at most three windows of results
+/// exist at a time.
+///
+/// A write error (such as a closed pipe) stops the run and is returned.
+pub fn run<T, F>(
+    inputs: &[T],
+    work: F,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    progress: bool,
+) -> io::Result<Totals>
+where
+    T: Sync,
+    F: Fn(&T) -> Outcome + Sync,
+{
+    let bar = Progress::new(inputs.len(), progress);
+    let one = |input: &T| {
+        let o = work(input);
+        bar.inc();
+        o
+    };
+    if inputs.len() <= 1 {
+        // One file needs no thread pool (saves starting one for `verify FILE`).
+        let outcomes = inputs.iter().map(one).collect();
+        return write_window(outcomes, out, err, &bar, Totals::default());
+    }
+    let (tx, rx) = mpsc::sync_channel::<Vec<Outcome>>(1);
+    let result = std::thread::scope(|s| {
+        s.spawn(|| {
+            // On a worker, so each window's parallel map needs no wake-up of a
+            // thread outside the pool.
+            rayon::scope(|_| {
+                for window in inputs.chunks(WINDOW) {
+                    let outcomes = window.par_iter().map(one).collect();
+                    // The writer is gone after a write error: stop.
+                    if tx.send(outcomes).is_err() {
+                        break;
+                    }
+                }
+                drop(tx);
+            });
+        });
+        let mut totals = Totals::default();
+        // `rx` is dropped on return, which stops the loop above on an error.
+        for outcomes in rx {
+            totals = write_window(outcomes, out, err, &bar, totals)?;
+            bar.tick();
+        }
+        Ok(totals)
+    });
+    bar.finish();
+    result
+}
+
+/// Writes one window's outcomes in order, adding them to `totals`.
+fn write_window(
+    outcomes: Vec<Outcome>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    bar: &Progress,
+    mut totals: Totals,
+) -> io::Result<Totals> {
+    for o in outcomes {
+        out.write_all(o.out.as_bytes())?;
+        if !o.err.is_empty() {
+            // Keep stdout and stderr lines in input order on a terminal.
+            out.flush()?;
+            bar.suspend(|| err.write_all(o.err.as_bytes()))?;
+        }
+        totals.add(o.status);
+    }
+    Ok(totals)
+}
+
+/// A progress bar that shows itself once the run has lasted [`PROGRESS_AFTER`].
+struct Progress {
+    bar: ProgressBar,
+    allowed: bool,
+    start: Instant,
+}
+
+impl Progress {
+    fn new(len: usize, allowed: bool) -> Self {
+        let bar = ProgressBar::hidden();
+        bar.set_length(len as u64);
+        if let Ok(style) = ProgressStyle::with_template(
+            "{pos}/{len} files [{bar:30}] {elapsed} elapsed, ETA {eta}",
+        ) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        Self {
+            bar,
+            allowed,
+            start: Instant::now(),
+        }
+    }
+
+    fn inc(&self) {
+        self.bar.inc(1);
+    }
+
+    /// Called between windows: shows the bar once the run is slow enough.
+    fn tick(&self) {
+        if self.allowed && self.bar.is_hidden() && self.start.elapsed() >= PROGRESS_AFTER {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+
+    fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        self.bar.suspend(f)
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn order_is_input_order_and_totals_add_up() {
+        // More than one window, with uneven work so that later inputs often finish
+        // before earlier ones.
+        let inputs: Vec<usize> = (0..WINDOW * 3 + 17).collect();
+        let work = |&i: &usize| {
+            std::thread::sleep(Duration::from_micros(((i * 7919) % 13) as u64 * 10));
+            match i % 10 {
+                3 => Outcome::error(&format!("file {i}")),
+                7 => Outcome {
+                    out: format!("{i} invalid\n"),
+                    err: String::new(),
+                    status: Status::Fail,
+                },
+                _ => Outcome::ok(format!("{i}\n")),
+            }
+        };
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let totals = run(&inputs, work, &mut out, &mut err, false).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        let expected: String = inputs
+            .iter()
+            .filter(|i| *i % 10 != 3)
+            .map(|i| {
+                if i % 10 == 7 {
+                    format!("{i} invalid\n")
+                } else {
+                    format!("{i}\n")
+                }
+            })
+            .collect();
+        assert_eq!(out, expected);
+        let err = String::from_utf8(err).unwrap();
+        let expected_err: String = inputs
+            .iter()
+            .filter(|i| *i % 10 == 3)
+            .map(|i| format!("error: file {i}\n"))
+            .collect();
+        assert_eq!(err, expected_err);
+        let n = inputs.len();
+        let errors = inputs.iter().filter(|i| *i % 10 == 3).count();
+        let fails = inputs.iter().filter(|i| *i % 10 == 7).count();
+        assert_eq!(
+            totals,
+            Totals {
+                files: n,
+                ok: n - errors - fails,
+                fail: fails,
+                error: errors
+            }
+        );
+        assert_eq!(totals.exit_code(), EXIT_ERROR);
+    }
+
+    #[test]
+    fn exit_codes() {
+        let t = |ok, fail, error| Totals {
+            files: ok + fail + error,
+            ok,
+            fail,
+            error,
+        };
+        assert_eq!(t(5, 0, 0).exit_code(), EXIT_OK);
+        assert_eq!(t(0, 0, 0).exit_code(), EXIT_OK);
+        assert_eq!(t(5, 1, 0).exit_code(), EXIT_FAIL);
+        assert_eq!(t(5, 1, 1).exit_code(), EXIT_ERROR);
+        assert_eq!(t(0, 0, 1).exit_code(), EXIT_ERROR);
+    }
+
+    #[test]
+    fn a_write_error_stops_the_run() {
+        struct Closed;
+        impl Write for Closed {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::ErrorKind::BrokenPipe.into())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let inputs: Vec<usize> = (0..10).collect();
+        let e = run(
+            &inputs,
+            |i| Outcome::ok(format!("{i}\n")),
+            &mut Closed,
+            &mut io::sink(),
+            false,
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::BrokenPipe);
+    }
+
+    #[test]
+    fn expand_walks_directories_sorted_tlv_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("b/sub")).unwrap();
+        for f in [
+            "c.tlv",
+            "a.TLV",
+            "b/z.tlv",
+            "b/sub/y.tlv",
+            "b/notes.txt",
+            "b/x.tlv.json",
+        ] {
+            std::fs::write(d.join(f), b"x").unwrap();
+        }
+        // A link to a file is taken; a link to a directory is not followed.
+        std::os::unix::fs::symlink(d.join("c.tlv"), d.join("d-link.tlv")).unwrap();
+        std::os::unix::fs::symlink(d.join("b"), d.join("e-dir-link")).unwrap();
+        let named = d.join("b/notes.txt");
+        let got: Vec<PathBuf> = expand(&[d.to_owned(), named.clone()], true)
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        let want: Vec<PathBuf> = ["a.TLV", "b/sub/y.tlv", "b/z.tlv", "c.tlv", "d-link.tlv"]
+            .iter()
+            .map(|f| d.join(f))
+            .chain([named])
+            .collect();
+        assert_eq!(got, want);
+        // Without -r a directory stays as it is (and is refused when read).
+        let got: Vec<PathBuf> = expand(&[d.to_owned()], false)
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(got, vec![d.to_owned()]);
+    }
+}
