@@ -45,7 +45,7 @@ pub fn run(
 ) -> io::Result<i32> {
     let mut code = EXIT_OK;
     for path in files {
-        match input::read_file(path) {
+        match input::read_source(path) {
             Ok(bytes) => {
                 let fp = Fingerprints::of(&bytes);
                 let hex = match algo {

@@ -305,6 +305,32 @@ fn show_reads_a_tftp_url_like_a_local_file() {
     assert_eq!(remote, here);
 }
 
+#[test]
+fn verify_and_hash_read_a_tftp_url_like_a_local_file() {
+    let served = temp_dir("srv");
+    let rel = "real/CTLFile-cucm10.tlv";
+    let local = vectors().join(rel);
+    put(&served, rel, &fs::read(&local).unwrap());
+    let server = Server::start(&served);
+    let url = server.url(rel);
+
+    let out = itltool(&["hash", &url], &served);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // md5sum of the local copy, independently computed.
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("{}  {url}\n", md5sum(&local))
+    );
+
+    let out = itltool(&["verify", "--summary", &url], &served);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .starts_with(&format!("{url}: valid"))
+    );
+}
+
 /// The rows of the `fetch --mac` table, split on white space.
 fn table(out: &str) -> Vec<Vec<String>> {
     let mut lines = out.lines();
