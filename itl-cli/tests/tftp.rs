@@ -464,6 +464,81 @@ fn fetch_mac_asks_like_a_phone_and_falls_back_to_the_shared_files<S: Server>() {
     fs::remove_dir_all(&cwd).unwrap();
 }
 
+fn fetch_mac_creates_the_dir_and_a_second_phone_shares_the_ctl<S: Server>() {
+    let served = temp_dir("srv");
+    let itl1 = vectors().join("own/ITLSEP0011215A1AE3-sbd-replica.tlv");
+    let itl2 = vectors().join("thirdparty/ITLSEP-sha512.tlv");
+    let ctl = vectors().join("real/CTLFile-cucm10.tlv");
+    put(&served, "ITLSEP0011215A1AE3.tlv", &fs::read(&itl1).unwrap());
+    put(&served, "ITLSEPAABBCCDDEEFF.tlv", &fs::read(&itl2).unwrap());
+    put(&served, "CTLFile.tlv", &fs::read(&ctl).unwrap());
+    let server = S::start(&served);
+    let cwd = temp_dir("cwd");
+    let host = format!("127.0.0.1:{}", server.port());
+
+    // DIR does not exist yet (two levels); the MAC as the phone's name shows it.
+    let o = itltool(
+        &[
+            "fetch",
+            "--mac",
+            "SEP0011215A1AE3",
+            &host,
+            "--dir",
+            "new/out",
+        ],
+        &cwd,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).ends_with("saved new/out/CTLFile.tlv\nsaved new/out/ITLSEP0011215A1AE3.tlv\n"),
+        "{}",
+        stdout(&o)
+    );
+    // A second phone into the same folder: the shared CTLFile.tlv is the same.
+    let o = itltool(
+        &[
+            "fetch",
+            "--mac",
+            "sepaabb.ccdd.eeff",
+            &host,
+            "--dir",
+            "new/out",
+        ],
+        &cwd,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).ends_with(
+            "kept new/out/CTLFile.tlv (same content already there)\nsaved new/out/ITLSEPAABBCCDDEEFF.tlv\n"
+        ),
+        "{}",
+        stdout(&o)
+    );
+    let out = cwd.join("new/out");
+    let mut saved: Vec<_> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    saved.sort();
+    assert_eq!(
+        saved,
+        [
+            "CTLFile.tlv",
+            "ITLSEP0011215A1AE3.tlv",
+            "ITLSEPAABBCCDDEEFF.tlv"
+        ]
+    );
+    assert_eq!(
+        fs::read(out.join("CTLFile.tlv")).unwrap(),
+        fs::read(&ctl).unwrap()
+    );
+    assert_eq!(
+        fs::read(out.join("ITLSEPAABBCCDDEEFF.tlv")).unwrap(),
+        fs::read(&itl2).unwrap()
+    );
+    fs::remove_dir_all(&cwd).unwrap();
+}
+
 fn fetch_mac_without_any_itl_exits_1<S: Server>() {
     let served = temp_dir("srv");
     let ctl = vectors().join("real/CTLFile-cucm10.tlv");
@@ -555,7 +630,7 @@ fn bad_arguments_exit_2_with_one_line() {
         ),
         (
             vec!["fetch", "--mac", "0011215A1AE", "127.0.0.1"],
-            "error: MAC address \"0011215A1AE\": expected 12 hex digits such as 0011215A1AE3 (separators : - . allowed)\n",
+            "error: MAC address \"0011215A1AE\": expected 12 hex digits such as 0011215A1AE3 or SEP0011215A1AE3 (separators : - . allowed)\n",
         ),
         (
             vec!["fetch", "tftp://127.0.0.1/dir/"],
@@ -604,6 +679,11 @@ macro_rules! tftp_tests {
         $(#[$attr])*
         fn fetch_mac_asks_like_a_phone_and_falls_back_to_the_shared_files() {
             super::fetch_mac_asks_like_a_phone_and_falls_back_to_the_shared_files::<$server>();
+        }
+        #[test]
+        $(#[$attr])*
+        fn fetch_mac_creates_the_dir_and_a_second_phone_shares_the_ctl() {
+            super::fetch_mac_creates_the_dir_and_a_second_phone_shares_the_ctl::<$server>();
         }
         #[test]
         $(#[$attr])*
