@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use itl_cli::{
-    EXIT_ERROR, EXIT_OK, build, bulk, certs, compare, fetch, hash, input, json_extra, show_cucm,
-    show_json, show_text, verify,
+    EXIT_ERROR, EXIT_FAIL, EXIT_OK, build, bulk, certs, compare, fetch, hash, input, json_extra,
+    show_cucm, show_json, show_text, verify,
 };
 
 /// Inspect, verify and compare Cisco ITL/CTL trust-list files.
@@ -480,28 +480,35 @@ fn show(
                 continue;
             }
         };
-        match format {
+        let failed = match format {
             ShowFormat::Json => {
                 let doc = json_extra::document(path, &tl, text.now);
+                let failed = doc["failures"].as_array().is_some_and(|f| !f.is_empty());
                 if many {
                     writeln!(out, "{doc}")?;
                 } else {
                     serde_json::to_writer_pretty(&mut *out, &doc)?;
                     writeln!(out)?;
                 }
+                failed
             }
             ShowFormat::Text => {
                 if i > 0 {
                     writeln!(out)?;
                 }
-                show_text::write_text(out, path, &tl, &text)?;
+                show_text::write_text(out, path, &tl, &text)? > 0
             }
             ShowFormat::Cucm => {
                 if i > 0 {
                     writeln!(out)?;
                 }
                 show_cucm::write_cucm(out, &tl, mtime(path))?;
+                !itl_cli::warnings::failures(&tl, text.now).is_empty()
             }
+        };
+        // A file that does not verify exits 1 (an unreadable one 2 wins).
+        if failed && code == EXIT_OK {
+            code = EXIT_FAIL;
         }
     }
     Ok(code)
