@@ -300,6 +300,13 @@ pub fn run(
         }
         Some(all)
     };
+    let sources = match crate::signed::TrustSources::load(trust) {
+        Ok(s) => s,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(EXIT_ERROR);
+        }
+    };
     let inputs = bulk::expand(files, options.recursive);
     let work = |input: &Result<PathBuf, input::InputError>| {
         let path = match input {
@@ -310,12 +317,38 @@ pub fn run(
             Ok(b) => b,
             Err(e) => return Outcome::error(&e),
         };
-        let tl = match input::parse(path, &bytes) {
-            Ok(tl) => tl,
+        let name = path.display().to_string();
+        let mut lines = Vec::new();
+        let tl = match input::parse_any(path, &bytes) {
+            Ok(itl_core::AnyFile::TrustList(tl)) => tl,
+            Ok(itl_core::AnyFile::Signed(f)) => {
+                if sources.is_empty() {
+                    return Outcome {
+                        out: String::new(),
+                        err: format!(
+                            "error: {name}: a signed file carries no key of its own: give --trust ITLFile.tlv (the phone's ITL, and/or its CTL) or --trust CERT\n"
+                        ),
+                        status: Status::Error,
+                    };
+                }
+                let valid = match crate::signed::verify_lines(&mut lines, &name, &f, &sources) {
+                    Ok(v) => v,
+                    Err(e) => return Outcome::error(&e),
+                };
+                let mut text = String::from_utf8_lossy(&lines).into_owned();
+                if options.summary {
+                    let start = text.trim_end().rfind('\n').map_or(0, |i| i + 1);
+                    text.drain(..start);
+                }
+                return Outcome {
+                    out: text,
+                    err: String::new(),
+                    status: if valid { Status::Ok } else { Status::Fail },
+                };
+            }
+            Ok(_) => return Outcome::ok(String::new()),
             Err(e) => return Outcome::error(&e),
         };
-        let mut lines = Vec::new();
-        let name = path.display().to_string();
         let valid = match verify_file(&mut lines, &name, &tl, anchors.as_deref(), now) {
             Ok(v) => v,
             Err(e) => return Outcome::error(&e),
