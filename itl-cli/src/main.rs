@@ -35,6 +35,10 @@ enum Command {
         /// then {"totals": …}.
         #[arg(short, long)]
         recursive: bool,
+        /// On a terminal, do not fit the text to its width (nothing is cut or
+        /// wrapped, as when the output goes to a pipe or a file).
+        #[arg(long)]
+        wide: bool,
     },
     /// Compare the phone's trust list with the server's: identical, and if not,
     /// will the phone accept the server's file?
@@ -70,6 +74,9 @@ different (hashes only).\nExit status: 0 identical or accepted; 1 rejected or di
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// On a terminal, do not wrap the text to its width.
+        #[arg(long)]
+        wide: bool,
     },
     /// Write each embedded certificate to DIR as <index>-<function>-<CN>.pem.
     ///
@@ -281,7 +288,8 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             format,
             files,
             recursive,
-        } => show(format, &files, recursive, out),
+            wide,
+        } => show(format, &files, recursive, text_width(wide), out),
         Command::Certs {
             file,
             output: dir,
@@ -321,6 +329,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             phone_sha1,
             phone_ctl,
             format,
+            wide,
         } => {
             let files: Vec<PathBuf> = std::iter::once(phone).chain(server).collect();
             let result =
@@ -328,6 +337,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                     .and_then(|mut req| {
                         req.json = format == Format::Json;
                         req.color = use_color();
+                        req.width = text_width(wide);
                         compare::run(&req, out)
                     });
             match result {
@@ -473,6 +483,17 @@ fn use_color() -> bool {
     )
 }
 
+/// The width text output is fitted to: the terminal's, when standard output is
+/// one and `--wide` is not given; otherwise none (nothing cut or wrapped).
+fn text_width(wide: bool) -> Option<usize> {
+    if wide || !io::stdout().is_terminal() {
+        return None;
+    }
+    console::Term::stdout()
+        .size_checked()
+        .map(|(_rows, cols)| usize::from(cols))
+}
+
 /// Modification time of a local file in Unix seconds (`None` for URLs).
 fn mtime(path: &Path) -> Option<i64> {
     let t = std::fs::metadata(path).ok()?.modified().ok()?;
@@ -484,6 +505,7 @@ fn show(
     format: ShowFormat,
     files: &[PathBuf],
     recursive: bool,
+    width: Option<usize>,
     out: &mut dyn Write,
 ) -> io::Result<i32> {
     if matches!(format, ShowFormat::Json) && (recursive || files.len() > 1) {
@@ -515,6 +537,7 @@ fn show(
     let text = show_text::TextOptions {
         color: use_color(),
         now: now(),
+        width,
     };
     for (i, path) in files.iter().enumerate() {
         let bytes = match input::read_source(path) {
