@@ -31,7 +31,7 @@ fn setup(n: usize, seed: u64) -> Setup {
     let ids: Vec<_> = cluster
         .gens
         .iter()
-        .map(|g| files.add(g.name, g.bytes.clone()).unwrap())
+        .map(|g| files.add(g.name, &g.bytes).unwrap())
         .collect();
     let server = Served::ByKind {
         itl: Some(ids[fleet::SERVER_ITL]),
@@ -299,11 +299,9 @@ fn per_phone_served_files_and_missing_ones() {
 fn files_are_kept_once_per_content() {
     let cluster = fleet::cluster();
     let mut files = FileSet::new();
-    let a = files
-        .add("a/ITLFile.tlv", cluster.gens[0].bytes.clone())
-        .unwrap();
+    let a = files.add("a/ITLFile.tlv", &cluster.gens[0].bytes).unwrap();
     let b = files
-        .add("b/ITLSEP001E7A000001.tlv", cluster.gens[0].bytes.clone())
+        .add("b/ITLSEP001E7A000001.tlv", &cluster.gens[0].bytes)
         .unwrap();
     assert_eq!(a, b);
     assert_eq!(files.len(), 1);
@@ -311,7 +309,7 @@ fn files_are_kept_once_per_content() {
         files.get(a).names(),
         ["a/ITLFile.tlv", "b/ITLSEP001E7A000001.tlv"]
     );
-    assert!(files.add("junk", b"not a trust list".to_vec()).is_err());
+    assert!(files.add("junk", b"not a trust list").is_err());
     assert_eq!(files.len(), 1);
     let sha1: itl_core::PhoneHash = cluster.gens[0].sha1.to_ascii_uppercase().parse().unwrap();
     assert_eq!(files.find(&sha1), Some(a));

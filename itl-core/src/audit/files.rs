@@ -81,7 +81,7 @@ impl KnownFile {
 /// ```
 /// # let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../testvectors/own/ITLSEP0011215A1AE3-sbd-replica.tlv");
 /// let mut files = itl_core::FileSet::new();
-/// let id = files.add("replica.tlv", std::fs::read(path)?)?;
+/// let id = files.add("replica.tlv", &std::fs::read(path)?)?;
 /// let shown: itl_core::PhoneHash = "53BE72B43DA047242B8E407D63851D48".parse()?;
 /// assert_eq!(files.find(&shown), Some(id));
 /// assert!(files.get(id).signature_valid());
@@ -102,8 +102,8 @@ impl FileSet {
 
     /// Adds a file: parses it and checks its signature, unless a file with the
     /// same bytes is already in the set, which then gets `name` as one more name.
-    pub fn add(&mut self, name: impl Into<String>, bytes: Vec<u8>) -> Result<FileId, ParseError> {
-        let sha1: [u8; 20] = Sha1::digest(&bytes).into();
+    pub fn add(&mut self, name: impl Into<String>, bytes: &[u8]) -> Result<FileId, ParseError> {
+        let sha1: [u8; 20] = Sha1::digest(bytes).into();
         if let Some(&i) = self.by_sha1.get(&sha1) {
             let name = name.into();
             let file = &mut self.files[i];
@@ -112,8 +112,8 @@ impl FileSet {
             }
             return Ok(FileId(i));
         }
-        let list = TrustList::parse(&bytes)?.into_owned();
-        let md5: [u8; 16] = Md5::digest(&bytes).into();
+        let list = TrustList::parse(bytes)?.into_owned();
+        let md5: [u8; 16] = Md5::digest(bytes).into();
         let signature_valid = verify_signature(&list).is_ok();
         let i = self.files.len();
         self.files.push(KnownFile {
