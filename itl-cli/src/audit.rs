@@ -235,7 +235,32 @@ fn load(args: &AuditArgs, err: &mut dyn Write) -> Result<Loaded, AuditError> {
         );
     }
 
+    // Served files first, so that they are named as given.
     let mut files = FileSet::new();
+    let source = if args.server.is_empty() {
+        ServerSource::None
+    } else if let Some(host) = args.server.iter().find_map(|s| tftp_host(s)) {
+        if args.server.len() > 1 {
+            return Err(AuditError::MixedServer);
+        }
+        let (host, port) = host.map_err(|error| AuditError::Tftp {
+            url: args.server[0].clone(),
+            error,
+        })?;
+        ServerSource::Tftp { host, port }
+    } else {
+        ServerSource::Files(args.server.clone())
+    };
+    let next: Vec<String> = args.next.iter().map(|p| p.display().to_string()).collect();
+    let next = by_kind(&mut files, &next, "--next")?;
+    let (server, server_desc) = match source {
+        ServerSource::None => (Served::None, None),
+        ServerSource::Files(given) => (by_kind(&mut files, &given, "--server")?, None),
+        ServerSource::Tftp { host, port } => {
+            let served = fetch_all(&host, port, &list, &mut files, args)?;
+            (served, Some(args.server[0].clone()))
+        }
+    };
     let mut history = Vec::new();
     let mut skipped_history = Vec::new();
     for dir in &args.history {
@@ -269,30 +294,6 @@ fn load(args: &AuditArgs, err: &mut dyn Write) -> Result<Loaded, AuditError> {
         }
     }
 
-    let source = if args.server.is_empty() {
-        ServerSource::None
-    } else if let Some(host) = args.server.iter().find_map(|s| tftp_host(s)) {
-        if args.server.len() > 1 {
-            return Err(AuditError::MixedServer);
-        }
-        let (host, port) = host.map_err(|error| AuditError::Tftp {
-            url: args.server[0].clone(),
-            error,
-        })?;
-        ServerSource::Tftp { host, port }
-    } else {
-        ServerSource::Files(args.server.clone())
-    };
-    let next: Vec<String> = args.next.iter().map(|p| p.display().to_string()).collect();
-    let next = by_kind(&mut files, &next, "--next")?;
-    let (server, server_desc) = match source {
-        ServerSource::None => (Served::None, None),
-        ServerSource::Files(given) => (by_kind(&mut files, &given, "--server")?, None),
-        ServerSource::Tftp { host, port } => {
-            let served = fetch_all(&host, port, &list, &mut files, args)?;
-            (served, Some(args.server[0].clone()))
-        }
-    };
     Ok(Loaded {
         list,
         files,
@@ -563,6 +564,27 @@ impl View<'_> {
         &self.loaded.files
     }
 
+    /// `history`, `server`, `next`: where a file came from.
+    fn roles(&self, id: FileId) -> Vec<&'static str> {
+        let l = self.loaded;
+        let mut r = Vec::new();
+        if l.history.contains(&id) {
+            r.push("history");
+        }
+        let served = |s: &Served| match s {
+            Served::ByKind { itl, ctl } => *itl == Some(id) || *ctl == Some(id),
+            Served::PerPhone(v) => v.contains(&Some(id)),
+            _ => false,
+        };
+        if served(&l.server) {
+            r.push("server");
+        }
+        if served(&l.next) {
+            r.push("next");
+        }
+        r
+    }
+
     fn held_name(&self, h: Held) -> String {
         match h {
             Held::File(id) => self.files().get(id).name().to_owned(),
@@ -687,11 +709,17 @@ impl View<'_> {
             let what = match h {
                 Held::File(id) => {
                     let f = self.files().get(*id);
+                    let roles = self.roles(*id);
                     format!(
-                        "{}  {} MD5 {}{}",
+                        "{}  {} MD5 {}{}{}",
                         itl_core::printable(f.name()),
                         kind_name(f.kind()),
                         hex(f.md5()),
+                        if roles.is_empty() {
+                            String::new()
+                        } else {
+                            format!("  ({})", roles.join(", "))
+                        },
                         if f.signature_valid() {
                             ""
                         } else {
@@ -867,24 +895,7 @@ impl View<'_> {
     fn json(&self, out: &mut dyn Write) -> io::Result<()> {
         let l = self.loaded;
         let files = l.files.files();
-        let roles = |id: FileId| {
-            let mut r = Vec::new();
-            if l.history.contains(&id) {
-                r.push("history");
-            }
-            let served = |s: &Served| match s {
-                Served::ByKind { itl, ctl } => *itl == Some(id) || *ctl == Some(id),
-                Served::PerPhone(v) => v.contains(&Some(id)),
-                _ => false,
-            };
-            if served(&l.server) {
-                r.push("server");
-            }
-            if served(&l.next) {
-                r.push("next");
-            }
-            r
-        };
+        let roles = |id: FileId| self.roles(id);
         let judgement = |j: Option<Judgement>| {
             j.map(|j| JsonJudgement {
                 file: j.file.map(FileId::index),
