@@ -129,6 +129,8 @@ pub enum BuildCliError {
     Write(FetchError),
     /// A bad argument.
     Usage(String),
+    /// Writing the report line to standard output failed (the file was written).
+    Stdout(std::io::Error),
 }
 
 impl fmt::Display for BuildCliError {
@@ -144,6 +146,7 @@ impl fmt::Display for BuildCliError {
             Self::Build(e) => write!(f, "build: {e}"),
             Self::Write(e) => write!(f, "{e}"),
             Self::Usage(m) => write!(f, "{m}"),
+            Self::Stdout(e) => write!(f, "standard output: {e}"),
         }
     }
 }
@@ -244,12 +247,17 @@ pub fn run(opts: &BuildOptions, out: &mut dyn Write) -> Result<(), BuildCliError
         other => BuildCliError::Build(other),
     })?;
     write_new_file(&opts.output, &bytes, opts.force).map_err(BuildCliError::Write)?;
-    let tl = TrustList::parse(&bytes).map_err(|e| {
+    // Our own output: parsed whatever its size (the limits are for files from
+    // elsewhere).
+    let unbounded = itl_core::Limits::DEFAULT
+        .with_max_size(usize::MAX)
+        .with_max_elements(usize::MAX);
+    let tl = TrustList::parse_with(&bytes, unbounded).map_err(|e| {
         BuildCliError::Usage(format!(
             "internal error: the written file does not parse: {e}"
         ))
     })?;
-    let _ = writeln!(
+    writeln!(
         out,
         "wrote {}: {} bytes, {} records, {} signature by {}, md5 {}",
         opts.output.display(),
@@ -258,8 +266,8 @@ pub fn run(opts: &BuildOptions, out: &mut dyn Write) -> Result<(), BuildCliError
         opts.digest,
         tl.header().signer_name().unwrap_or_default(),
         Fingerprints::of(&bytes).md5
-    );
-    Ok(())
+    )
+    .map_err(BuildCliError::Stdout)
 }
 
 #[cfg(test)]

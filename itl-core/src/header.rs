@@ -7,6 +7,7 @@ use crate::digest::DigestAlgorithm;
 use crate::element::{self, Element, PADDING_BYTE, Scope, read_tlv};
 use crate::error::ParseError;
 use crate::tag::HeaderTag;
+use crate::trustlist::take_element;
 
 /// The header of an ITL/CTL file, every element kept in file order.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,7 +26,13 @@ impl<'a> Header<'a> {
     }
 
     /// Parses the header at the start of `data`; returns it and the header length.
-    pub(crate) fn parse(data: &'a [u8]) -> Result<(Self, usize), ParseError> {
+    /// Every element (container children and padding bytes included) is counted
+    /// against `left`, of the `max` elements a file may hold.
+    pub(crate) fn parse(
+        data: &'a [u8],
+        left: &mut usize,
+        max: usize,
+    ) -> Result<(Self, usize), ParseError> {
         let scope = Scope {
             context: "header",
             name: &header_name,
@@ -66,6 +73,8 @@ impl<'a> Header<'a> {
                 file_len,
             });
         }
+        take_element(left, 0, max)?;
+        take_element(left, hpos, max)?;
         // A CUCM header has 9 top-level elements plus up to 3 padding bytes.
         let mut elements = Vec::with_capacity(16);
         elements.push(version);
@@ -80,6 +89,7 @@ impl<'a> Header<'a> {
             });
         }
         while pos < header_len {
+            take_element(left, pos, max)?;
             if data[pos] == PADDING_BYTE {
                 elements.push(element::parsed_padding(pos));
                 pos += 1;
@@ -96,7 +106,13 @@ impl<'a> Header<'a> {
                     element_end: stop,
                 });
             }
-            elements.push(parse_element(data, pos, tag, start, stop, None)?);
+            let at = Frame {
+                pos,
+                tag,
+                start,
+                stop,
+            };
+            elements.push(parse_element(data, &at, None, left, max)?);
             pos = stop;
         }
         Ok((Self { elements }, header_len))
@@ -289,15 +305,29 @@ impl<'a> Header<'a> {
     }
 }
 
-/// Parses one header element whose value is `data[start..stop]`, stepping into containers.
-fn parse_element<'a>(
-    data: &'a [u8],
+/// Where one element is: its tag at `pos`, its value `start..stop`.
+struct Frame {
     pos: usize,
     tag: u8,
     start: usize,
     stop: usize,
+}
+
+/// Parses one header element whose value is `data[start..stop]`, stepping into
+/// containers; each child is counted against `left` (the element itself was).
+fn parse_element<'a>(
+    data: &'a [u8],
+    at: &Frame,
     parent: Option<HeaderTag>,
+    left: &mut usize,
+    max: usize,
 ) -> Result<Element<'a>, ParseError> {
+    let &Frame {
+        pos,
+        tag,
+        start,
+        stop,
+    } = at;
     if !HeaderTag(tag).is_container(parent) {
         return Ok(element::parsed_value(pos, tag, &data[start..stop]));
     }
@@ -331,13 +361,19 @@ fn parse_element<'a>(
                 ),
             });
         }
+        take_element(left, cpos, max)?;
+        let child = Frame {
+            pos: cpos,
+            tag: ctag,
+            start: cstart,
+            stop: cstop,
+        };
         children.push(parse_element(
             data,
-            cpos,
-            ctag,
-            cstart,
-            cstop,
+            &child,
             Some(HeaderTag(tag)),
+            left,
+            max,
         )?);
         cpos = cstop;
     }

@@ -34,6 +34,7 @@ pub mod certcheck;
 pub mod compare;
 pub mod digest;
 pub mod dn;
+mod edit;
 pub mod element;
 pub mod error;
 pub mod fingerprint;
@@ -52,6 +53,7 @@ pub use cert::CertInfo;
 pub use certcheck::{CertReport, Check, RecordChecks, Warning, WarningKind, check_certificates};
 pub use compare::{Comparison, PhoneHashes, Verdict, compare, compare_hashes};
 pub use digest::DigestAlgorithm;
+pub use edit::EditableTrustList;
 pub use element::{Body, Element};
 pub use error::{EncodeError, ParseError};
 pub use fingerprint::Fingerprints;
@@ -61,7 +63,7 @@ pub use role::Role;
 /// The `rsa` crate this library uses (for `rsa::PrivateKey` and `rsa::PublicKey`).
 pub use rsa;
 pub use tag::{HeaderTag, RecordTag};
-pub use trustlist::{FileKind, MAX_FILE_SIZE, TrustList};
+pub use trustlist::{FileKind, Limits, MAX_ELEMENTS, MAX_FILE_SIZE, TrustList};
 pub use verify::{
     SignatureError, SignatureReport, TrustAnchor, TrustReport, verify_signature,
     verify_signature_with_key, verify_with_trust,
