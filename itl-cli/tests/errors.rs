@@ -256,7 +256,10 @@ fn over_the_size_limit_is_refused_before_reading() {
     let limit = u64::try_from(itl_core::MAX_FILE_SIZE).unwrap_or(u64::MAX);
     file.set_len(limit + 1)
         .unwrap_or_else(|e| panic!("set_len: {e}"));
-    assert_error(&path, &["1048577 bytes", "over the 1048576-byte limit", "--max-size"]);
+    assert_error(
+        &path,
+        &["1048577 bytes", "over the 1048576-byte limit", "--max-size"],
+    );
     // Raised, the same file is read and refused by the parser instead.
     let out = Command::new(env!("CARGO_BIN_EXE_itltool"))
         .args(["show", "--max-size", "2000000"])

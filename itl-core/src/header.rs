@@ -26,9 +26,16 @@ impl<'a> Header<'a> {
     }
 
     /// Parses the header at the start of `data`; returns it and the header length.
-    /// Every element (container children and padding bytes included) is counted
-    /// against `left`, of the `max` elements a file may hold.
-    pub(crate) fn parse(
+    /// A header is at most 65,535 bytes, so it has fewer elements than
+    /// [`crate::MAX_ELEMENTS`]; no limit is applied here.
+    pub(crate) fn parse(data: &'a [u8]) -> Result<(Self, usize), ParseError> {
+        let mut left = usize::MAX;
+        Self::parse_counted(data, &mut left, usize::MAX)
+    }
+
+    /// [`Header::parse`], counting every element (container children and padding
+    /// bytes included) against `left`, of the `max` elements a file may hold.
+    pub(crate) fn parse_counted(
         data: &'a [u8],
         left: &mut usize,
         max: usize,
@@ -290,7 +297,7 @@ impl<'a> Header<'a> {
     pub fn unknown_elements(&self) -> impl Iterator<Item = &Element<'a>> {
         self.elements
             .iter()
-            .filter(|e| HeaderTag(e.tag()).cucm_name().is_none())
+            .filter(|e| HeaderTag(e.tag()).name().is_none())
     }
 
     /// Bytes the header takes when written.
@@ -328,9 +335,37 @@ fn parse_element<'a>(
         start,
         stop,
     } = at;
-    if !HeaderTag(tag).is_container(parent) {
+    let header_tag = HeaderTag(tag);
+    if !header_tag.is_container(parent) {
         return Ok(element::parsed_value(pos, tag, &data[start..stop]));
     }
+    if header_tag.is_optional_container() {
+        // Children count only if it is read as a container.
+        let mut trial = *left;
+        return Ok(match parse_container(data, at, &mut trial, max) {
+            Ok(e) => {
+                *left = trial;
+                e
+            }
+            Err(_) => element::parsed_value(pos, tag, &data[start..stop]),
+        });
+    }
+    parse_container(data, at, left, max)
+}
+
+/// Parses the container element `at`, counting its children against `left`.
+fn parse_container<'a>(
+    data: &'a [u8],
+    at: &Frame,
+    left: &mut usize,
+    max: usize,
+) -> Result<Element<'a>, ParseError> {
+    let &Frame {
+        pos,
+        tag,
+        start,
+        stop,
+    } = at;
     let name = header_name(tag);
     let scope = Scope {
         context: "header",
