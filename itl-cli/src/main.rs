@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use itl_cli::{
-    EXIT_ERROR, EXIT_FAIL, EXIT_OK, build, bulk, certs, compare, fetch, hash, input, json_extra,
-    show_cucm, show_json, show_text, verify,
+    EXIT_ERROR, EXIT_FAIL, EXIT_OK, audit, build, bulk, certs, compare, fetch, hash, input,
+    json_extra, show_cucm, show_json, show_text, verify,
 };
 
 /// Inspect, verify and compare Cisco ITL/CTL trust-list files.
@@ -42,6 +42,10 @@ enum Command {
         /// then {"totals": …}.
         #[arg(short, long)]
         recursive: bool,
+        /// On a terminal, do not fit the text to its width (nothing is cut or
+        /// wrapped, as when the output goes to a pipe or a file).
+        #[arg(long)]
+        wide: bool,
     },
     /// Compare the phone's trust list with the server's: identical, and if not,
     /// will the phone accept the server's file?
@@ -77,6 +81,64 @@ different (hashes only).\nExit status: 0 identical or accepted; 1 rejected or di
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// On a terminal, do not wrap the text to its width.
+        #[arg(long)]
+        wide: bool,
+    },
+    /// Audit a fleet: which trust list each phone holds, whether it is the
+    /// server's, and whether the phone will accept the server's (and the next) file.
+    ///
+    /// PHONES.csv has a header line and one phone per line; the columns `mac`
+    /// (with or without SEP; `:` `-` `.` allowed) and `hash` (the MD5 or SHA-1
+    /// the phone shows; any case, `:` or spaces allowed) are required, `kind`
+    /// (itl or ctl, default itl) is optional, other columns are carried through.
+    /// Quoting follows RFC 4180; bad lines are reported on stderr with their
+    /// line number and skipped; blank lines are skipped. Each phone's hash is
+    /// matched against the *.tlv files under each --history DIR (read
+    /// recursively) and the --server and --next files. Rows are sorted worst
+    /// first; the summary counts phones per held file and per verdict, with what
+    /// to do for each group.
+    #[command(
+        after_help = "Verdicts: identical, accepted-signer, accepted-tvs, rejected, \
+unknown (unknown-hash, no-served-file, kind-mismatch).
+Exit status: 0 no phone rejects the server's or the next file; 1 some phone does; \
+2 bad input (unreadable CSV, missing mac/hash column, unreadable history \
+directory or file, malformed server/next file, TFTP failure, output exists).
+
+Examples:
+  itltool audit phones.csv --history backups/ --server ITLFile.tlv
+  itltool audit phones.csv --history backups/ --server tftp://10.1.1.10 --next ITL-new.tlv
+  itltool audit phones.csv --history tftp-folder/ --server ITLFile.tlv --format csv -o audit.csv"
+    )]
+    Audit {
+        /// The inventory (CSV with a header line).
+        #[arg(value_name = "PHONES.csv")]
+        phones: PathBuf,
+        /// A directory of trust lists the cluster has served (read recursively
+        /// for *.tlv); may be repeated.
+        #[arg(long, value_name = "DIR", required = true)]
+        history: Vec<PathBuf>,
+        /// The file phones get now (one ITL and/or one CTL; local path or
+        /// tftp://HOST[:PORT]/NAME), or tftp://HOST[:PORT] to fetch what each
+        /// phone fetches: ITLSEP<MAC>.tlv, else ITLFile.tlv (CTLSEP/CTLFile for
+        /// kind ctl).
+        #[arg(long, value_name = "FILE|tftp://HOST[:PORT]")]
+        server: Vec<String>,
+        /// A file about to be published (one ITL and/or one CTL).
+        #[arg(long, value_name = "FILE")]
+        next: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
+        format: AuditFormat,
+        /// Write the report to OUT (atomically) instead of standard output.
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// Replace OUT if it exists.
+        #[arg(long)]
+        force: bool,
+        /// With --server tftp://…: give up when the server is silent this many seconds.
+        #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = fetch::parse_timeout)]
+        timeout: Duration,
     },
     /// Write each embedded certificate to DIR as <index>-<function>-<CN>.pem.
     ///
@@ -274,6 +336,16 @@ enum ShowFormat {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum AuditFormat {
+    /// A table worst first, then the summary.
+    Text,
+    /// JSON (docs/JSON.md).
+    Json,
+    /// The input's columns and the audit's (held file, status, verdicts).
+    Csv,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     /// Readable text.
     Text,
@@ -295,7 +367,8 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             format,
             files,
             recursive,
-        } => show(format, &files, recursive, out),
+            wide,
+        } => show(format, &files, recursive, text_width(wide), out),
         Command::Certs {
             file,
             output: dir,
@@ -335,6 +408,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             phone_sha1,
             phone_ctl,
             format,
+            wide,
         } => {
             let files: Vec<PathBuf> = std::iter::once(phone).chain(server).collect();
             let result =
@@ -342,6 +416,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                     .and_then(|mut req| {
                         req.json = format == Format::Json;
                         req.color = use_color();
+                        req.width = text_width(wide);
                         compare::run(&req, out)
                     });
             match result {
@@ -350,6 +425,41 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                 Err(e) => {
                     out.flush()?;
                     report(&e);
+                    Ok(EXIT_ERROR)
+                }
+            }
+        }
+        Command::Audit {
+            phones,
+            history,
+            server,
+            next,
+            format,
+            output,
+            force,
+            timeout,
+        } => {
+            let args = audit::AuditArgs {
+                phones,
+                history,
+                server,
+                next,
+                format: match format {
+                    AuditFormat::Text => audit::Format::Text,
+                    AuditFormat::Json => audit::Format::Json,
+                    AuditFormat::Csv => audit::Format::Csv,
+                },
+                output,
+                force,
+                timeout,
+                progress: io::stderr().is_terminal(),
+            };
+            match audit::run(&args, out, &mut io::stderr()) {
+                Ok(code) => Ok(code),
+                Err(audit::AuditError::Stdout(e)) => Err(e),
+                Err(e) => {
+                    out.flush()?;
+                    eprintln!("error: {e}");
                     Ok(EXIT_ERROR)
                 }
             }
@@ -489,6 +599,17 @@ fn use_color() -> bool {
     )
 }
 
+/// The width text output is fitted to: the terminal's, when standard output is
+/// one and `--wide` is not given; otherwise none (nothing cut or wrapped).
+fn text_width(wide: bool) -> Option<usize> {
+    if wide || !io::stdout().is_terminal() {
+        return None;
+    }
+    console::Term::stdout()
+        .size_checked()
+        .map(|(_rows, cols)| usize::from(cols))
+}
+
 /// Modification time of a local file in Unix seconds (`None` for URLs).
 fn mtime(path: &Path) -> Option<i64> {
     let t = std::fs::metadata(path).ok()?.modified().ok()?;
@@ -500,6 +621,7 @@ fn show(
     format: ShowFormat,
     files: &[PathBuf],
     recursive: bool,
+    width: Option<usize>,
     out: &mut dyn Write,
 ) -> io::Result<i32> {
     if matches!(format, ShowFormat::Json) && (recursive || files.len() > 1) {
@@ -531,6 +653,7 @@ fn show(
     let text = show_text::TextOptions {
         color: use_color(),
         now: now(),
+        width,
     };
     for (i, path) in files.iter().enumerate() {
         let bytes = match input::read_source(path) {
