@@ -39,6 +39,7 @@ pub mod error;
 pub mod fingerprint;
 pub mod header;
 mod memo;
+mod phone;
 mod pkcs1v15;
 pub mod record;
 pub mod role;
@@ -56,6 +57,11 @@ pub use element::{Body, Element};
 pub use error::{EncodeError, ParseError};
 pub use fingerprint::Fingerprints;
 pub use header::Header;
+pub use phone::{
+    Broken, DecidingRecord, Decision, DirSource, DirSourceError, FileSource, Held, HeldFile, Mac,
+    MacError, Outcome, PhoneStart, Reason, RecordSource, Remedy, Replay, ReplayError, Stage, Step,
+    TrustState, TvsCheck, replay,
+};
 pub use record::Record;
 pub use role::Role;
 /// The `rsa` crate this library uses (for `rsa::PrivateKey` and `rsa::PublicKey`).
