@@ -145,13 +145,15 @@ transfer ended short, file exists, bad arguments).")]
         /// tftp://HOST[:PORT]/NAME; with --mac, the server as HOST[:PORT].
         target: String,
         /// Fetch what the phone with this MAC address fetches
-        /// (12 hex digits; separators : - . allowed).
+        /// (12 hex digits, with or without SEP, any case; separators : - . allowed).
         #[arg(long)]
         mac: Option<String>,
         /// Save as FILE (`-` writes the bytes to standard output).
         #[arg(short, long, value_name = "FILE", conflicts_with = "mac")]
         output: Option<PathBuf>,
-        /// With --mac: save found files in DIR [default: current directory].
+        /// With --mac: save found files in DIR, created if missing [default:
+        /// current directory]. A file already there with the same content
+        /// (CTLFile.tlv shared by two phones) is kept.
         #[arg(long, value_name = "DIR", requires = "mac")]
         dir: Option<PathBuf>,
         /// Replace existing files.
