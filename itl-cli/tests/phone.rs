@@ -6,7 +6,7 @@
 #[path = "../../itl-core/tests/common/cluster.rs"]
 mod cluster;
 mod common;
-mod phone_tftp;
+mod tftp_server;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -118,7 +118,7 @@ fn both_regenerated_breaks_at_the_itl_from_a_dir_and_over_tftp() {
     );
 
     // The same over TFTP: the same document but for the server.
-    let server = phone_tftp::TestServer::start(root_dir.path());
+    let server = tftp_server::TestServer::start(root_dir.path());
     let url = format!("tftp://127.0.0.1:{}", server.port());
     let by_tftp = itltool(&[
         "phone", "--mac", MAC, "--tftp", &url, "--itl", &itl, "--format", "json",
@@ -169,7 +169,7 @@ fn callmanager_regenerated_text_report() {
 fn factory_phone_over_tftp() {
     let cluster = Cluster::cucm8();
     let root_dir = tftp_root(&cluster, &[]);
-    let server = phone_tftp::TestServer::start(root_dir.path());
+    let server = tftp_server::TestServer::start(root_dir.path());
     let url = format!("tftp://127.0.0.1:{}/", server.port());
     let out = itltool(&["phone", "--mac", MAC, "--tftp", &url, "--format", "json"]);
     let d = json(&out);
