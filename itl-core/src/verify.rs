@@ -9,6 +9,7 @@ use x509_parser::prelude::FromDer;
 
 use crate::digest::DigestAlgorithm;
 use crate::fingerprint::hash;
+use crate::header::Header;
 use crate::hex_lower;
 use crate::memo::{self, Memo};
 use crate::pkcs1v15::{self, KeyDer, Outcome};
@@ -159,7 +160,15 @@ fn certificate_key_uncached(der: &[u8]) -> Result<Vec<u8>, String> {
 pub(crate) fn prepare<'t>(
     tl: &'t TrustList<'_>,
 ) -> Result<(&'t [u8], DigestAlgorithm, Vec<u8>), SignatureError> {
-    let h = tl.header();
+    prepare_parts(tl.header(), tl.raw())
+}
+
+/// [`prepare`] for any signed layout: a parsed header and the bytes it was
+/// parsed from (a trust list, or a signed file of any kind).
+pub(crate) fn prepare_parts<'t>(
+    h: &'t Header<'_>,
+    raw: &[u8],
+) -> Result<(&'t [u8], DigestAlgorithm, Vec<u8>), SignatureError> {
     let n = h.signature_elements().count();
     if n == 0 {
         return Err(SignatureError::NoSignature);
@@ -173,8 +182,8 @@ pub(crate) fn prepare<'t>(
         return Err(SignatureError::UnsupportedAlgorithm(alg));
     }
     let digest = h.digest().ok_or(SignatureError::NoDigest)?;
-    check_signature_place(tl)?;
-    let signed = tl.signed_bytes().ok_or(SignatureError::NoSignature)?;
+    check_signature_place(h)?;
+    let signed = signed_bytes(h, raw).ok_or(SignatureError::NoSignature)?;
     let hashed = hash(digest, &signed).ok_or(SignatureError::UnsupportedDigest(digest.code()))?;
     let sig = h.signature().ok_or(SignatureError::NoSignature)?;
     Ok((sig, digest, hashed))
@@ -183,8 +192,8 @@ pub(crate) fn prepare<'t>(
 /// The SIGNATURE element must directly follow the SIGNATUREINFO container (as in
 /// CUCM files and every other known producer's). Anywhere else in the header the
 /// signed bytes would be the same, so its place is checked here.
-fn check_signature_place(tl: &TrustList<'_>) -> Result<(), SignatureError> {
-    let elements = tl.header().elements();
+fn check_signature_place(h: &Header<'_>) -> Result<(), SignatureError> {
+    let elements = h.elements();
     let Some(i) = elements
         .iter()
         .position(|e| e.tag() == HeaderTag::SIGNATURE.0 && !e.is_padding())
@@ -207,7 +216,23 @@ fn check_signature_place(tl: &TrustList<'_>) -> Result<(), SignatureError> {
     }
 }
 
-fn verifies(key: &RsaPublicKey, digest: DigestAlgorithm, hashed: &[u8], sig: &[u8]) -> bool {
+/// The bytes a signature covers: `raw` without the header's SIGNATURE element
+/// (tag, length and value). `None` without a SIGNATURE element.
+pub(crate) fn signed_bytes(h: &Header<'_>, raw: &[u8]) -> Option<Vec<u8>> {
+    let range = h.signature_range()?;
+    let (before, after) = (raw.get(..range.start)?, raw.get(range.end..)?);
+    let mut out = Vec::with_capacity(before.len() + after.len());
+    out.extend_from_slice(before);
+    out.extend_from_slice(after);
+    Some(out)
+}
+
+pub(crate) fn verifies(
+    key: &RsaPublicKey,
+    digest: DigestAlgorithm,
+    hashed: &[u8],
+    sig: &[u8],
+) -> bool {
     matches!(
         pkcs1v15::check_key(key, digest, hashed, sig),
         Outcome::Verified { .. }
