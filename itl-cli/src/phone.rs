@@ -12,8 +12,8 @@ use std::time::Duration;
 use itl_core::compare::{RecordSummary, SignerId};
 use itl_core::{
     Decision, DirSource, DirSourceError, FileKind, Held, HeldFile, Mac, MacError, Outcome,
-    PhoneStart, Reason, RecordSource, Remedy, Replay, ReplayError, Step, TrustState, TvsCheck,
-    hex_lower, printable,
+    PhoneStart, Reason, RecordSource, Remedy, Replay, ReplayError, Stage, Step, TrustState,
+    TvsCheck, hex_lower, printable,
 };
 use serde_json::{Value, json};
 
@@ -265,6 +265,9 @@ fn tvs_text(tvs: TvsCheck) -> &'static str {
         TvsCheck::TvsChanged => {
             "the TVS server's certificate (the TVS entry of the cluster's ITL) is not the one in the phone's ITL, so the phone cannot trust what TVS says"
         }
+        TvsCheck::SignerUnknown => {
+            "TVS does not know the signer either (it is not a TFTP or CCM+TFTP entry of the cluster's ITL whose key verifies the file)"
+        }
         _ => "TVS cannot vouch for it",
     }
 }
@@ -282,6 +285,7 @@ pub fn reason_code(r: &Reason) -> &'static str {
         Reason::NotCtlCcmTftp { .. } => "not-ctl-ccm-tftp",
         Reason::ConfigSignerNotTrusted { .. } => "config-signer-not-trusted",
         Reason::ConfigSignerWrongRole { .. } => "config-signer-wrong-role",
+        Reason::ConfigRefused(_) => "config-signature",
         Reason::UnsignedConfig { .. } => "unsigned-config",
         Reason::NoConfig => "no-config",
         _ => "other",
@@ -323,6 +327,9 @@ pub fn reason_text(r: &Reason) -> String {
             signer.describe(),
             printable(&record.file),
             record_text(&record.record)
+        ),
+        Reason::ConfigRefused(e) => format!(
+            "The configuration's signature does not hold: {e}. The phone refuses it."
         ),
         Reason::UnsignedConfig { holds } => {
             let held: Vec<&str> = holds.iter().map(|k| kind_name(*k)).collect();
@@ -434,6 +441,10 @@ fn decision_text(step: &Step) -> String {
         )
     });
     match (step.decision, by) {
+        (Decision::FirstUse, _) if step.stage == Stage::Config => {
+            "The phone holds no trust list to check the signature with: it takes the file as it is."
+                .to_owned()
+        }
         (Decision::FirstUse, Some(by)) => format!(
             "The phone held no trust list: it trusts the first one it gets (signed by {by})."
         ),

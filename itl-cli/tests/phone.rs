@@ -11,7 +11,7 @@ mod tftp_server;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use cluster::{Cluster, MAC, config_xml, write_files};
+use cluster::{Cluster, Config, MAC, PUBLISHER, config_xml, write_files};
 use common::{itltool, root, stderr, stdout};
 use serde_json::Value;
 
@@ -131,7 +131,87 @@ fn both_regenerated_breaks_at_the_itl_from_a_dir_and_over_tftp() {
 }
 
 #[test]
-fn callmanager_regenerated_text_report() {
+fn callmanager_regenerated_is_trusted_from_a_dir_and_over_tftp() {
+    let old = Cluster::cucm8();
+    let new = old.ccm_regenerated();
+    let root_dir = tftp_root(&new, &new.config_file().into_iter().collect::<Vec<_>>());
+    let phone = tempfile::tempdir().unwrap();
+    let itl = save(phone.path(), "phone-ITL.tlv", &old.itl());
+    let dir = root_dir.path().to_str().unwrap();
+    let by_dir = itltool(&[
+        "phone", "--mac", MAC, "--dir", dir, "--itl", &itl, "--format", "json",
+    ]);
+    assert_eq!(by_dir.status.code(), Some(0), "{}", stderr(&by_dir));
+    let d = json(&by_dir);
+    assert_eq!(d["result"], "trusted");
+    assert_eq!(d["broken_at"], Value::Null);
+    assert_eq!(d["remedies"], serde_json::json!([]));
+    let steps = d["steps"].as_array().unwrap();
+    let itl_step = &steps[3];
+    assert_eq!(itl_step["decision"], "trusted-tvs");
+    assert_eq!(itl_step["signer_record"], 3);
+    assert_eq!(itl_step["deciding_record"]["in"], "phone-itl");
+    assert_eq!(itl_step["deciding_record"]["record"]["function"], "TVS");
+    let config = steps.last().unwrap();
+    assert_eq!(config["file"], format!("SEP{MAC}.cnf.xml.sgn"));
+    assert_eq!(config["decision"], "trusted-signer");
+    assert_eq!(config["signer_record"], 2);
+    assert_eq!(config["deciding_record"]["file"], "ITLFile.tlv");
+    assert_eq!(config["md5"], md5_of(&new.config_file().unwrap().1));
+
+    let server = tftp_server::TestServer::start(root_dir.path());
+    let url = format!("tftp://127.0.0.1:{}", server.port());
+    let by_tftp = itltool(&[
+        "phone", "--mac", MAC, "--tftp", &url, "--itl", &itl, "--format", "json",
+    ]);
+    assert_eq!(by_tftp.status.code(), Some(0), "{}", stderr(&by_tftp));
+    let mut t = json(&by_tftp);
+    t["server"] = d["server"].clone();
+    assert_eq!(t, d);
+
+    // The text report says the same.
+    let out = itltool(&["phone", "--mac", MAC, "--tftp", &url, "--itl", &itl]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("4. ITLFile.tlv"), "{text}");
+    assert!(text.contains("-> trusted-tvs"), "{text}");
+    assert!(
+        text.contains(&format!("MD5 {}", md5_of(&new.itl()))),
+        "{text}"
+    );
+    assert!(text.contains("Result: trusted"), "{text}");
+}
+
+#[test]
+fn stale_config_text_report() {
+    let old = Cluster::cucm8();
+    let new = Cluster {
+        config: Config::SignedBy(PUBLISHER),
+        ..old.ccm_regenerated()
+    };
+    let root_dir = tftp_root(&new, &new.config_file().into_iter().collect::<Vec<_>>());
+    let phone = tempfile::tempdir().unwrap();
+    let itl = save(phone.path(), "phone-ITL.tlv", &old.itl());
+    let out = itltool(&[
+        "phone",
+        "--mac",
+        MAC,
+        "--dir",
+        root_dir.path().to_str().unwrap(),
+        "--itl",
+        &itl,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!("Result: broken at SEP{MAC}.cnf.xml.sgn")),
+        "{text}"
+    );
+    assert!(text.contains("TVS does not know the signer"), "{text}");
+}
+
+#[test]
+fn no_configuration_text_report() {
     let old = Cluster::cucm8();
     let new = old.ccm_regenerated();
     let root_dir = tftp_root(&new, &[]);

@@ -151,7 +151,10 @@ pub struct SignerId {
 
 impl SignerId {
     pub(crate) fn of(tl: &TrustList<'_>) -> Self {
-        let h = tl.header();
+        Self::of_header(tl.header())
+    }
+
+    pub(crate) fn of_header(h: &crate::header::Header<'_>) -> Self {
         Self {
             name: h.signer_name().unwrap_or_default(),
             serial: h.signer_serial().unwrap_or_default().to_vec(),

@@ -39,6 +39,7 @@ use crate::error::ParseError;
 use crate::fingerprint::Fingerprints;
 use crate::record::Record;
 use crate::role::Role;
+use crate::signed::{SignedFile, SignedFileError, verify_signed_file};
 use crate::trustlist::{FileKind, MAX_FILE_SIZE, TrustList};
 use crate::verify::{self, SignatureError, record_public_key, verify_signature, verify_with_trust};
 
@@ -346,6 +347,9 @@ pub enum TvsCheck {
     /// The cluster's TVS certificate (its ITL's TVS entry) is not the one in the
     /// phone's ITL: the TVS certificate was regenerated, or the cluster has no ITL.
     TvsChanged,
+    /// TVS is trusted but does not know the signer: it is not a TFTP or CCM+TFTP
+    /// entry of the cluster's ITL whose key verifies the file.
+    SignerUnknown,
 }
 
 /// Why a file was refused, or why there is nothing to register with.
@@ -389,6 +393,9 @@ pub enum Reason {
         /// The entry it matches.
         record: DecidingRecord,
     },
+    /// The configuration's signature cannot be checked or does not verify (no
+    /// usable key, signature mismatch, unknown digest…).
+    ConfigRefused(SignedFileError),
     /// The configuration is not signed and the phone holds a trust list.
     UnsignedConfig {
         /// The trust lists the phone holds.
@@ -1014,16 +1021,19 @@ fn check_trust_list(
     }
 }
 
-/// The phone's decision on a configuration file.
+/// The phone's decision on a configuration file: a `.sgn` / `.enc.sgn` file
+/// must be signed by a TFTP or CCM+TFTP entry of what the phone trusts (checked
+/// by [`verify_signed_file`] like a phone: signer by issuer and serial), else
+/// vouched for by TVS; an unsigned one is refused by a phone that holds a trust
+/// list.
 fn check_config(
     bytes: &[u8],
     signed: bool,
     mem: &Memory,
     cluster_itl: Option<&[u8]>,
 ) -> (Verdict2, Option<SignerId>) {
-    let _ = (bytes, cluster_itl);
+    let holds = mem.kinds();
     if !signed {
-        let holds = mem.kinds();
         if holds.is_empty() {
             return (Verdict2::accept(Decision::Unsigned, None), None);
         }
@@ -1036,8 +1046,81 @@ fn check_config(
             None,
         );
     }
-    // Signed configuration: checked with the signed-file module (pending).
-    (Verdict2::accept(Decision::TrustedSigner, None), None)
+    let file = match SignedFile::parse(bytes) {
+        Ok(f) => f,
+        Err(e) => return (Verdict2::reject(Reason::Malformed(e)), None),
+    };
+    let signer = SignerId::of_header(file.header());
+    // Nothing to check it with: the phone takes it as it is.
+    if holds.is_empty() {
+        return (Verdict2::accept(Decision::FirstUse, None), Some(signer));
+    }
+    let lists: Vec<&Kept> = [mem.ctl.as_ref(), mem.itl.as_ref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    let trust: Vec<&TrustList<'_>> = lists.iter().map(|k| &k.tl).collect();
+    let verdict = match verify_signed_file(&file, &trust) {
+        Ok(report) => {
+            let by = lists.get(report.signer.list).and_then(|k| {
+                let index = report.signer.record;
+                let r = k.tl.records().get(index.checked_sub(1)?)?;
+                Some(deciding(source_of(mem, k), &k.name, index, r))
+            });
+            Verdict2::accept(Decision::TrustedSigner, by)
+        }
+        Err(SignedFileError::SignerNotFound { .. }) => {
+            match tvs_vouches_config(&file, mem, cluster_itl) {
+                Ok(by) => Verdict2::accept(Decision::TrustedTvs, Some(by)),
+                Err(tvs) => Verdict2::reject(Reason::ConfigSignerNotTrusted {
+                    signer: signer.clone(),
+                    tvs,
+                }),
+            }
+        }
+        Err(SignedFileError::SignerNotTftp { found }) => {
+            let record = found.first().and_then(|t| {
+                let k = lists.get(t.list)?;
+                let r = k.tl.records().get(t.record.checked_sub(1)?)?;
+                Some(deciding(source_of(mem, k), &k.name, t.record, r))
+            });
+            match record {
+                Some(record) => Verdict2::reject(Reason::ConfigSignerWrongRole {
+                    signer: signer.clone(),
+                    record,
+                }),
+                None => Verdict2::reject(Reason::ConfigRefused(SignedFileError::SignerNotTftp {
+                    found,
+                })),
+            }
+        }
+        Err(e) => Verdict2::reject(Reason::ConfigRefused(e)),
+    };
+    (verdict, Some(signer))
+}
+
+fn source_of(mem: &Memory, k: &Kept) -> RecordSource {
+    match &mem.ctl {
+        Some(c) if std::ptr::eq(c, k) => RecordSource::PhoneCtl,
+        _ => RecordSource::PhoneItl,
+    }
+}
+
+/// The signer of a configuration is not in the phone's trust lists, so the phone
+/// asks TVS. TVS answers for the cluster's certificates (a TFTP or CCM+TFTP entry
+/// of the cluster's ITL whose key verifies the file), and the phone believes it
+/// if the TVS server's certificate matches its ITL's TVS entry.
+fn tvs_vouches_config(
+    file: &SignedFile<'_>,
+    mem: &Memory,
+    cluster_itl: Option<&[u8]>,
+) -> Result<DecidingRecord, TvsCheck> {
+    let by = tvs_vouches(mem, cluster_itl)?;
+    let cluster = cluster_itl.and_then(|b| TrustList::parse(b).ok());
+    match cluster {
+        Some(c) if verify_signed_file(file, &[&c]).is_ok() => Ok(by),
+        _ => Err(TvsCheck::SignerUnknown),
+    }
 }
 
 fn trust_list_remedies(

@@ -11,10 +11,10 @@ mod common;
 use std::collections::HashMap;
 use std::convert::Infallible;
 
-use cluster::{CCM_NEW, Cluster, MAC, PUBLISHER, RECOVERY, config_xml};
+use cluster::{CCM_NEW, Cluster, Config, MAC, PUBLISHER, RECOVERY, config_xml};
 use itl_core::{
     Decision, DirSource, FileKind, HeldFile, Mac, Outcome, PhoneStart, Reason, RecordSource,
-    Remedy, Replay, ReplayError, Role, Stage, TvsCheck, replay,
+    Remedy, Replay, ReplayError, Role, SignedFileError, Stage, TvsCheck, replay,
 };
 
 /// Serves `files` from memory and records every name asked for.
@@ -93,9 +93,10 @@ fn openssl_md5(bytes: &[u8]) -> String {
 fn factory_phone_trusts_the_first_itl() {
     let cluster = Cluster::cucm8();
     let itl = cluster.itl();
-    let mut server = Server::new(cluster.trust_files()).with(&unsigned_config().0, config_xml(MAC));
+    let mut server = Server::new(cluster.files());
     let r = server.run(PhoneStart::default());
     assert_eq!(r.before.itl, None);
+    assert_eq!(r.outcome, Outcome::Trusted);
     assert_eq!(
         decisions(&r)[..4],
         names(&[
@@ -135,8 +136,9 @@ fn factory_phone_trusts_the_first_itl() {
 #[test]
 fn unchanged_cluster() {
     let cluster = Cluster::cucm8();
-    let mut server = Server::new(cluster.trust_files());
+    let mut server = Server::new(cluster.files());
     let r = server.run(phone_itl(cluster.itl()));
+    assert_eq!(r.outcome, Outcome::Trusted);
     let itl_step = r.steps.iter().find(|s| s.file == "ITLFile.tlv").unwrap();
     assert_eq!(itl_step.decision, Decision::Unchanged);
     assert!(itl_step.by.is_none() && itl_step.reason.is_none());
@@ -148,10 +150,15 @@ fn unchanged_cluster() {
 fn callmanager_regenerated_is_accepted_through_tvs() {
     let old = Cluster::cucm8();
     let new = old.ccm_regenerated();
-    let mut server = Server::new(new.trust_files());
+    let mut server = Server::new(new.files());
     let r = server.run(phone_itl(old.itl()));
+    assert_eq!(r.outcome, Outcome::Trusted);
     let step = r.steps.iter().find(|s| s.file == "ITLFile.tlv").unwrap();
     assert_eq!(step.decision, Decision::TrustedTvs, "{:?}", step.reason);
+    // The configuration, signed with the new key, is checked with the new ITL.
+    let config = r.steps.last().unwrap();
+    assert_eq!(config.decision, Decision::TrustedSigner);
+    assert_eq!(config.by.as_ref().unwrap().file, "ITLFile.tlv");
     let by = step.by.as_ref().unwrap();
     assert_eq!(by.source, RecordSource::PhoneItl);
     assert_eq!(by.file, "phone-ITL.tlv");
@@ -167,8 +174,9 @@ fn callmanager_regenerated_is_accepted_through_tvs() {
 fn tvs_regenerated_is_accepted_by_the_signer() {
     let old = Cluster::cucm8();
     let new = old.tvs_regenerated();
-    let mut server = Server::new(new.trust_files());
+    let mut server = Server::new(new.files());
     let r = server.run(phone_itl(old.itl()));
+    assert_eq!(r.outcome, Outcome::Trusted);
     let step = r.steps.iter().find(|s| s.file == "ITLFile.tlv").unwrap();
     assert_eq!(step.decision, Decision::TrustedSigner);
     let by = step.by.as_ref().unwrap();
@@ -235,8 +243,9 @@ fn itlrecovery_signed_itl_after_a_callmanager_change() {
     let old = Cluster::cucm12();
     let new = old.ccm_regenerated();
     assert_eq!(new.signer, RECOVERY);
-    let mut server = Server::new(new.trust_files());
+    let mut server = Server::new(new.files());
     let r = server.run(phone_itl(old.itl()));
+    assert_eq!(r.outcome, Outcome::Trusted);
     let step = r.steps.iter().find(|s| s.file == "ITLFile.tlv").unwrap();
     assert_eq!(step.decision, Decision::TrustedSigner);
     let by = step.by.as_ref().unwrap();
@@ -577,4 +586,115 @@ fn dir_source_reads_a_tftp_root() {
         matches!(&e, ReplayError::Source { name, .. } if name == "CTLFile.tlv"),
         "{e:?}"
     );
+}
+
+#[test]
+fn config_signed_by_a_key_the_new_itl_lacks_breaks_at_the_config() {
+    // CallManager regenerated, but the configuration is still the one signed with
+    // the old key (a stale file, or a TFTP service not restarted).
+    let old = Cluster::cucm8();
+    let new = Cluster {
+        config: Config::SignedBy(PUBLISHER),
+        ..old.ccm_regenerated()
+    };
+    let mut server = Server::new(new.files());
+    let r = server.run(phone_itl(old.itl()));
+    let Outcome::Broken(b) = &r.outcome else {
+        panic!("{:?}", r.outcome)
+    };
+    assert_eq!(b.file, format!("SEP{MAC}.cnf.xml.sgn"));
+    // The ITL step went through (TVS), the phone holds the new ITL.
+    let itl = r.steps.iter().find(|s| s.file == "ITLFile.tlv").unwrap();
+    assert_eq!(itl.decision, Decision::TrustedTvs);
+    let step = r.broken_step().unwrap();
+    assert_eq!(step.decision, Decision::Rejected);
+    assert_eq!(step.trust_after.itl.as_ref().unwrap().file, "ITLFile.tlv");
+    match &b.reason {
+        Reason::ConfigSignerNotTrusted { signer, tvs } => {
+            // TVS is trusted, but the cluster's ITL does not have the old key.
+            assert_eq!(*tvs, TvsCheck::SignerUnknown);
+            assert_eq!(signer, &r.before.itl.as_ref().unwrap().signer);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        b.remedies,
+        [Remedy::ResignConfig {
+            file: format!("SEP{MAC}.cnf.xml.sgn")
+        }]
+    );
+}
+
+#[test]
+fn config_signed_by_a_sast_only_entry_is_refused() {
+    // CUCM 12: the ITLRecovery certificate is a SAST entry, not a TFTP one.
+    let cluster = Cluster {
+        config: Config::SignedBy(RECOVERY),
+        ..Cluster::cucm12()
+    };
+    let mut server = Server::new(cluster.files());
+    let r = server.run(phone_itl(cluster.itl()));
+    let Outcome::Broken(b) = &r.outcome else {
+        panic!("{:?}", r.outcome)
+    };
+    match &b.reason {
+        Reason::ConfigSignerWrongRole { record, .. } => {
+            assert_eq!(record.source, RecordSource::PhoneItl);
+            assert_eq!(
+                (record.record.index, record.record.role),
+                (2, Some(Role::SAST))
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_damaged_config_is_refused() {
+    let cluster = Cluster::cucm8();
+    let (name, mut sgn) = cluster.config_file().unwrap();
+    let last = sgn.len() - 2;
+    sgn[last] ^= 0x20; // inside the XML payload
+    let mut server = Server::new(cluster.trust_files()).with(&name, sgn);
+    let r = server.run(phone_itl(cluster.itl()));
+    let Outcome::Broken(b) = &r.outcome else {
+        panic!("{:?}", r.outcome)
+    };
+    assert!(
+        matches!(
+            b.reason,
+            Reason::ConfigRefused(SignedFileError::Mismatch { .. })
+        ),
+        "{:?}",
+        b.reason
+    );
+    // Not a signed file at all.
+    let mut server = Server::new(cluster.trust_files()).with(&name, config_xml(MAC));
+    let r = server.run(phone_itl(cluster.itl()));
+    let Outcome::Broken(b) = &r.outcome else {
+        panic!("{:?}", r.outcome)
+    };
+    assert!(matches!(b.reason, Reason::Malformed(_)), "{:?}", b.reason);
+}
+
+#[test]
+fn an_unknown_phone_gets_xmldefault() {
+    let cluster = Cluster {
+        config: Config::Missing,
+        ..Cluster::cucm8()
+    };
+    let xml_default = itl_core::SignedFileBuilder::new(
+        cluster::cert(PUBLISHER),
+        cluster::key(PUBLISHER),
+        "XMLDefault.cnf.xml.sgn",
+    )
+    .build(b"<Default/>")
+    .unwrap();
+    let mut server = Server::new(cluster.files()).with("XMLDefault.cnf.xml.sgn", xml_default);
+    let r = server.run(PhoneStart::default());
+    assert_eq!(r.outcome, Outcome::Trusted);
+    let last = r.steps.last().unwrap();
+    assert_eq!(last.file, "XMLDefault.cnf.xml.sgn");
+    assert_eq!(last.decision, Decision::TrustedSigner);
+    assert_eq!(last.fallback_for, Some(format!("SEP{MAC}.cnf.xml.enc.sgn")));
 }

@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use itl_core::{Builder, Role, load_certificate, load_private_key};
+use itl_core::{Builder, Role, SignedFileBuilder, load_certificate, load_private_key};
 
 /// The CallManager certificate of the CUCM 8 replica (`own/keys/publisher`).
 pub const PUBLISHER: &str = "own/keys/publisher";
@@ -63,6 +63,21 @@ pub struct Cluster {
     pub ctl: bool,
     /// TIMESTAMP of the files.
     pub timestamp: u32,
+    /// The phone's configuration `SEP<MAC>.cnf.xml…`.
+    pub config: Config,
+}
+
+/// The configuration file the TFTP server has for the phone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Config {
+    /// `SEP<MAC>.cnf.xml.sgn`, signed by the CallManager certificate (as CUCM does).
+    Signed,
+    /// `SEP<MAC>.cnf.xml.sgn`, signed by this certificate instead.
+    SignedBy(&'static str),
+    /// `SEP<MAC>.cnf.xml`, not signed.
+    Unsigned,
+    /// None.
+    Missing,
 }
 
 impl Cluster {
@@ -75,6 +90,7 @@ impl Cluster {
             recovery: None,
             ctl: false,
             timestamp: T1,
+            config: Config::Signed,
         }
     }
 
@@ -142,6 +158,29 @@ impl Cluster {
             .record(Role::CAPF, cert(CAPF))
             .build()
             .unwrap()
+    }
+
+    /// The phone's configuration as the TFTP server serves it, if any.
+    pub fn config_file(&self) -> Option<(String, Vec<u8>)> {
+        let signer = match self.config {
+            Config::Signed => self.ccm,
+            Config::SignedBy(s) => s,
+            Config::Unsigned => return Some((format!("SEP{MAC}.cnf.xml"), config_xml(MAC))),
+            Config::Missing => return None,
+        };
+        let name = format!("SEP{MAC}.cnf.xml.sgn");
+        let bytes = SignedFileBuilder::new(cert(signer), key(signer), &name)
+            .timestamp(self.timestamp)
+            .build(&config_xml(MAC))
+            .unwrap();
+        Some((name, bytes))
+    }
+
+    /// Every file the TFTP server serves: trust lists and configuration.
+    pub fn files(&self) -> Vec<(String, Vec<u8>)> {
+        let mut v = self.trust_files();
+        v.extend(self.config_file());
+        v
     }
 
     /// The trust lists the TFTP server serves: `ITLFile.tlv`, and `CTLFile.tlv` in
