@@ -68,8 +68,8 @@ different (hashes only).\nExit status: 0 identical or accepted; 1 rejected or di
         #[arg(long, value_name = "FILE")]
         phone_ctl: Option<PathBuf>,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = CompareFormat::Text)]
-        format: CompareFormat,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Replay a phone's boot: which files it asks for, in order, and whether it
     /// trusts each one, before you change anything on the cluster.
@@ -110,8 +110,8 @@ SEP0011215A1AE3 --dir tftp-root --itl ITLSEP0011215A1AE3.tlv\n  itltool phone \
         #[arg(long, value_name = "FILE")]
         ctl: Option<PathBuf>,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = CompareFormat::Text)]
-        format: CompareFormat,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
         /// With --tftp: give up when the server is silent this many seconds.
         #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = fetch::parse_timeout)]
         timeout: Duration,
@@ -124,11 +124,17 @@ SEP0011215A1AE3 --dir tftp-root --itl ITLSEP0011215A1AE3.tlv\n  itltool phone \
         /// The ITL/CTL file (local path or tftp://HOST[:PORT]/NAME).
         file: PathBuf,
         /// Directory to write to (created if missing).
-        #[arg(long, value_name = "DIR")]
-        out: PathBuf,
+        #[arg(short, long = "output", visible_alias = "out", value_name = "DIR")]
+        output: PathBuf,
         /// Write DER (.der) instead of PEM (.pem).
         #[arg(long)]
         der: bool,
+        /// Replace certificate files that exist.
+        #[arg(long)]
+        force: bool,
+        /// Output format of the report.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Download trust lists from a TFTP server (such as CUCM's) in binary mode.
     ///
@@ -168,6 +174,9 @@ transfer ended short, file exists, bad arguments).")]
         /// Give up when the server is silent this many seconds.
         #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = fetch::parse_timeout)]
         timeout: Duration,
+        /// Output format of the report.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Verify the file signature and every record's certificate.
     ///
@@ -191,6 +200,9 @@ transfer ended short, file exists, bad arguments).")]
         /// Print only the summary line of each file.
         #[arg(long)]
         summary: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Print whole-file hashes in md5sum format (`md5sum -c` reads them back).
     ///
@@ -201,9 +213,16 @@ transfer ended short, file exists, bad arguments).")]
         /// Hash algorithm.
         #[arg(long, value_enum, default_value_t = HashArg::Md5)]
         algo: HashArg,
-        /// Files to hash.
+        /// Files to hash (local paths, tftp://HOST[:PORT]/NAME, or - for
+        /// standard input).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Walk directories among FILES for *.tlv files.
+        #[arg(short, long)]
+        recursive: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Build and sign an ITL/CTL file from certificates.
     ///
@@ -253,6 +272,9 @@ struct BuildArgs {
     /// Replace OUT if it exists.
     #[arg(long)]
     force: bool,
+    /// Output format of the report.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
     /// --record and --hash-only values in command-line order (filled from the
     /// argument indices).
     #[arg(skip)]
@@ -290,8 +312,8 @@ enum ShowFormat {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum CompareFormat {
-    /// A readable report.
+enum Format {
+    /// Readable text.
     Text,
     /// JSON (docs/JSON.md).
     Json,
@@ -307,12 +329,20 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
         } => show(format, &files, recursive, out),
         Command::Certs {
             file,
-            out: dir,
+            output: dir,
             der,
+            force,
+            format,
         } => {
+            let options = certs::CertsOptions {
+                der,
+                force,
+                json: format == Format::Json,
+            };
             let result = input::read_source(&file).and_then(|bytes| {
                 let tl = input::parse(&file, &bytes)?;
-                Ok(certs::write_certs(out, &tl, &dir, der))
+                let source = file.display().to_string();
+                Ok(certs::write_certs(out, &tl, &dir, &source, options))
             });
             match result {
                 Ok(Ok(())) => Ok(EXIT_OK),
@@ -341,7 +371,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             let result =
                 compare::CompareRequest::from_files(&files, phone_md5, phone_sha1, phone_ctl)
                     .and_then(|mut req| {
-                        req.json = format == CompareFormat::Json;
+                        req.json = format == Format::Json;
                         req.color = use_color();
                         compare::run(&req, out)
                     });
@@ -374,7 +404,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                 server,
                 itl,
                 ctl,
-                json: format == CompareFormat::Json,
+                json: format == Format::Json,
                 color: use_color(),
                 timeout,
             };
@@ -395,8 +425,13 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             dir,
             force,
             timeout,
+            format,
         } => {
-            let options = fetch::FetchOptions { timeout, force };
+            let options = fetch::FetchOptions {
+                timeout,
+                force,
+                json: format == Format::Json,
+            };
             let result = match mac {
                 Some(mac) => {
                     let dir = dir.as_deref().unwrap_or(Path::new("."));
@@ -419,21 +454,32 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             trust,
             recursive,
             summary,
+            format,
         } => {
             let options = verify::Options {
                 recursive,
                 summary,
                 progress: io::stderr().is_terminal(),
+                json: format == Format::Json,
             };
             verify::run(&files, &trust, now(), options, out, &mut io::stderr())
         }
-        Command::Hash { algo, files } => {
+        Command::Hash {
+            algo,
+            files,
+            recursive,
+            format,
+        } => {
             let algo = match algo {
                 HashArg::Md5 => hash::HashAlgo::Md5,
                 HashArg::Sha1 => hash::HashAlgo::Sha1,
                 HashArg::Sha256 => hash::HashAlgo::Sha256,
             };
-            hash::run(&files, algo, out, &mut io::stderr())
+            let options = hash::Options {
+                recursive,
+                json: format == Format::Json,
+            };
+            hash::run(&files, algo, options, out, &mut io::stderr())
         }
         Command::Build(args) => run_build(args, out),
     }
@@ -469,6 +515,7 @@ fn run_build(args: BuildArgs, out: &mut dyn Write) -> io::Result<i32> {
                 records,
                 allow_external_signer: args.allow_external_signer,
                 force: args.force,
+                json: args.format == Format::Json,
             };
             build::run(&opts, out, &mut io::stderr())
         });
