@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use itl_cli::{
-    EXIT_ERROR, EXIT_FAIL, EXIT_OK, build, bulk, certs, compare, fetch, hash, input, json_extra,
-    phone, show_cucm, show_json, show_text, verify,
+    EXIT_ERROR, EXIT_FAIL, EXIT_OK, audit, build, bulk, certs, compare, fetch, hash, input,
+    json_extra, phone, show_cucm, show_json, show_text, verify,
 };
 
 /// Inspect, verify and compare Cisco ITL/CTL trust-list files.
@@ -113,6 +113,61 @@ SEP0011215A1AE3 --dir tftp-root --itl ITLSEP0011215A1AE3.tlv\n  itltool phone \
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         /// With --tftp: give up when the server is silent this many seconds.
+        #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = fetch::parse_timeout)]
+        timeout: Duration,
+    },
+    /// Audit a fleet: which trust list each phone holds, whether it is the
+    /// server's, and whether the phone will accept the server's (and the next) file.
+    ///
+    /// PHONES.csv has a header line and one phone per line; the columns `mac`
+    /// (with or without SEP; `:` `-` `.` allowed) and `hash` (the MD5 or SHA-1
+    /// the phone shows; any case, `:` or spaces allowed) are required, `kind`
+    /// (itl or ctl, default itl) is optional, other columns are carried through.
+    /// Quoting follows RFC 4180; bad lines are reported on stderr with their
+    /// line number and skipped; blank lines are skipped. Each phone's hash is
+    /// matched against the *.tlv files under each --history DIR (read
+    /// recursively) and the --server and --next files. Rows are sorted worst
+    /// first; the summary counts phones per held file and per verdict, with what
+    /// to do for each group.
+    #[command(
+        after_help = "Verdicts: identical, accepted-signer, accepted-tvs, rejected, \
+unknown (unknown-hash, no-served-file, kind-mismatch).
+Exit status: 0 no phone rejects the server's or the next file; 1 some phone does; \
+2 bad input (unreadable CSV, missing mac/hash column, unreadable history \
+directory or file, malformed server/next file, TFTP failure, output exists).
+
+Examples:
+  itltool audit phones.csv --history backups/ --server ITLFile.tlv
+  itltool audit phones.csv --history backups/ --server tftp://10.1.1.10 --next ITL-new.tlv
+  itltool audit phones.csv --history tftp-folder/ --server ITLFile.tlv --format csv -o audit.csv"
+    )]
+    Audit {
+        /// The inventory (CSV with a header line).
+        #[arg(value_name = "PHONES.csv")]
+        phones: PathBuf,
+        /// A directory of trust lists the cluster has served (read recursively
+        /// for *.tlv); may be repeated.
+        #[arg(long, value_name = "DIR", required = true)]
+        history: Vec<PathBuf>,
+        /// The file phones get now (one ITL and/or one CTL; local path or
+        /// tftp://HOST[:PORT]/NAME), or tftp://HOST[:PORT] to fetch what each
+        /// phone fetches: ITLSEP<MAC>.tlv, else ITLFile.tlv (CTLSEP/CTLFile for
+        /// kind ctl).
+        #[arg(long, value_name = "FILE|tftp://HOST[:PORT]")]
+        server: Vec<String>,
+        /// A file about to be published (one ITL and/or one CTL).
+        #[arg(long, value_name = "FILE")]
+        next: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
+        format: AuditFormat,
+        /// Write the report to OUT (atomically) instead of standard output.
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// Replace OUT if it exists.
+        #[arg(long)]
+        force: bool,
+        /// With --server tftp://…: give up when the server is silent this many seconds.
         #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = fetch::parse_timeout)]
         timeout: Duration,
     },
@@ -312,6 +367,16 @@ enum ShowFormat {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum AuditFormat {
+    /// A table worst first, then the summary.
+    Text,
+    /// JSON (docs/JSON.md).
+    Json,
+    /// The input's columns and the audit's (held file, status, verdicts).
+    Csv,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     /// Readable text.
     Text,
@@ -411,6 +476,41 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             match phone::run(&req, out) {
                 Ok(code) => Ok(code),
                 Err(phone::PhoneError::Io(e)) => Err(e),
+                Err(e) => {
+                    out.flush()?;
+                    eprintln!("error: {e}");
+                    Ok(EXIT_ERROR)
+                }
+            }
+        }
+        Command::Audit {
+            phones,
+            history,
+            server,
+            next,
+            format,
+            output,
+            force,
+            timeout,
+        } => {
+            let args = audit::AuditArgs {
+                phones,
+                history,
+                server,
+                next,
+                format: match format {
+                    AuditFormat::Text => audit::Format::Text,
+                    AuditFormat::Json => audit::Format::Json,
+                    AuditFormat::Csv => audit::Format::Csv,
+                },
+                output,
+                force,
+                timeout,
+                progress: io::stderr().is_terminal(),
+            };
+            match audit::run(&args, out, &mut io::stderr()) {
+                Ok(code) => Ok(code),
+                Err(audit::AuditError::Stdout(e)) => Err(e),
                 Err(e) => {
                     out.flush()?;
                     eprintln!("error: {e}");

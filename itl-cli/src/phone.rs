@@ -11,9 +11,9 @@ use std::time::Duration;
 
 use itl_core::compare::{RecordSummary, SignerId};
 use itl_core::{
-    Decision, DirSource, DirSourceError, FileKind, Held, HeldFile, Mac, MacError, Outcome,
-    PhoneStart, Reason, RecordSource, Remedy, Replay, ReplayError, Stage, Step, TrustState,
-    TvsCheck, hex_lower, printable,
+    Decision, DirSource, DirSourceError, FileKind, HeldFile, HeldList, Mac, Outcome, PhoneStart,
+    Reason, RecordSource, Remedy, Replay, ReplayError, Stage, Step, TrustState, TvsCheck,
+    hex_lower, printable,
 };
 use serde_json::{Value, json};
 
@@ -58,7 +58,7 @@ pub struct PhoneRequest {
 #[non_exhaustive]
 pub enum PhoneError {
     /// The MAC address is malformed.
-    Mac(MacError),
+    Mac(String),
     /// The phone's ITL or CTL could not be read or parsed.
     Input(InputError),
     /// A file given as the phone's ITL is a CTL or the other way round.
@@ -87,7 +87,10 @@ pub enum PhoneError {
 impl fmt::Display for PhoneError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Mac(e) => write!(f, "{e}"),
+            Self::Mac(given) => write!(
+                f,
+                "MAC address {given:?}: expected 12 hex digits such as 0011215A1AE3 (a SEP prefix, any case and the separators : - . are allowed)"
+            ),
             Self::Input(e) => write!(f, "{e}"),
             Self::Kind {
                 path,
@@ -182,7 +185,10 @@ fn replay_error<E>(e: ReplayError<E>, source: impl FnOnce(String, E) -> PhoneErr
 
 /// Runs the replay and prints it; returns the exit status (0 trusted, 1 broken).
 pub fn run(req: &PhoneRequest, out: &mut dyn Write) -> Result<i32, PhoneError> {
-    let mac = Mac::parse(&req.mac).map_err(PhoneError::Mac)?;
+    let mac: Mac = req
+        .mac
+        .parse()
+        .map_err(|_| PhoneError::Mac(req.mac.clone()))?;
     let start = PhoneStart {
         itl: held(&req.itl, FileKind::Itl)?,
         ctl: held(&req.ctl, FileKind::Ctl)?,
@@ -469,7 +475,7 @@ fn decision_text(step: &Step) -> String {
     }
 }
 
-fn held_text(h: &Held) -> String {
+fn held_text(h: &HeldList) -> String {
     format!(
         "{} (MD5 {}, signed by {})",
         printable(&h.file),
@@ -513,7 +519,7 @@ fn paint(color: bool, trusted: bool, text: &str) -> String {
 
 /// The text report.
 pub fn write_text(out: &mut dyn Write, r: &Replay, source: &str, color: bool) -> io::Result<()> {
-    writeln!(out, "Phone   {} (MAC {})", r.mac.device_name(), r.mac)?;
+    writeln!(out, "Phone   {} (MAC {})", format!("SEP{}", r.mac), r.mac)?;
     lines(out, &printable(source), "Server  ", 8)?;
     lines(out, &trust_text(&r.before), "Holds   ", 8)?;
     writeln!(out)?;
@@ -585,7 +591,7 @@ fn summary_json(r: &RecordSummary) -> Value {
     })
 }
 
-fn held_json(h: &Held) -> Value {
+fn held_json(h: &HeldList) -> Value {
     json!({
         "file": h.file,
         "md5": h.fingerprints.md5,
@@ -641,7 +647,7 @@ pub fn replay_json(r: &Replay, source: &str) -> Value {
     json!({
         "schema": SCHEMA_VERSION,
         "mac": r.mac.to_string(),
-        "device": r.mac.device_name(),
+        "device": format!("SEP{}", r.mac),
         "server": source,
         "before": trust_json(&r.before),
         "result": result,

@@ -28,6 +28,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod audit;
 pub mod build;
 pub mod cert;
 pub mod certcheck;
@@ -51,6 +52,11 @@ pub mod timefmt;
 pub mod trustlist;
 pub mod verify;
 
+pub use audit::{
+    AuditGroup, AuditInput, AuditReport, AuditRow, AuditSummary, AuditVerdict, BadHash, BadLine,
+    BadMac, CsvError, FileId, FileSet, FileStatus, Held, Judgement, KnownFile, LineProblem, Mac,
+    Phone, PhoneHash, PhoneList, Served, Target, UnknownReason, audit, write_csv_record,
+};
 pub use build::{BuildError, Builder, RecordSpec, load_certificate, load_private_key};
 pub use cert::CertInfo;
 pub use certcheck::{CertReport, Check, RecordChecks, Warning, WarningKind, check_certificates};
@@ -63,8 +69,8 @@ pub use fingerprint::Fingerprints;
 pub use header::Header;
 pub use kind::{AnyFile, detect_kind};
 pub use phone::{
-    Broken, DecidingRecord, Decision, DirSource, DirSourceError, FileSource, Held, HeldFile, Mac,
-    MacError, Outcome, PhoneStart, Reason, RecordSource, Remedy, Replay, ReplayError, Stage, Step,
+    Broken, DecidingRecord, Decision, DirSource, DirSourceError, FileSource, HeldFile, HeldList,
+    Outcome, PhoneStart, Reason, RecordSource, Remedy, Replay, ReplayError, Stage, Step,
     TrustState, TvsCheck, replay,
 };
 pub use record::Record;

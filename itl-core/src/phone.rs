@@ -34,6 +34,8 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
+use crate::Mac;
+
 use crate::compare::{self, RecordSummary, SignerId, Verdict, is_itl_recovery, same_certificate};
 use crate::error::ParseError;
 use crate::fingerprint::Fingerprints;
@@ -42,75 +44,6 @@ use crate::role::Role;
 use crate::signed::{SignedFile, SignedFileError, verify_signed_file};
 use crate::trustlist::{FileKind, MAX_FILE_SIZE, TrustList};
 use crate::verify::{self, SignatureError, record_public_key, verify_signature, verify_with_trust};
-
-/// A phone's MAC address (the `SEP<MAC>` in its file names).
-///
-/// ```
-/// let mac = itl_core::Mac::parse("SEP00:11:21:5a:1a:e3")?;
-/// assert_eq!(mac.to_string(), "0011215A1AE3");
-/// assert_eq!(mac.device_name(), "SEP0011215A1AE3");
-/// # Ok::<(), itl_core::MacError>(())
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Mac([u8; 6]);
-
-/// A MAC address that is not 12 hex digits.
-#[derive(Clone, Debug, PartialEq, Eq, Error)]
-#[error(
-    "MAC address {given:?}: expected 12 hex digits such as 0011215A1AE3 (a SEP prefix, any case and the separators : - . are allowed)"
-)]
-pub struct MacError {
-    /// What was given.
-    pub given: String,
-}
-
-impl Mac {
-    /// Reads `0011215A1AE3`, `SEP0011215a1ae3`, `00:11:21:5A:1A:E3`,
-    /// `00-11-21-5a-1a-e3` or `0011.215a.1ae3`.
-    pub fn parse(text: &str) -> Result<Self, MacError> {
-        let err = || MacError {
-            given: text.to_owned(),
-        };
-        let t = text.trim();
-        let t = match t.get(..3) {
-            Some(p) if p.eq_ignore_ascii_case("SEP") => &t[3..],
-            _ => t,
-        };
-        let digits: Vec<u8> = t
-            .bytes()
-            .filter(|c| !matches!(c, b':' | b'-' | b'.'))
-            .collect();
-        if digits.len() != 12 || !digits.iter().all(u8::is_ascii_hexdigit) {
-            return Err(err());
-        }
-        let mut mac = [0u8; 6];
-        for (i, pair) in digits.chunks(2).enumerate() {
-            let s = std::str::from_utf8(pair).map_err(|_| err())?;
-            mac[i] = u8::from_str_radix(s, 16).map_err(|_| err())?;
-        }
-        Ok(Self(mac))
-    }
-
-    /// The six bytes.
-    pub fn bytes(&self) -> [u8; 6] {
-        self.0
-    }
-
-    /// `SEP0011215A1AE3`, the phone's device name.
-    pub fn device_name(&self) -> String {
-        format!("SEP{self}")
-    }
-}
-
-impl fmt::Display for Mac {
-    /// Twelve upper-case hex digits, as in file names.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for b in self.0 {
-            write!(f, "{b:02X}")?;
-        }
-        Ok(())
-    }
-}
 
 /// Where the replay reads the cluster's files: `Ok(Some(bytes))` for a file,
 /// `Ok(None)` when the server has no such file (TFTP "File not found"), `Err`
@@ -407,7 +340,7 @@ pub enum Reason {
 
 /// A trust list the phone holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Held {
+pub struct HeldList {
     /// Its name: as asked for from the server, or as given for the phone's own.
     pub file: String,
     /// Whole-file hashes (what the phone shows under Settings > Security).
@@ -422,9 +355,9 @@ pub struct Held {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TrustState {
     /// Its CTL.
-    pub ctl: Option<Held>,
+    pub ctl: Option<HeldList>,
     /// Its ITL.
-    pub itl: Option<Held>,
+    pub itl: Option<HeldList>,
 }
 
 /// One file the phone asks for.
@@ -565,8 +498,8 @@ struct Kept {
 }
 
 impl Kept {
-    fn summary(&self) -> Held {
-        Held {
+    fn summary(&self) -> HeldList {
+        HeldList {
             file: self.name.clone(),
             fingerprints: Fingerprints::of(self.tl.raw()),
             signer: SignerId::of(&self.tl),
@@ -1179,7 +1112,7 @@ fn config_remedies(reason: &Reason, name: &str, mac: &Mac) -> Vec<Remedy> {
             file: name.to_owned(),
         }],
         Reason::NoConfig => vec![Remedy::AddPhone {
-            device: mac.device_name(),
+            device: format!("SEP{mac}"),
         }],
         _ => vec![Remedy::ResignConfig {
             file: name.to_owned(),
@@ -1192,47 +1125,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn mac_forms() {
-        for ok in [
-            "0011215a1ae3",
-            "0011215A1AE3",
-            "SEP0011215A1AE3",
-            "sep0011215a1ae3",
-            "00:11:21:5A:1A:E3",
-            "00-11-21-5a-1a-e3",
-            "0011.215a.1ae3",
-            " SEP00:11:21:5a:1a:e3 ",
-        ] {
-            assert_eq!(
-                Mac::parse(ok).map(|m| m.to_string()),
-                Ok("0011215A1AE3".to_owned()),
-                "{ok}"
-            );
-        }
-        for bad in [
-            "",
-            "SEP",
-            "0011215A1AE",
-            "0011215A1AE3F",
-            "0011215A1AEG",
-            "00 11 21 5A 1A E3",
-            "+011215A1AE3",
-            "SEPSEP0011215A1AE3",
-            "ééééééé",
-        ] {
-            assert_eq!(
-                Mac::parse(bad),
-                Err(MacError {
-                    given: bad.to_owned()
-                }),
-                "{bad}"
-            );
-        }
-    }
-
-    #[test]
     fn names_in_phone_order() {
-        let mac = Mac::parse("0011215a1ae3").unwrap_or(Mac([0; 6]));
+        let Ok(mac) = "0011215a1ae3".parse::<Mac>() else {
+            panic!("MAC")
+        };
         assert_eq!(
             trust_names(Stage::Ctl, &mac),
             ["CTLSEP0011215A1AE3.tlv", "CTLFile.tlv"]

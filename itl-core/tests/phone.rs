@@ -37,7 +37,7 @@ impl Server {
     }
 
     fn run(&mut self, start: PhoneStart) -> Replay {
-        let mac = Mac::parse(MAC).unwrap();
+        let mac = MAC.parse::<Mac>().unwrap();
         let mut source = |name: &str| -> Result<Option<Vec<u8>>, Infallible> {
             self.asked.push(name.to_owned());
             Ok(self.files.get(name).cloned())
@@ -508,7 +508,7 @@ fn mixed_mode_callmanager_regenerated_ctl_accepted_through_tvs() {
 #[test]
 fn phone_files_are_checked() {
     let cluster = Cluster::cucm8();
-    let mac = Mac::parse(MAC).unwrap();
+    let mac = MAC.parse::<Mac>().unwrap();
     let mut none = |_: &str| -> Result<Option<Vec<u8>>, Infallible> { Ok(None) };
     let start = PhoneStart {
         itl: Some(HeldFile {
@@ -542,7 +542,7 @@ fn phone_files_are_checked() {
 
 #[test]
 fn a_source_error_stops_the_replay() {
-    let mac = Mac::parse(MAC).unwrap();
+    let mac = MAC.parse::<Mac>().unwrap();
     let mut failing = |name: &str| -> Result<Option<Vec<u8>>, String> {
         if name == "ITLFile.tlv" {
             Err("timed out".to_owned())
@@ -568,7 +568,7 @@ fn dir_source_reads_a_tftp_root() {
     cluster::write_files(dir.path(), &cluster.trust_files());
     let mut src = DirSource::new(dir.path()).unwrap();
     let r = replay(
-        &Mac::parse(MAC).unwrap(),
+        &MAC.parse::<Mac>().unwrap(),
         phone_itl(cluster.itl()),
         &mut src,
     )
@@ -581,7 +581,12 @@ fn dir_source_reads_a_tftp_root() {
     assert_eq!(e.path, missing);
     // A directory where a file is expected is an error, not "not found".
     std::fs::create_dir(dir.path().join("CTLFile.tlv")).unwrap();
-    let e = replay(&Mac::parse(MAC).unwrap(), PhoneStart::default(), &mut src).unwrap_err();
+    let e = replay(
+        &MAC.parse::<Mac>().unwrap(),
+        PhoneStart::default(),
+        &mut src,
+    )
+    .unwrap_err();
     assert!(
         matches!(&e, ReplayError::Source { name, .. } if name == "CTLFile.tlv"),
         "{e:?}"
