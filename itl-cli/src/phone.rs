@@ -519,7 +519,7 @@ fn paint(color: bool, trusted: bool, text: &str) -> String {
 
 /// The text report.
 pub fn write_text(out: &mut dyn Write, r: &Replay, source: &str, color: bool) -> io::Result<()> {
-    writeln!(out, "Phone   {} (MAC {})", format!("SEP{}", r.mac), r.mac)?;
+    writeln!(out, "Phone   SEP{} (MAC {})", r.mac, r.mac)?;
     lines(out, &printable(source), "Server  ", 8)?;
     lines(out, &trust_text(&r.before), "Holds   ", 8)?;
     writeln!(out)?;
