@@ -18,6 +18,13 @@ use itl_cli::{
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Refuse input files over this many bytes [default: 1048576, 1 MiB; phones
+    /// refuse trust lists over 64 KiB].
+    #[arg(long, global = true, value_name = "BYTES")]
+    max_size: Option<usize>,
+    /// Refuse input files with more than this many elements [default: 65536].
+    #[arg(long, global = true, value_name = "N")]
+    max_elements: Option<usize>,
 }
 
 #[derive(Subcommand)]
@@ -35,6 +42,10 @@ enum Command {
         /// then {"totals": …}.
         #[arg(short, long)]
         recursive: bool,
+        /// On a terminal, do not fit the text to its width (nothing is cut or
+        /// wrapped, as when the output goes to a pipe or a file).
+        #[arg(long)]
+        wide: bool,
     },
     /// Compare the phone's trust list with the server's: identical, and if not,
     /// will the phone accept the server's file?
@@ -70,6 +81,9 @@ different (hashes only).\nExit status: 0 identical or accepted; 1 rejected or di
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// On a terminal, do not wrap the text to its width.
+        #[arg(long)]
+        wide: bool,
     },
     /// Replay a phone's boot: which files it asks for, in order, and whether it
     /// trusts each one, before you change anything on the cluster.
@@ -384,6 +398,13 @@ enum Format {
     Json,
 }
 
+/// Prints `error: MESSAGE` on standard error. A standard error that cannot be
+/// written (a closed pipe, a full disk) is ignored rather than a panic, as
+/// `eprintln!` would: the exit status still tells.
+fn report(e: &dyn std::fmt::Display) {
+    let _ = writeln!(io::stderr(), "error: {e}");
+}
+
 /// Runs the command; returns the exit code.
 fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
     match cli.command {
@@ -391,7 +412,8 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             format,
             files,
             recursive,
-        } => show(format, &files, recursive, out),
+            wide,
+        } => show(format, &files, recursive, text_width(wide), out),
         Command::Certs {
             file,
             output: dir,
@@ -414,12 +436,12 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                 Ok(Err(certs::CertsError::Stdout(e))) => Err(e),
                 Ok(Err(e)) => {
                     out.flush()?;
-                    eprintln!("error: {e}");
+                    report(&e);
                     Ok(EXIT_ERROR)
                 }
                 Err(e) => {
                     out.flush()?;
-                    eprintln!("error: {e}");
+                    report(&e);
                     Ok(EXIT_ERROR)
                 }
             }
@@ -431,6 +453,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             phone_sha1,
             phone_ctl,
             format,
+            wide,
         } => {
             let files: Vec<PathBuf> = std::iter::once(phone).chain(server).collect();
             let result =
@@ -438,6 +461,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                     .and_then(|mut req| {
                         req.json = format == Format::Json;
                         req.color = use_color();
+                        req.width = text_width(wide);
                         compare::run(&req, out)
                     });
             match result {
@@ -445,7 +469,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                 Err(compare::CompareError::Io(e)) => Err(e),
                 Err(e) => {
                     out.flush()?;
-                    eprintln!("error: {e}");
+                    report(&e);
                     Ok(EXIT_ERROR)
                 }
             }
@@ -544,7 +568,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                 Err(fetch::FetchError::Stdout(e)) => Err(e),
                 Err(e) => {
                     out.flush()?;
-                    eprintln!("error: {e}");
+                    report(&e);
                     Ok(EXIT_ERROR)
                 }
             }
@@ -621,9 +645,11 @@ fn run_build(args: BuildArgs, out: &mut dyn Write) -> io::Result<i32> {
         });
     match result {
         Ok(()) => Ok(EXIT_OK),
+        // Reported by main: a closed pipe exits 0, any other write error 2.
+        Err(build::BuildCliError::Stdout(e)) => Err(e),
         Err(e) => {
             out.flush()?;
-            eprintln!("error: {e}");
+            report(&e);
             Ok(EXIT_ERROR)
         }
     }
@@ -651,6 +677,17 @@ fn use_color() -> bool {
     )
 }
 
+/// The width text output is fitted to: the terminal's, when standard output is
+/// one and `--wide` is not given; otherwise none (nothing cut or wrapped).
+fn text_width(wide: bool) -> Option<usize> {
+    if wide || !io::stdout().is_terminal() {
+        return None;
+    }
+    console::Term::stdout()
+        .size_checked()
+        .map(|(_rows, cols)| usize::from(cols))
+}
+
 /// Modification time of a local file in Unix seconds (`None` for URLs).
 fn mtime(path: &Path) -> Option<i64> {
     let t = std::fs::metadata(path).ok()?.modified().ok()?;
@@ -662,6 +699,7 @@ fn show(
     format: ShowFormat,
     files: &[PathBuf],
     recursive: bool,
+    width: Option<usize>,
     out: &mut dyn Write,
 ) -> io::Result<i32> {
     if matches!(format, ShowFormat::Json) && (recursive || files.len() > 1) {
@@ -683,7 +721,7 @@ fn show(
         match input {
             Ok(p) => expanded.push(p),
             Err(e) => {
-                eprintln!("error: {e}");
+                report(&e);
                 code = EXIT_ERROR;
             }
         }
@@ -693,13 +731,14 @@ fn show(
     let text = show_text::TextOptions {
         color: use_color(),
         now: now(),
+        width,
     };
     for (i, path) in files.iter().enumerate() {
         let bytes = match input::read_source(path) {
             Ok(b) => b,
             Err(e) => {
                 out.flush()?;
-                eprintln!("error: {e}");
+                report(&e);
                 code = EXIT_ERROR;
                 continue;
             }
@@ -708,7 +747,7 @@ fn show(
             Ok(tl) => tl,
             Err(e) => {
                 out.flush()?;
-                eprintln!("error: {e}");
+                report(&e);
                 code = EXIT_ERROR;
                 continue;
             }
@@ -753,6 +792,12 @@ fn main() -> ExitCode {
     if let (Command::Build(b), Some(m)) = (&mut cli.command, matches.subcommand_matches("build")) {
         b.in_order = build_records_in_order(m);
     }
+    let defaults = itl_core::Limits::DEFAULT;
+    input::set_limits(
+        defaults
+            .with_max_size(cli.max_size.unwrap_or(defaults.max_size()))
+            .with_max_elements(cli.max_elements.unwrap_or(defaults.max_elements())),
+    );
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let result = run(cli, &mut out).and_then(|code| out.flush().map(|()| code));
@@ -761,7 +806,7 @@ fn main() -> ExitCode {
         // A closed pipe (`itltool show … | head`) is not an error.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            report(&e);
             ExitCode::from(2)
         }
     }
