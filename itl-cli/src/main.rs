@@ -9,7 +9,7 @@ use std::time::Duration;
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use itl_cli::{
     EXIT_ERROR, EXIT_FAIL, EXIT_OK, audit, build, bulk, certs, compare, fetch, hash, input,
-    json_extra, show_cucm, show_json, show_text, verify,
+    json_extra, phone, show_cucm, show_json, show_text, verify,
 };
 
 /// Inspect, verify and compare Cisco ITL/CTL trust-list files.
@@ -93,6 +93,51 @@ different (hashes only).\nExit status: 0 identical or accepted; 1 rejected or di
         /// On a terminal, do not wrap the text to its width.
         #[arg(long)]
         wide: bool,
+    },
+    /// Replay a phone's boot: which files it asks for, in order, and whether it
+    /// trusts each one, before you change anything on the cluster.
+    ///
+    /// The phone asks for CTLSEP<MAC>.tlv (else CTLFile.tlv), ITLSEP<MAC>.tlv
+    /// (else ITLFile.tlv), then SEP<MAC>.cnf.xml.enc.sgn, SEP<MAC>.cnf.xml.sgn,
+    /// SEP<MAC>.cnf.xml (else XMLDefault.cnf.xml.sgn, XMLDefault.cnf.xml). Each
+    /// trust list it accepts replaces what it trusts before the next file. Without
+    /// --itl/--ctl the phone is in its factory state (it trusts the first trust
+    /// list it gets).
+    #[command(after_help = "Decisions: first-use, trusted-signer, trusted-tvs, \
+unchanged, rejected, not-found, unsigned.\nExit status: 0 trusted (the phone ends \
+on a configuration it accepts); 1 broken (the first failing file, the reason and \
+what can be done are printed); 2 error (bad MAC, unreadable directory or phone \
+file, unreachable TFTP server, bad arguments).\n\nExamples:\n  itltool phone --mac \
+SEP0011215A1AE3 --dir tftp-root --itl ITLSEP0011215A1AE3.tlv\n  itltool phone \
+--mac 00:11:21:5a:1a:e3 --tftp tftp://10.1.1.10 --format json")]
+    Phone {
+        /// The phone's MAC address (12 hex digits; SEP prefix, any case and the
+        /// separators : - . allowed).
+        #[arg(long)]
+        mac: String,
+        /// Read the cluster's files from this TFTP server.
+        #[arg(
+            long,
+            value_name = "tftp://HOST[:PORT]",
+            required_unless_present = "dir",
+            conflicts_with = "dir"
+        )]
+        tftp: Option<String>,
+        /// Read the cluster's files from this copy of the TFTP root.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// The ITL the phone holds now (local path or tftp://HOST[:PORT]/NAME).
+        #[arg(long, value_name = "FILE")]
+        itl: Option<PathBuf>,
+        /// The CTL the phone holds now.
+        #[arg(long, value_name = "FILE")]
+        ctl: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// With --tftp: give up when the server is silent this many seconds.
+        #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = fetch::parse_timeout)]
+        timeout: Duration,
     },
     /// Audit a fleet: which trust list each phone holds, whether it is the
     /// server's, and whether the phone will accept the server's (and the next) file.
@@ -507,6 +552,39 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                 Err(e) => {
                     out.flush()?;
                     report(&e);
+                    Ok(EXIT_ERROR)
+                }
+            }
+        }
+        Command::Phone {
+            mac,
+            tftp,
+            dir,
+            itl,
+            ctl,
+            format,
+            timeout,
+        } => {
+            let server = match (tftp, dir) {
+                (Some(url), _) => phone::Server::Tftp(url),
+                (None, Some(dir)) => phone::Server::Dir(dir),
+                (None, None) => phone::Server::Dir(PathBuf::from(".")),
+            };
+            let req = phone::PhoneRequest {
+                mac,
+                server,
+                itl,
+                ctl,
+                json: format == Format::Json,
+                color: use_color(),
+                timeout,
+            };
+            match phone::run(&req, out) {
+                Ok(code) => Ok(code),
+                Err(phone::PhoneError::Io(e)) => Err(e),
+                Err(e) => {
+                    out.flush()?;
+                    eprintln!("error: {e}");
                     Ok(EXIT_ERROR)
                 }
             }
