@@ -16,6 +16,7 @@ pub mod phone;
 pub mod show_cucm;
 pub mod show_json;
 pub mod show_text;
+pub mod signed;
 pub mod tftp;
 pub mod trust_json;
 pub mod verify;

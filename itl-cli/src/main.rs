@@ -29,7 +29,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Show what is in one or more ITL/CTL files.
+    /// Show what is in one or more ITL/CTL files or signed files (.sgn, .enc.sgn).
+    ///
+    /// The kind is decided by content (header, FILENAME), not by the name given.
+    /// For a signed file: FILENAME, signer, digest, time stamp, whole-file MD5 and
+    /// SHA-1, the payload's offset, length and SHA-1, the encryption fields of an
+    /// .enc.sgn, and with --trust whether a phone holding those files accepts it.
     Show {
         /// Output format.
         #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
@@ -37,6 +42,10 @@ enum Command {
         /// Files to show (local paths or tftp://HOST[:PORT]/NAME).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// For signed files: the phone's ITL/CTL (or a certificate) to check the
+        /// signer against; may be repeated.
+        #[arg(long, value_name = "TLV_OR_CERT")]
+        trust: Vec<PathBuf>,
         /// Walk directories among FILES for *.tlv files. With --format json and
         /// more than one file: one JSON object per line (files read in parallel),
         /// then {"totals": …}.
@@ -303,6 +312,78 @@ is written): unreadable input, key not matching the signer certificate, signer \
 not among the records, file too large for its u16 lengths, output exists \
 (without --force) or is an input.")]
     Build(BuildArgs),
+    /// Sign a file (a phone configuration, ring list, …) as a .sgn in CUCM's
+    /// header layout; with --encrypt-for, encrypt it for a phone (.enc.sgn).
+    ///
+    /// Phones accept the file when the signer is a TFTP or CCM+TFTP entry of
+    /// their ITL/CTL (CUCM signs with the TFTP node's CallManager certificate).
+    #[command(after_help = "Exit status: 0 written; 2 refused or failed (nothing \
+is written): unreadable input, key not matching the certificate, output exists \
+(without --force) or is an input.\n\nExample:\n  itltool sign SEP001122334455.cnf.xml \
+-o SEP001122334455.cnf.xml.sgn --signer CallManager.pem --key CallManager.key")]
+    Sign(SignArgs),
+    /// Write the payload of a signed file (what follows its header) byte for
+    /// byte. The signature is not checked: use `verify --trust`.
+    #[command(after_help = "Exit status: 0 written; 2 unreadable or malformed \
+input, not a signed file, output exists (without --force).")]
+    Unsign {
+        /// The signed file (local path or tftp://HOST[:PORT]/NAME).
+        file: PathBuf,
+        /// Output file (written atomically; `-` for standard output).
+        #[arg(short, long, value_name = "OUT")]
+        output: PathBuf,
+        /// Replace OUT if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Decrypt an encrypted configuration (.enc.sgn) with the phone's RSA
+    /// private key: unwrap the AES-128 key, decrypt, drop the padding, check the
+    /// plaintext hash. The signature is not checked: use `verify --trust`.
+    #[command(after_help = "Exit status: 0 written; 2 unreadable or malformed \
+input, not encrypted, wrong device key, hash mismatch, output exists (without --force).")]
+    Decrypt {
+        /// The .enc.sgn file (local path or tftp://HOST[:PORT]/NAME).
+        file: PathBuf,
+        /// The phone's RSA private key (PKCS#1 or PKCS#8, PEM or DER).
+        #[arg(long, value_name = "DEVICE_KEY")]
+        key: PathBuf,
+        /// Output file (written atomically; `-` for standard output).
+        #[arg(short, long, value_name = "OUT")]
+        output: PathBuf,
+        /// Replace OUT if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(clap::Args)]
+struct SignArgs {
+    /// The file to sign (local path or tftp://HOST[:PORT]/NAME).
+    payload: PathBuf,
+    /// Output file (written atomically; `-` for standard output).
+    #[arg(short, long, value_name = "OUT")]
+    output: PathBuf,
+    /// The signer's certificate (PEM or DER), e.g. the TFTP node's CallManager.pem.
+    #[arg(long, value_name = "CERT")]
+    signer: PathBuf,
+    /// The signer's RSA private key (PKCS#1 or PKCS#8, PEM or DER; not encrypted).
+    #[arg(long, value_name = "KEY")]
+    key: PathBuf,
+    /// Digest of the signature (and of the plaintext hash of an .enc.sgn).
+    #[arg(long, value_enum, default_value_t = DigestArg::Sha1)]
+    digest: DigestArg,
+    /// The FILENAME element, the name phones ask for [default: the output's file name].
+    #[arg(long, value_name = "NAME")]
+    filename: Option<String>,
+    /// The TIMESTAMP element, Unix time [default: now].
+    #[arg(long, value_name = "UNIX_TIME")]
+    timestamp: Option<u32>,
+    /// Encrypt for the phone with this certificate (its LSC or MIC): an .enc.sgn.
+    #[arg(long, value_name = "DEVICE_CERT")]
+    encrypt_for: Option<PathBuf>,
+    /// Replace OUT if it exists.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(clap::Args)]
@@ -411,9 +492,10 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
         Command::Show {
             format,
             files,
+            trust,
             recursive,
             wide,
-        } => show(format, &files, recursive, text_width(wide), out),
+        } => show(format, &files, &trust, recursive, text_width(wide), out),
         Command::Certs {
             file,
             output: dir,
@@ -606,6 +688,61 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             hash::run(&files, algo, options, out, &mut io::stderr())
         }
         Command::Build(args) => run_build(args, out),
+        Command::Sign(args) => {
+            let opts = itl_cli::signed::SignOptions {
+                payload: args.payload,
+                output: args.output,
+                signer: args.signer,
+                key: args.key,
+                digest: digest_of(args.digest),
+                filename: args.filename,
+                timestamp: args.timestamp,
+                encrypt_for: args.encrypt_for,
+                force: args.force,
+            };
+            signed_result(itl_cli::signed::sign(&opts, out, &mut io::stderr()), out)
+        }
+        Command::Unsign {
+            file,
+            output,
+            force,
+        } => signed_result(
+            itl_cli::signed::unsign(&file, &output, force, out, &mut io::stderr()),
+            out,
+        ),
+        Command::Decrypt {
+            file,
+            key,
+            output,
+            force,
+        } => signed_result(
+            itl_cli::signed::decrypt_file(&file, &key, &output, force, out),
+            out,
+        ),
+    }
+}
+
+fn digest_of(d: DigestArg) -> itl_core::DigestAlgorithm {
+    match d {
+        DigestArg::Sha1 => itl_core::DigestAlgorithm::SHA1,
+        DigestArg::Sha256 => itl_core::DigestAlgorithm::SHA256,
+        DigestArg::Sha512 => itl_core::DigestAlgorithm::SHA512,
+    }
+}
+
+/// Exit code of `sign`, `unsign`, `decrypt`: 0, or the error on stderr and 2.
+fn signed_result(
+    result: Result<(), itl_cli::signed::SignedCliError>,
+    out: &mut dyn Write,
+) -> io::Result<i32> {
+    match result {
+        Ok(()) => Ok(EXIT_OK),
+        Err(itl_cli::signed::SignedCliError::Write(fetch::FetchError::Stdout(e))) => Err(e),
+        Err(e) => {
+            out.flush()?;
+            eprintln!("error: {e}");
+            Ok(EXIT_ERROR)
+        }
     }
 }
 
@@ -698,18 +835,30 @@ fn mtime(path: &Path) -> Option<i64> {
 fn show(
     format: ShowFormat,
     files: &[PathBuf],
+    trust: &[PathBuf],
     recursive: bool,
     width: Option<usize>,
     out: &mut dyn Write,
 ) -> io::Result<i32> {
+    let sources = match itl_cli::signed::TrustSources::load(trust) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(EXIT_ERROR);
+        }
+    };
     if matches!(format, ShowFormat::Json) && (recursive || files.len() > 1) {
         // JSON lines, files in parallel, then a totals line (docs/JSON.md).
         let now = now();
         let doc = |path: &Path, tl: &itl_core::TrustList<'_>| json_extra::document(path, tl, now);
+        let signed_doc = |path: &Path, f: &itl_core::SignedFile<'_>| {
+            itl_cli::signed::json(path, f, &itl_cli::signed::check(f, &sources))
+        };
         return show_json::write_many(
             files,
             recursive,
             &doc,
+            &signed_doc,
             out,
             &mut io::stderr(),
             io::stderr().is_terminal(),
@@ -743,8 +892,35 @@ fn show(
                 continue;
             }
         };
-        let tl = match input::parse(path, &bytes) {
-            Ok(tl) => tl,
+        let tl = match input::parse_any(path, &bytes) {
+            Ok(itl_core::AnyFile::Signed(f)) => {
+                let verdict = itl_cli::signed::check(&f, &sources);
+                if i > 0 && !matches!(format, ShowFormat::Json) {
+                    writeln!(out)?;
+                }
+                let failed = match format {
+                    ShowFormat::Json => {
+                        let doc = itl_cli::signed::json(path, &f, &verdict);
+                        if many {
+                            writeln!(out, "{doc}")?;
+                        } else {
+                            serde_json::to_writer_pretty(&mut *out, &doc)?;
+                            writeln!(out)?;
+                        }
+                        matches!(verdict, itl_cli::signed::Verdict::Rejected { .. })
+                    }
+                    ShowFormat::Text => itl_cli::signed::write_text(out, path, &f, &verdict)?,
+                    ShowFormat::Cucm => {
+                        itl_cli::signed::write_cucm(out, &f, mtime(path), &verdict)?
+                    }
+                };
+                if failed && code == EXIT_OK {
+                    code = EXIT_FAIL;
+                }
+                continue;
+            }
+            Ok(itl_core::AnyFile::TrustList(tl)) => tl,
+            Ok(_) => continue,
             Err(e) => {
                 out.flush()?;
                 report(&e);
