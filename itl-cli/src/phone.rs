@@ -523,6 +523,10 @@ pub fn write_text(out: &mut dyn Write, r: &Replay, source: &str, color: bool) ->
     lines(out, &printable(source), "Server  ", 8)?;
     lines(out, &trust_text(&r.before), "Holds   ", 8)?;
     writeln!(out)?;
+    let failing = match &r.outcome {
+        Outcome::Broken(b) => Some(b.step),
+        _ => None,
+    };
     for (i, s) in r.steps.iter().enumerate() {
         let mut head = format!("{}. {}", i + 1, s.file);
         if !s.found {
@@ -538,7 +542,15 @@ pub fn write_text(out: &mut dyn Write, r: &Replay, source: &str, color: bool) ->
         if let Some(signer) = &s.signer {
             lines(out, &format!("signed by {}", signer.describe()), "   ", 3)?;
         }
-        if s.decision != Decision::NotFound {
+        if failing == Some(i) && s.reason.is_some() {
+            writeln!(out, "   Refused: see the result below.")?;
+            lines(
+                out,
+                &trust_text(&s.trust_after),
+                "   Phone still trusts: ",
+                3,
+            )?;
+        } else if s.decision != Decision::NotFound {
             lines(out, &printable(&decision_text(s)), "   ", 3)?;
             lines(out, &trust_text(&s.trust_after), "   Phone now trusts: ", 3)?;
         }
