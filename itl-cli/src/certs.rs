@@ -5,7 +5,7 @@ use std::fmt;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use itl_core::{DigestAlgorithm, TrustList, dn, fingerprint, hex_lower};
+use itl_core::{DigestAlgorithm, TrustList};
 
 use crate::certinfo::parse_certificate;
 
@@ -126,7 +126,7 @@ pub fn write_certs(
         };
         let cn = r
             .subject_name()
-            .and_then(|s| dn::common_name(&s))
+            .and_then(|s| itl_core::common_name(&s))
             .or_else(|| parse_certificate(cert).ok().and_then(|c| c.subject_cn))
             .unwrap_or_default();
         let name = format!("{index}-{}-{}.{ext}", safe_name(&function), safe_name(&cn));
@@ -168,13 +168,13 @@ pub fn write_certs(
             return Err(e);
         }
         written.push(path.clone());
-        let sha1 = fingerprint::hash(DigestAlgorithm::SHA1, cert).unwrap_or_default();
+        let sha1 = DigestAlgorithm::SHA1.hash(cert).unwrap_or_default();
         writeln!(
             out,
             "wrote {} (record {index}, {function}, {} bytes DER, SHA-1 {})",
             path.display(),
             cert.len(),
-            hex_lower(&sha1)
+            hex::encode(&sha1)
         )
         .map_err(CertsError::Stdout)?;
     }

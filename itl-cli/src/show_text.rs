@@ -4,12 +4,11 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use itl_core::{
-    Fingerprints, Record, SignatureError, TrustList, dn, fingerprint, hex_lower, printable,
-    timefmt, verify_signature,
-};
+use itl_core::{Fingerprints, Record, SignatureError, TrustList, verify_signature};
 
 use crate::certinfo::{parse_certificate, record_key};
+use crate::text::printable;
+use crate::timefmt;
 use crate::warnings::{record_label, warnings};
 
 /// Widest line `show --format text` writes (in characters, colour codes excluded).
@@ -133,7 +132,7 @@ fn field(out: &mut dyn Write, p: Paint, label: &str, value: &str) -> io::Result<
 /// Short CN of a DN string, else the whole string.
 fn cn_of(name: Option<String>) -> String {
     match name {
-        Some(n) => dn::common_name(&n).unwrap_or(n),
+        Some(n) => itl_core::common_name(&n).unwrap_or(n),
         None => String::new(),
     }
 }
@@ -141,11 +140,13 @@ fn cn_of(name: Option<String>) -> String {
 /// The certificate SHA-1 (hex) of a record, or its CERTHASH; and whether it is CERTHASH.
 fn record_hash(r: &Record<'_>) -> (String, bool) {
     if let Some(der) = r.certificate() {
-        let h = fingerprint::hash(itl_core::DigestAlgorithm::SHA1, der).unwrap_or_default();
-        return (hex_lower(&h), false);
+        let h = itl_core::DigestAlgorithm::SHA1
+            .hash(der)
+            .unwrap_or_default();
+        return (hex::encode(&h), false);
     }
     match r.cert_hash() {
-        Some(h) => (hex_lower(h), true),
+        Some(h) => (hex::encode(h), true),
         None => ("-".to_owned(), false),
     }
 }
@@ -194,7 +195,7 @@ fn record_row(index: usize, r: &Record<'_>) -> [String; 9] {
         .map_or_else(|| "-".to_owned(), |c| timefmt::date(c.not_after));
     // A self-signed record's issuer is its subject: say so instead of repeating it.
     let issuer = match (r.subject_name(), r.issuer_name()) {
-        (Some(s), Some(i)) if !i.is_empty() && dn::same_dn(&s, &i) => "(self)".to_owned(),
+        (Some(s), Some(i)) if !i.is_empty() && itl_core::same_dn(&s, &i) => "(self)".to_owned(),
         (_, i) => cn_of(i),
     };
     // The address first: the DNS name usually repeats the CN.
@@ -211,7 +212,8 @@ fn record_row(index: usize, r: &Record<'_>) -> [String; 9] {
             .map_or_else(|| "-".to_owned(), |f| f.short_name()),
         subject,
         issuer,
-        r.serial_number().map_or_else(|| "-".to_owned(), hex_lower),
+        r.serial_number()
+            .map_or_else(|| "-".to_owned(), hex::encode),
         record_key(r).unwrap_or_else(|| "-".to_owned()),
         record_hash(r).0,
         valid,
@@ -320,7 +322,7 @@ pub fn write_text(
         out,
         p,
         "Serial",
-        &h.signer_serial().map(hex_lower).unwrap_or_default(),
+        &h.signer_serial().map(hex::encode).unwrap_or_default(),
     )?;
     field(out, p, "Issuer", &h.issuer_name().unwrap_or_default())?;
     let status = match verify_signature(tl) {

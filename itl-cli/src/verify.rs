@@ -84,7 +84,7 @@ pub fn load_trust(path: &Path) -> Result<Vec<TrustAnchor>, TrustSourceError> {
             .map(|a| vec![a])
             .map_err(|reason| TrustSourceError::UnusableCertificate {
                 path: path.to_owned(),
-                reason,
+                reason: reason.to_string(),
             }),
         Err(e) => Err(TrustSourceError::Unrecognised {
             path: path.to_owned(),
@@ -113,7 +113,7 @@ impl Tally {
     ) -> io::Result<()> {
         // Names come from the file: escape control characters so a hostile
         // SUBJECTNAME cannot forge output lines.
-        let detail = itl_core::printable(detail);
+        let detail = crate::text::printable(detail);
         if passed {
             self.passed += 1;
             writeln!(out, "{file}: ok   {what}: {detail}")
@@ -125,7 +125,7 @@ impl Tally {
 
     fn warn(&mut self, out: &mut dyn Write, file: &str, what: &str) -> io::Result<()> {
         self.warnings += 1;
-        writeln!(out, "{file}: warn {}", itl_core::printable(what))
+        writeln!(out, "{file}: warn {}", crate::text::printable(what))
     }
 }
 

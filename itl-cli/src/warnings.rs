@@ -7,7 +7,7 @@
 //!
 //! The file signature itself is reported separately by `show`.
 
-use itl_core::{DigestAlgorithm, Record, TrustList, check_certificates, tag::RecordTag};
+use itl_core::{DigestAlgorithm, Record, RecordTag, TrustList, check_certificates};
 
 use crate::certinfo::record_key;
 
@@ -24,7 +24,7 @@ pub fn record_label_cn(index: usize, r: &Record<'_>) -> String {
     let label = record_label(index, r);
     match r
         .subject_name()
-        .and_then(|s| itl_core::dn::common_name(&s).or(Some(s)))
+        .and_then(|s| itl_core::common_name(&s).or(Some(s)))
         .filter(|s| !s.is_empty())
     {
         Some(cn) => format!("{label} {cn}"),
