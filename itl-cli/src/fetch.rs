@@ -86,7 +86,7 @@ impl fmt::Display for FetchError {
             }
             Self::BadMac(mac) => write!(
                 f,
-                "MAC address \"{mac}\": expected 12 hex digits such as 0011215A1AE3 (separators : - . allowed)"
+                "MAC address \"{mac}\": expected 12 hex digits such as 0011215A1AE3 or SEP0011215A1AE3 (separators : - . allowed)"
             ),
             Self::Stdout(e) => write!(f, "standard output: {e}"),
         }
@@ -150,9 +150,14 @@ pub fn parse_timeout(s: &str) -> Result<Duration, String> {
     }
 }
 
-/// `12:34:56:78:9a:bc`, `1234.5678.9ABC`, `123456789abc` → `123456789ABC`.
+/// `12:34:56:78:9a:bc`, `1234.5678.9ABC`, `123456789abc`, `SEP123456789ABC`,
+/// `sep12-34-56-78-9a-bc` → `123456789ABC`.
 pub fn normalize_mac(mac: &str) -> Result<String, FetchError> {
-    let digits: String = mac
+    let bare = match mac.get(..3) {
+        Some(p) if p.eq_ignore_ascii_case("SEP") => mac.get(3..).unwrap_or_default(),
+        _ => mac,
+    };
+    let digits: String = bare
         .chars()
         .filter(|c| !matches!(c, ':' | '-' | '.'))
         .collect();
@@ -225,12 +230,28 @@ pub fn fetch_phone(
         .iter()
         .filter_map(|a| Some((dir.join(&a.name), a.bytes.as_deref()?)))
         .collect();
+    // A file already there with the same bytes (the shared CTLFile.tlv of a
+    // second phone fetched into the same folder) is kept; a different one is
+    // an error unless --force, checked for every file before any is written.
     if !options.force
-        && let Some((path, _)) = found.iter().find(|(p, _)| p.symlink_metadata().is_ok())
+        && let Some((path, _)) = found
+            .iter()
+            .find(|(p, b)| p.symlink_metadata().is_ok() && !same_content(p, b))
     {
         return Err(FetchError::Exists(path.clone()));
     }
+    if !found.is_empty() && !dir.as_os_str().is_empty() {
+        fs::create_dir_all(dir).map_err(|source| FetchError::Write {
+            path: dir.to_owned(),
+            source,
+        })?;
+    }
     for (path, bytes) in &found {
+        if !options.force && same_content(path, bytes) {
+            writeln!(out, "kept {} (same content already there)", path.display())
+                .map_err(FetchError::Stdout)?;
+            continue;
+        }
         write_new_file(path, bytes, options.force)?;
         writeln!(out, "saved {}", path.display()).map_err(FetchError::Stdout)?;
     }
@@ -244,6 +265,12 @@ pub fn fetch_phone(
         .map_err(FetchError::Stdout)?;
         Ok(EXIT_FAIL)
     }
+}
+
+/// True if `path` is a regular file holding exactly `bytes`.
+fn same_content(path: &Path, bytes: &[u8]) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && fs::read(path).is_ok_and(|b| b == bytes)
 }
 
 fn print_table(asked: &[Asked], out: &mut dyn Write) -> io::Result<()> {
@@ -339,6 +366,11 @@ mod tests {
             "00:11:21:5A:1A:E3",
             "00-11-21-5a-1a-e3",
             "0011.215a.1ae3",
+            "SEP0011215A1AE3",
+            "sep0011215a1ae3",
+            "Sep00:11:21:5a:1a:e3",
+            "SEP0011.215A.1AE3",
+            "SEP00-11-21-5A-1A-E3",
         ] {
             assert_eq!(normalize_mac(ok).unwrap(), "0011215A1AE3", "{ok}");
         }
@@ -348,6 +380,10 @@ mod tests {
             "0011215A1AE3F",
             "0011215A1AEG",
             "00 11 21 5A 1A E3",
+            "SEP",
+            "SEP0011215A1AE",
+            "SEPSEP0011215A1AE3",
+            "0011215A1AE3SEP",
         ] {
             assert!(
                 matches!(normalize_mac(bad), Err(FetchError::BadMac(_))),

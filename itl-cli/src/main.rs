@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use itl_cli::{
-    EXIT_ERROR, EXIT_OK, build, bulk, certs, compare, fetch, hash, input, json_extra, show_cucm,
-    show_json, show_text, verify,
+    EXIT_ERROR, EXIT_FAIL, EXIT_OK, build, bulk, certs, compare, fetch, hash, input, json_extra,
+    show_cucm, show_json, show_text, verify,
 };
 
 /// Inspect, verify and compare Cisco ITL/CTL trust-list files.
@@ -43,15 +43,21 @@ enum Command {
     /// take the hash the phone shows under Settings > Security > Trust List, which
     /// can only tell identical from different.
     #[command(
+        override_usage = "itltool compare [OPTIONS] PHONE SERVER\n       \
+itltool compare [OPTIONS] --phone-md5 HEX SERVER\n       \
+itltool compare [OPTIONS] --phone-sha1 HEX SERVER",
         after_help = "Verdicts: identical, accepted-signer, accepted-tvs, rejected, \
 different (hashes only).\nExit status: 0 identical or accepted; 1 rejected or different; \
 2 error (unreadable or malformed file, bad hash, bad arguments)."
     )]
     Compare {
-        /// PHONE SERVER, or only SERVER with --phone-md5/--phone-sha1 (local paths
-        /// or tftp://HOST[:PORT]/NAME).
-        #[arg(required = true, num_args = 1..=2, value_name = "FILE")]
-        files: Vec<PathBuf>,
+        /// The phone's ITL/CTL (local path or tftp://HOST[:PORT]/NAME); with
+        /// --phone-md5/--phone-sha1, the server's file instead (and no SERVER).
+        #[arg(value_name = "PHONE")]
+        phone: PathBuf,
+        /// The server's ITL/CTL (local path or tftp://HOST[:PORT]/NAME).
+        #[arg(value_name = "SERVER")]
+        server: Option<PathBuf>,
         /// The MD5 the phone shows (any case; `:` and spaces allowed).
         #[arg(long, value_name = "HEX")]
         phone_md5: Option<String>,
@@ -100,13 +106,15 @@ transfer ended short, file exists, bad arguments).")]
         /// tftp://HOST[:PORT]/NAME; with --mac, the server as HOST[:PORT].
         target: String,
         /// Fetch what the phone with this MAC address fetches
-        /// (12 hex digits; separators : - . allowed).
+        /// (12 hex digits, with or without SEP, any case; separators : - . allowed).
         #[arg(long)]
         mac: Option<String>,
         /// Save as FILE (`-` writes the bytes to standard output).
         #[arg(short, long, value_name = "FILE", conflicts_with = "mac")]
         output: Option<PathBuf>,
-        /// With --mac: save found files in DIR [default: current directory].
+        /// With --mac: save found files in DIR, created if missing [default:
+        /// current directory]. A file already there with the same content
+        /// (CTLFile.tlv shared by two phones) is kept.
         #[arg(long, value_name = "DIR", requires = "mac")]
         dir: Option<PathBuf>,
         /// Replace existing files.
@@ -277,12 +285,14 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             }
         }
         Command::Compare {
-            files,
+            phone,
+            server,
             phone_md5,
             phone_sha1,
             phone_ctl,
             format,
         } => {
+            let files: Vec<PathBuf> = std::iter::once(phone).chain(server).collect();
             let result =
                 compare::CompareRequest::from_files(&files, phone_md5, phone_sha1, phone_ctl)
                     .and_then(|mut req| {
@@ -382,7 +392,7 @@ fn run_build(args: BuildArgs, out: &mut dyn Write) -> io::Result<i32> {
                 allow_external_signer: args.allow_external_signer,
                 force: args.force,
             };
-            build::run(&opts, out)
+            build::run(&opts, out, &mut io::stderr())
         });
     match result {
         Ok(()) => Ok(EXIT_OK),
@@ -478,28 +488,35 @@ fn show(
                 continue;
             }
         };
-        match format {
+        let failed = match format {
             ShowFormat::Json => {
                 let doc = json_extra::document(path, &tl, text.now);
+                let failed = doc["failures"].as_array().is_some_and(|f| !f.is_empty());
                 if many {
                     writeln!(out, "{doc}")?;
                 } else {
                     serde_json::to_writer_pretty(&mut *out, &doc)?;
                     writeln!(out)?;
                 }
+                failed
             }
             ShowFormat::Text => {
                 if i > 0 {
                     writeln!(out)?;
                 }
-                show_text::write_text(out, path, &tl, &text)?;
+                show_text::write_text(out, path, &tl, &text)? > 0
             }
             ShowFormat::Cucm => {
                 if i > 0 {
                     writeln!(out)?;
                 }
                 show_cucm::write_cucm(out, &tl, mtime(path))?;
+                !itl_cli::warnings::failures(&tl, text.now).is_empty()
             }
+        };
+        // A file that does not verify exits 1 (an unreadable one 2 wins).
+        if failed && code == EXIT_OK {
+            code = EXIT_FAIL;
         }
     }
     Ok(code)

@@ -79,6 +79,27 @@ pub fn load_trust(path: &Path) -> Result<Vec<TrustAnchor>, TrustSourceError> {
         Ok(tl) => return Ok(TrustAnchor::from_trust_list(&tl, &name)),
         Err(e) => e.to_string(),
     };
+    // A PEM bundle: every certificate in it is trusted.
+    let blocks = pem_certificate_blocks(&bytes);
+    if blocks.len() > 1 {
+        let mut anchors = Vec::with_capacity(blocks.len());
+        for (i, block) in blocks.iter().enumerate() {
+            let label = format!("{name} certificate {} of {}", i + 1, blocks.len());
+            let der =
+                load_certificate(block).map_err(|e| TrustSourceError::UnusableCertificate {
+                    path: path.to_owned(),
+                    reason: format!("certificate {} of the bundle: {e}", i + 1),
+                })?;
+            let anchor = TrustAnchor::from_certificate(&der, &label).map_err(|reason| {
+                TrustSourceError::UnusableCertificate {
+                    path: path.to_owned(),
+                    reason: format!("certificate {} of the bundle: {reason}", i + 1),
+                }
+            })?;
+            anchors.push(anchor);
+        }
+        return Ok(anchors);
+    }
     match load_certificate(&bytes) {
         Ok(der) => TrustAnchor::from_certificate(&der, &name)
             .map(|a| vec![a])
@@ -92,6 +113,36 @@ pub fn load_trust(path: &Path) -> Result<Vec<TrustAnchor>, TrustSourceError> {
             as_certificate: e.to_string(),
         }),
     }
+}
+
+/// The `-----BEGIN CERTIFICATE-----` … `-----END CERTIFICATE-----` blocks of a
+/// PEM text, in order (empty when `bytes` is not PEM text).
+pub fn pem_certificate_blocks(bytes: &[u8]) -> Vec<&[u8]> {
+    const BEGINS: [&str; 2] = [
+        "-----BEGIN CERTIFICATE-----",
+        "-----BEGIN X509 CERTIFICATE-----",
+    ];
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Vec::new();
+    };
+    let mut blocks = Vec::new();
+    let mut rest = 0;
+    while let Some((start, begin)) = BEGINS
+        .iter()
+        .filter_map(|b| text.get(rest..)?.find(b).map(|i| (rest + i, *b)))
+        .min_by_key(|(i, _)| *i)
+    {
+        let end_marker = begin.replace("BEGIN", "END");
+        let Some(end) = text.get(start..).and_then(|t| t.find(&end_marker)) else {
+            break;
+        };
+        let end = start + end + end_marker.len();
+        if let Some(block) = bytes.get(start..end) {
+            blocks.push(block);
+        }
+        rest = end;
+    }
+    blocks
 }
 
 /// Counts for a file's summary line.

@@ -11,7 +11,7 @@ use crate::element::Element;
 use crate::error::EncodeError;
 use crate::error::ParseError;
 use crate::header::Header;
-use crate::keys::{KeyError, PrivateKeyError, PublicKey, SignError, SigningKey};
+use crate::keys::{KeyError, PrivateKeyError, PublicKey, SigningError, SigningKey};
 use crate::record::Record;
 use crate::role::Role;
 use crate::tag::{HeaderTag, RecordTag};
@@ -149,7 +149,7 @@ pub enum BuildError {
     TooLong(#[from] EncodeError),
     /// Signing failed.
     #[error("{0}")]
-    Signing(SignError),
+    Signing(SigningError),
     /// The built file did not verify (a bug; nothing was produced).
     #[error("internal error: the built file does not verify: {0}")]
     SelfCheck(SelfCheckError),

@@ -92,7 +92,7 @@ pub enum PrivateKeyError {
 /// Why signing failed.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 #[non_exhaustive]
-pub enum SignError {
+pub enum SigningError {
     /// The digest is not SHA-1, SHA-256 or SHA-512.
     #[error("unsupported digest {0} (known: 1 SHA-1, 2 SHA-256, 3 SHA-512)")]
     UnsupportedDigest(u8),
@@ -156,7 +156,8 @@ impl PublicKey {
     }
 }
 
-/// An RSA private key that signs files built here.
+/// An RSA private key: it signs files built here, and, as a phone's key,
+/// decrypts `.enc.sgn` files ([`crate::decrypt`]).
 ///
 /// ```
 /// # let key_file = concat!(env!("CARGO_MANIFEST_DIR"), "/../testvectors/own/keys/publisher.key");
@@ -209,6 +210,11 @@ impl SigningKey {
             .map_err(|_| PrivateKeyError::NotAKey)
     }
 
+    /// The `rsa` crate's key, for decrypting `.enc.sgn` keys.
+    pub(crate) fn rsa(&self) -> &RsaPrivateKey {
+        &self.0
+    }
+
     /// The public half.
     pub fn public_key(&self) -> PublicKey {
         PublicKey(self.0.to_public_key())
@@ -216,15 +222,15 @@ impl SigningKey {
 
     /// Signs `message` (hashed here with `digest`) with RSA PKCS#1 v1.5, as a
     /// trust list's SIGNATURE is made over its signed bytes.
-    pub fn sign(&self, digest: DigestAlgorithm, message: &[u8]) -> Result<Vec<u8>, SignError> {
+    pub fn sign(&self, digest: DigestAlgorithm, message: &[u8]) -> Result<Vec<u8>, SigningError> {
         let scheme = match digest {
             DigestAlgorithm::SHA1 => Pkcs1v15Sign::new::<Sha1>(),
             DigestAlgorithm::SHA256 => Pkcs1v15Sign::new::<Sha256>(),
             DigestAlgorithm::SHA512 => Pkcs1v15Sign::new::<Sha512>(),
-            other => return Err(SignError::UnsupportedDigest(other.code())),
+            other => return Err(SigningError::UnsupportedDigest(other.code())),
         };
-        let hashed = hash(digest, message).ok_or(SignError::UnsupportedDigest(digest.code()))?;
-        self.0.sign(scheme, &hashed).map_err(|e| SignError::Rsa {
+        let hashed = hash(digest, message).ok_or(SigningError::UnsupportedDigest(digest.code()))?;
+        self.0.sign(scheme, &hashed).map_err(|e| SigningError::Rsa {
             detail: e.to_string(),
         })
     }

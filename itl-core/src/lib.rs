@@ -50,14 +50,17 @@ mod compare;
 mod digest;
 mod dn;
 mod element;
+mod encrypted;
 mod error;
 mod fingerprint;
 mod header;
 mod keys;
+mod kind;
 mod memo;
 mod pkcs1v15;
 mod record;
 mod role;
+mod signed;
 mod tag;
 mod text;
 mod timefmt;
@@ -79,12 +82,19 @@ pub use compare::{
 pub use digest::DigestAlgorithm;
 pub use dn::{common_name, same_dn};
 pub use element::{Body, Element};
+pub use encrypted::{ALGORITHM_AES, DecryptError, EncryptionError, EncryptionInfo, decrypt};
 pub use error::{EncodeError, ParseError};
 pub use fingerprint::Fingerprints;
 pub use header::Header;
-pub use keys::{KeyError, PrivateKeyError, PublicKey, SignError, SigningKey};
+pub use keys::{KeyError, PrivateKeyError, PublicKey, SigningError, SigningKey};
+pub use kind::{AnyFile, detect_kind};
 pub use record::Record;
 pub use role::Role;
+pub use signed::{
+    CertificateReport, SelfCheck, SignError, SignedFile, SignedFileBuilder, SignedFileError,
+    SignedFileReport, TrustRecord, signs_config_files, verify_signed_file,
+    verify_signed_file_with_certificate,
+};
 pub use tag::{HeaderTag, RecordTag};
 pub use trustlist::{FileKind, MAX_FILE_SIZE, TrustList};
 pub use verify::{
