@@ -118,6 +118,8 @@ pub struct BuildOptions {
     pub allow_external_signer: bool,
     /// Replace an existing output file.
     pub force: bool,
+    /// Report as JSON (docs/JSON.md), warnings included, instead of text.
+    pub json: bool,
 }
 
 /// Why `itltool build` produced nothing.
@@ -323,14 +325,33 @@ pub fn run(
         other => BuildCliError::Build(other),
     })?;
     write_new_file(&opts.output, &bytes, opts.force).map_err(BuildCliError::Write)?;
-    for w in build_warnings(&filename, &records, bytes.len()) {
-        let _ = writeln!(err, "warning: {}: {w}", opts.output.display());
+    let warnings = build_warnings(&filename, &records, bytes.len());
+    if !opts.json {
+        for w in &warnings {
+            let _ = writeln!(err, "warning: {}: {w}", opts.output.display());
+        }
     }
     let tl = TrustList::parse(&bytes).map_err(|e| {
         BuildCliError::Usage(format!(
             "internal error: the written file does not parse: {e}"
         ))
     })?;
+    if opts.json {
+        let doc = serde_json::json!({
+            "schema": 1,
+            "output": opts.output.display().to_string(),
+            "filename": filename,
+            "size": bytes.len(),
+            "records": tl.records().len(),
+            "digest": opts.digest.to_string(),
+            "signer": tl.header().signer_name(),
+            "md5": Fingerprints::of(&bytes).md5,
+            "sha1": Fingerprints::of(&bytes).sha1,
+            "warnings": warnings,
+        });
+        let _ = writeln!(out, "{doc:#}");
+        return Ok(());
+    }
     let _ = writeln!(
         out,
         "wrote {}: {} bytes, {} records, {} signature by {}, md5 {}",

@@ -20,6 +20,8 @@ pub struct FetchOptions {
     pub timeout: Duration,
     /// Replace existing files.
     pub force: bool,
+    /// Report as JSON (docs/JSON.md) instead of text.
+    pub json: bool,
 }
 
 impl Default for FetchOptions {
@@ -27,6 +29,7 @@ impl Default for FetchOptions {
         Self {
             timeout: tftp::DEFAULT_TIMEOUT,
             force: false,
+            json: false,
         }
     }
 }
@@ -129,12 +132,23 @@ pub fn fetch_url(
         return Ok(EXIT_OK);
     }
     write_new_file(&path, &bytes, options.force)?;
+    let md5 = Fingerprints::of(&bytes).md5;
+    if options.json {
+        let doc = serde_json::json!({
+            "schema": 1,
+            "url": parsed.to_string(),
+            "saved": path.display().to_string(),
+            "size": bytes.len(),
+            "md5": md5,
+        });
+        writeln!(out, "{doc:#}").map_err(FetchError::Stdout)?;
+        return Ok(EXIT_OK);
+    }
     writeln!(
         out,
-        "saved {} ({} bytes, MD5 {})",
+        "saved {} ({} bytes, MD5 {md5})",
         path.display(),
         bytes.len(),
-        Fingerprints::of(&bytes).md5
     )
     .map_err(FetchError::Stdout)?;
     Ok(EXIT_OK)
@@ -224,7 +238,9 @@ pub fn fetch_phone(
         }
     }
 
-    print_table(&asked, out).map_err(FetchError::Stdout)?;
+    if !options.json {
+        print_table(&asked, out).map_err(FetchError::Stdout)?;
+    }
 
     let found: Vec<(PathBuf, &[u8])> = asked
         .iter()
@@ -246,14 +262,55 @@ pub fn fetch_phone(
             source,
         })?;
     }
+    let mut kept = Vec::new();
     for (path, bytes) in &found {
         if !options.force && same_content(path, bytes) {
-            writeln!(out, "kept {} (same content already there)", path.display())
-                .map_err(FetchError::Stdout)?;
+            kept.push(path.clone());
+            if !options.json {
+                writeln!(out, "kept {} (same content already there)", path.display())
+                    .map_err(FetchError::Stdout)?;
+            }
             continue;
         }
         write_new_file(path, bytes, options.force)?;
-        writeln!(out, "saved {}", path.display()).map_err(FetchError::Stdout)?;
+        if !options.json {
+            writeln!(out, "saved {}", path.display()).map_err(FetchError::Stdout)?;
+        }
+    }
+    if options.json {
+        let files: Vec<serde_json::Value> = asked
+            .iter()
+            .map(|a| {
+                let path = dir.join(&a.name);
+                match &a.bytes {
+                    Some(b) => serde_json::json!({
+                        "name": a.name,
+                        "found": true,
+                        "size": b.len(),
+                        "md5": Fingerprints::of(b).md5,
+                        "path": path.display().to_string(),
+                        "kept": kept.contains(&path),
+                    }),
+                    None => serde_json::json!({
+                        "name": a.name,
+                        "found": false,
+                        "size": null,
+                        "md5": null,
+                        "path": null,
+                        "kept": false,
+                    }),
+                }
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "schema": 1,
+            "server": addr.to_string(),
+            "mac": mac,
+            "itl_found": found_itl,
+            "files": files,
+        });
+        writeln!(out, "{doc:#}").map_err(FetchError::Stdout)?;
+        return Ok(if found_itl { EXIT_OK } else { EXIT_FAIL });
     }
     if found_itl {
         Ok(EXIT_OK)

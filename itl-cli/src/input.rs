@@ -76,9 +76,38 @@ impl fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
+/// True for the argument `-`, which means standard input.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Reads standard input to its end, up to [`MAX_FILE_SIZE`] (errors name it `-`).
+fn read_stdin() -> Result<Vec<u8>, InputError> {
+    let path = Path::new("-");
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_FILE_SIZE as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| InputError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+    if bytes.len() > MAX_FILE_SIZE {
+        return Err(InputError::TooLarge {
+            path: path.to_owned(),
+            size: bytes.len() as u64,
+        });
+    }
+    Ok(bytes)
+}
+
 /// Reads a whole file, refusing directories and files over [`MAX_FILE_SIZE`]
-/// before reading them.
+/// before reading them. `-` reads standard input.
 pub fn read_file(path: &Path) -> Result<Vec<u8>, InputError> {
+    if is_stdin(path) {
+        return read_stdin();
+    }
     let io = |source| InputError::Io {
         path: path.to_owned(),
         source,
@@ -109,8 +138,8 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, InputError> {
     Ok(bytes)
 }
 
-/// Reads a local file or, for a `tftp://HOST[:PORT]/NAME` argument, fetches it
-/// in octet mode with [`crate::tftp::DEFAULT_TIMEOUT`]; same size limit.
+/// Reads a local file (`-`: standard input) or, for a `tftp://HOST[:PORT]/NAME`
+/// argument, fetches it in octet mode with [`crate::tftp::DEFAULT_TIMEOUT`]; same size limit.
 pub fn read_source(arg: &Path) -> Result<Vec<u8>, InputError> {
     read_source_with_timeout(arg, crate::tftp::DEFAULT_TIMEOUT)
 }

@@ -2,6 +2,7 @@
 //! writes to `&mut dyn Write`, so it can be tested and reused without a process.
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod build;
 pub mod bulk;
 pub mod certinfo;

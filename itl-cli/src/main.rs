@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use itl_cli::{
-    EXIT_ERROR, EXIT_FAIL, EXIT_OK, build, bulk, certs, compare, fetch, hash, input, json_extra,
-    show_cucm, show_json, show_text, verify,
+    EXIT_ERROR, EXIT_FAIL, EXIT_OK, audit, build, bulk, certs, compare, fetch, hash, input,
+    json_extra, show_cucm, show_json, show_text, verify,
 };
 
 /// Inspect, verify and compare Cisco ITL/CTL trust-list files.
@@ -35,6 +35,10 @@ enum Command {
         /// then {"totals": …}.
         #[arg(short, long)]
         recursive: bool,
+        /// On a terminal, do not fit the text to its width (nothing is cut or
+        /// wrapped, as when the output goes to a pipe or a file).
+        #[arg(long)]
+        wide: bool,
     },
     /// Compare the phone's trust list with the server's: identical, and if not,
     /// will the phone accept the server's file?
@@ -68,8 +72,66 @@ different (hashes only).\nExit status: 0 identical or accepted; 1 rejected or di
         #[arg(long, value_name = "FILE")]
         phone_ctl: Option<PathBuf>,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = CompareFormat::Text)]
-        format: CompareFormat,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// On a terminal, do not wrap the text to its width.
+        #[arg(long)]
+        wide: bool,
+    },
+    /// Audit a fleet: which trust list each phone holds, whether it is the
+    /// server's, and whether the phone will accept the server's (and the next) file.
+    ///
+    /// PHONES.csv has a header line and one phone per line; the columns `mac`
+    /// (with or without SEP; `:` `-` `.` allowed) and `hash` (the MD5 or SHA-1
+    /// the phone shows; any case, `:` or spaces allowed) are required, `kind`
+    /// (itl or ctl, default itl) is optional, other columns are carried through.
+    /// Quoting follows RFC 4180; bad lines are reported on stderr with their
+    /// line number and skipped; blank lines are skipped. Each phone's hash is
+    /// matched against the *.tlv files under each --history DIR (read
+    /// recursively) and the --server and --next files. Rows are sorted worst
+    /// first; the summary counts phones per held file and per verdict, with what
+    /// to do for each group.
+    #[command(
+        after_help = "Verdicts: identical, accepted-signer, accepted-tvs, rejected, \
+unknown (unknown-hash, no-served-file, kind-mismatch).
+Exit status: 0 no phone rejects the server's or the next file; 1 some phone does; \
+2 bad input (unreadable CSV, missing mac/hash column, unreadable history \
+directory or file, malformed server/next file, TFTP failure, output exists).
+
+Examples:
+  itltool audit phones.csv --history backups/ --server ITLFile.tlv
+  itltool audit phones.csv --history backups/ --server tftp://10.1.1.10 --next ITL-new.tlv
+  itltool audit phones.csv --history tftp-folder/ --server ITLFile.tlv --format csv -o audit.csv"
+    )]
+    Audit {
+        /// The inventory (CSV with a header line).
+        #[arg(value_name = "PHONES.csv")]
+        phones: PathBuf,
+        /// A directory of trust lists the cluster has served (read recursively
+        /// for *.tlv); may be repeated.
+        #[arg(long, value_name = "DIR", required = true)]
+        history: Vec<PathBuf>,
+        /// The file phones get now (one ITL and/or one CTL; local path or
+        /// tftp://HOST[:PORT]/NAME), or tftp://HOST[:PORT] to fetch what each
+        /// phone fetches: ITLSEP<MAC>.tlv, else ITLFile.tlv (CTLSEP/CTLFile for
+        /// kind ctl).
+        #[arg(long, value_name = "FILE|tftp://HOST[:PORT]")]
+        server: Vec<String>,
+        /// A file about to be published (one ITL and/or one CTL).
+        #[arg(long, value_name = "FILE")]
+        next: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
+        format: AuditFormat,
+        /// Write the report to OUT (atomically) instead of standard output.
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// Replace OUT if it exists.
+        #[arg(long)]
+        force: bool,
+        /// With --server tftp://…: give up when the server is silent this many seconds.
+        #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = fetch::parse_timeout)]
+        timeout: Duration,
     },
     /// Write each embedded certificate to DIR as <index>-<function>-<CN>.pem.
     ///
@@ -79,11 +141,17 @@ different (hashes only).\nExit status: 0 identical or accepted; 1 rejected or di
         /// The ITL/CTL file (local path or tftp://HOST[:PORT]/NAME).
         file: PathBuf,
         /// Directory to write to (created if missing).
-        #[arg(long, value_name = "DIR")]
-        out: PathBuf,
+        #[arg(short, long = "output", visible_alias = "out", value_name = "DIR")]
+        output: PathBuf,
         /// Write DER (.der) instead of PEM (.pem).
         #[arg(long)]
         der: bool,
+        /// Replace certificate files that exist.
+        #[arg(long)]
+        force: bool,
+        /// Output format of the report.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Download trust lists from a TFTP server (such as CUCM's) in binary mode.
     ///
@@ -123,6 +191,9 @@ transfer ended short, file exists, bad arguments).")]
         /// Give up when the server is silent this many seconds.
         #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = fetch::parse_timeout)]
         timeout: Duration,
+        /// Output format of the report.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Verify the file signature and every record's certificate.
     ///
@@ -146,6 +217,9 @@ transfer ended short, file exists, bad arguments).")]
         /// Print only the summary line of each file.
         #[arg(long)]
         summary: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Print whole-file hashes in md5sum format (`md5sum -c` reads them back).
     ///
@@ -156,9 +230,16 @@ transfer ended short, file exists, bad arguments).")]
         /// Hash algorithm.
         #[arg(long, value_enum, default_value_t = HashArg::Md5)]
         algo: HashArg,
-        /// Files to hash.
+        /// Files to hash (local paths, tftp://HOST[:PORT]/NAME, or - for
+        /// standard input).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Walk directories among FILES for *.tlv files.
+        #[arg(short, long)]
+        recursive: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Build and sign an ITL/CTL file from certificates.
     ///
@@ -208,6 +289,9 @@ struct BuildArgs {
     /// Replace OUT if it exists.
     #[arg(long)]
     force: bool,
+    /// Output format of the report.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
     /// --record and --hash-only values in command-line order (filled from the
     /// argument indices).
     #[arg(skip)]
@@ -245,8 +329,18 @@ enum ShowFormat {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum CompareFormat {
-    /// A readable report.
+enum AuditFormat {
+    /// A table worst first, then the summary.
+    Text,
+    /// JSON (docs/JSON.md).
+    Json,
+    /// The input's columns and the audit's (held file, status, verdicts).
+    Csv,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Readable text.
     Text,
     /// JSON (docs/JSON.md).
     Json,
@@ -259,15 +353,24 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             format,
             files,
             recursive,
-        } => show(format, &files, recursive, out),
+            wide,
+        } => show(format, &files, recursive, text_width(wide), out),
         Command::Certs {
             file,
-            out: dir,
+            output: dir,
             der,
+            force,
+            format,
         } => {
+            let options = certs::CertsOptions {
+                der,
+                force,
+                json: format == Format::Json,
+            };
             let result = input::read_source(&file).and_then(|bytes| {
                 let tl = input::parse(&file, &bytes)?;
-                Ok(certs::write_certs(out, &tl, &dir, der))
+                let source = file.display().to_string();
+                Ok(certs::write_certs(out, &tl, &dir, &source, options))
             });
             match result {
                 Ok(Ok(())) => Ok(EXIT_OK),
@@ -291,18 +394,55 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             phone_sha1,
             phone_ctl,
             format,
+            wide,
         } => {
             let files: Vec<PathBuf> = std::iter::once(phone).chain(server).collect();
             let result =
                 compare::CompareRequest::from_files(&files, phone_md5, phone_sha1, phone_ctl)
                     .and_then(|mut req| {
-                        req.json = format == CompareFormat::Json;
+                        req.json = format == Format::Json;
                         req.color = use_color();
+                        req.width = text_width(wide);
                         compare::run(&req, out)
                     });
             match result {
                 Ok(code) => Ok(code),
                 Err(compare::CompareError::Io(e)) => Err(e),
+                Err(e) => {
+                    out.flush()?;
+                    eprintln!("error: {e}");
+                    Ok(EXIT_ERROR)
+                }
+            }
+        }
+        Command::Audit {
+            phones,
+            history,
+            server,
+            next,
+            format,
+            output,
+            force,
+            timeout,
+        } => {
+            let args = audit::AuditArgs {
+                phones,
+                history,
+                server,
+                next,
+                format: match format {
+                    AuditFormat::Text => audit::Format::Text,
+                    AuditFormat::Json => audit::Format::Json,
+                    AuditFormat::Csv => audit::Format::Csv,
+                },
+                output,
+                force,
+                timeout,
+                progress: io::stderr().is_terminal(),
+            };
+            match audit::run(&args, out, &mut io::stderr()) {
+                Ok(code) => Ok(code),
+                Err(audit::AuditError::Stdout(e)) => Err(e),
                 Err(e) => {
                     out.flush()?;
                     eprintln!("error: {e}");
@@ -317,8 +457,13 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             dir,
             force,
             timeout,
+            format,
         } => {
-            let options = fetch::FetchOptions { timeout, force };
+            let options = fetch::FetchOptions {
+                timeout,
+                force,
+                json: format == Format::Json,
+            };
             let result = match mac {
                 Some(mac) => {
                     let dir = dir.as_deref().unwrap_or(Path::new("."));
@@ -341,21 +486,32 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             trust,
             recursive,
             summary,
+            format,
         } => {
             let options = verify::Options {
                 recursive,
                 summary,
                 progress: io::stderr().is_terminal(),
+                json: format == Format::Json,
             };
             verify::run(&files, &trust, now(), options, out, &mut io::stderr())
         }
-        Command::Hash { algo, files } => {
+        Command::Hash {
+            algo,
+            files,
+            recursive,
+            format,
+        } => {
             let algo = match algo {
                 HashArg::Md5 => hash::HashAlgo::Md5,
                 HashArg::Sha1 => hash::HashAlgo::Sha1,
                 HashArg::Sha256 => hash::HashAlgo::Sha256,
             };
-            hash::run(&files, algo, out, &mut io::stderr())
+            let options = hash::Options {
+                recursive,
+                json: format == Format::Json,
+            };
+            hash::run(&files, algo, options, out, &mut io::stderr())
         }
         Command::Build(args) => run_build(args, out),
     }
@@ -391,6 +547,7 @@ fn run_build(args: BuildArgs, out: &mut dyn Write) -> io::Result<i32> {
                 records,
                 allow_external_signer: args.allow_external_signer,
                 force: args.force,
+                json: args.format == Format::Json,
             };
             build::run(&opts, out, &mut io::stderr())
         });
@@ -426,6 +583,17 @@ fn use_color() -> bool {
     )
 }
 
+/// The width text output is fitted to: the terminal's, when standard output is
+/// one and `--wide` is not given; otherwise none (nothing cut or wrapped).
+fn text_width(wide: bool) -> Option<usize> {
+    if wide || !io::stdout().is_terminal() {
+        return None;
+    }
+    console::Term::stdout()
+        .size_checked()
+        .map(|(_rows, cols)| usize::from(cols))
+}
+
 /// Modification time of a local file in Unix seconds (`None` for URLs).
 fn mtime(path: &Path) -> Option<i64> {
     let t = std::fs::metadata(path).ok()?.modified().ok()?;
@@ -437,6 +605,7 @@ fn show(
     format: ShowFormat,
     files: &[PathBuf],
     recursive: bool,
+    width: Option<usize>,
     out: &mut dyn Write,
 ) -> io::Result<i32> {
     if matches!(format, ShowFormat::Json) && (recursive || files.len() > 1) {
@@ -468,6 +637,7 @@ fn show(
     let text = show_text::TextOptions {
         color: use_color(),
         now: now(),
+        width,
     };
     for (i, path) in files.iter().enumerate() {
         let bytes = match input::read_source(path) {

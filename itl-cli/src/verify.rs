@@ -151,6 +151,10 @@ struct Tally {
     passed: usize,
     failed: Vec<String>,
     warnings: usize,
+    /// Every check as (passed, what, detail), for JSON.
+    checks: Vec<(bool, String, String)>,
+    /// Every warning, for JSON.
+    warning_list: Vec<String>,
 }
 
 impl Tally {
@@ -165,6 +169,8 @@ impl Tally {
         // Names come from the file: escape control characters so a hostile
         // SUBJECTNAME cannot forge output lines.
         let detail = crate::text::printable(detail);
+        self.checks
+            .push((passed, what.to_owned(), detail.to_string()));
         if passed {
             self.passed += 1;
             writeln!(out, "{file}: ok   {what}: {detail}")
@@ -176,6 +182,8 @@ impl Tally {
 
     fn warn(&mut self, out: &mut dyn Write, file: &str, what: &str) -> io::Result<()> {
         self.warnings += 1;
+        self.warning_list
+            .push(crate::text::printable(what).into_owned());
         writeln!(out, "{file}: warn {}", crate::text::printable(what))
     }
 }
@@ -197,6 +205,43 @@ pub fn verify_file(
     anchors: Option<&[TrustAnchor]>,
     now: i64,
 ) -> io::Result<bool> {
+    let mut t = check_file(out, name, tl, anchors, now)?;
+    summary_line(out, name, &mut t)
+}
+
+/// The `verify --format json` document of one parsed file (docs/JSON.md) and
+/// whether everything passed.
+pub fn verify_json(
+    name: &str,
+    tl: &TrustList<'_>,
+    anchors: Option<&[TrustAnchor]>,
+    now: i64,
+) -> (serde_json::Value, bool) {
+    let t = check_file(&mut io::sink(), name, tl, anchors, now).unwrap_or_default();
+    let valid = t.failed.is_empty();
+    let doc = serde_json::json!({
+        "schema": 1,
+        "file": name,
+        "valid": valid,
+        "passed": t.passed,
+        "failed": t.failed.len(),
+        "checks": t.checks.iter().map(|(passed, what, detail)| serde_json::json!({
+            "name": what,
+            "passed": passed,
+            "detail": detail,
+        })).collect::<Vec<_>>(),
+        "warnings": t.warning_list,
+    });
+    (doc, valid)
+}
+
+fn check_file(
+    out: &mut dyn Write,
+    name: &str,
+    tl: &TrustList<'_>,
+    anchors: Option<&[TrustAnchor]>,
+    now: i64,
+) -> io::Result<Tally> {
     let mut t = Tally::default();
     match verify_signature(tl) {
         Ok(r) => {
@@ -243,6 +288,10 @@ pub fn verify_file(
     for w in &report.warnings {
         t.warn(out, name, &format!("file: {w}"))?;
     }
+    Ok(t)
+}
+
+fn summary_line(out: &mut dyn Write, name: &str, t: &mut Tally) -> io::Result<bool> {
     let warnings = match t.warnings {
         1 => ", 1 warning".to_owned(),
         n => format!(", {n} warnings"),
@@ -271,6 +320,8 @@ pub struct Options {
     pub summary: bool,
     /// Allow a progress bar on standard error (when it is a terminal).
     pub progress: bool,
+    /// `--format json`: one document per file (docs/JSON.md) instead of lines.
+    pub json: bool,
 }
 
 /// `itltool verify`: checks each file, against the keys of `trust` sources when
@@ -301,6 +352,7 @@ pub fn run(
         Some(all)
     };
     let inputs = bulk::expand(files, options.recursive);
+    let many = inputs.len() > 1 || options.recursive;
     let work = |input: &Result<PathBuf, input::InputError>| {
         let path = match input {
             Ok(p) => p,
@@ -314,8 +366,21 @@ pub fn run(
             Ok(tl) => tl,
             Err(e) => return Outcome::error(&e),
         };
-        let mut lines = Vec::new();
         let name = path.display().to_string();
+        if options.json {
+            let (doc, valid) = verify_json(&name, &tl, anchors.as_deref(), now);
+            let text = if many {
+                format!("{doc}\n")
+            } else {
+                format!("{doc:#}\n")
+            };
+            return Outcome {
+                out: text,
+                err: String::new(),
+                status: if valid { Status::Ok } else { Status::Fail },
+            };
+        }
+        let mut lines = Vec::new();
         let valid = match verify_file(&mut lines, &name, &tl, anchors.as_deref(), now) {
             Ok(v) => v,
             Err(e) => return Outcome::error(&e),
@@ -335,7 +400,15 @@ pub fn run(
         }
     };
     let totals = bulk::run(&inputs, work, out, err, options.progress)?;
-    if inputs.len() > 1 || options.recursive {
+    if many && options.json {
+        let line = serde_json::json!({"totals": {
+            "files": totals.files,
+            "valid": totals.ok,
+            "invalid": totals.fail,
+            "errors": totals.error,
+        }});
+        writeln!(out, "{line}")?;
+    } else if many {
         writeln!(
             out,
             "total: {} files, {} valid, {} invalid, {} errors",

@@ -218,3 +218,242 @@ fn compare_usage_names_phone_and_server() {
     let o = itltool(&["compare", f, f, f]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// `md5sum FILE` by coreutils, independent of our code.
+fn md5sum(path: &std::path::Path) -> String {
+    let o = std::process::Command::new("md5sum")
+        .arg(path)
+        .output()
+        .expect("md5sum (coreutils) is needed");
+    stdout(&o).split_whitespace().next().unwrap().to_owned()
+}
+
+#[test]
+fn verify_json_agrees_with_every_sidecar() {
+    for path in common::all_vectors() {
+        let p = path.to_str().unwrap();
+        let side = common::sidecar(&path);
+        let o = itltool(&["verify", "--format", "json", p]);
+        if side.get("error_offset").is_some() {
+            assert_eq!(o.status.code(), Some(2), "{p}");
+            assert!(o.stdout.is_empty(), "{p}");
+            continue;
+        }
+        let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(doc["file"], p);
+        let sig = doc["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "signature")
+            .unwrap();
+        assert_eq!(sig["passed"], side["signature_valid"], "{p}");
+        if let Some(n) = side["signer_record"].as_u64() {
+            assert!(
+                sig["detail"]
+                    .as_str()
+                    .unwrap()
+                    .contains(&format!("of record {n} (")),
+                "{p}: {sig}"
+            );
+        }
+        let failed = doc["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["passed"] == false)
+            .count();
+        assert_eq!(doc["failed"], failed);
+        assert_eq!(doc["valid"], failed == 0);
+        assert_eq!(
+            o.status.code(),
+            Some(if failed == 0 { 0 } else { 1 }),
+            "{p}"
+        );
+    }
+    // A bad signature: valid false, exit 1; several files: JSON lines and totals.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = bad_signature_copy(dir.path());
+    let good = vectors().join("thirdparty/ITL-sha1.tlv");
+    let o = itltool(&[
+        "verify",
+        "--format",
+        "json",
+        &bad,
+        good.to_str().unwrap(),
+        "/nonexistent.tlv",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["valid"], false);
+    assert_eq!(lines[0]["checks"][0]["name"], "signature");
+    assert_eq!(lines[0]["checks"][0]["passed"], false);
+    assert_eq!(lines[1]["valid"], true);
+    assert_eq!(
+        lines[2],
+        serde_json::json!({"totals": {"files": 3, "valid": 1, "invalid": 1, "errors": 1}})
+    );
+    assert_eq!(stderr(&o), "error: /nonexistent.tlv: no such file\n");
+}
+
+#[test]
+fn hash_reads_directories_with_r_and_stdin_and_writes_json() {
+    let all = common::all_vectors();
+    let root = vectors();
+    let o = itltool(&["hash", "-r", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let lines: Vec<String> = stdout(&o).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), all.len());
+    for (line, path) in lines.iter().zip(&all) {
+        assert_eq!(line, &format!("{}  {}", md5sum(path), path.display()));
+    }
+    let o = itltool(&["hash", "--format", "json", "-r", root.to_str().unwrap()]);
+    let docs: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(docs.len(), all.len() + 1);
+    for (doc, path) in docs.iter().zip(&all) {
+        assert_eq!(doc["file"], path.to_str().unwrap());
+        assert_eq!(doc["algorithm"], "md5");
+        assert_eq!(doc["hash"], md5sum(path));
+        assert_eq!(doc["size"], std::fs::metadata(path).unwrap().len());
+    }
+    assert_eq!(docs[all.len()]["totals"]["files"], all.len());
+    // `-` is standard input, for every command that reads files.
+    let file = root.join("real/CTLFile-cucm10.tlv");
+    let run_stdin = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_itltool"))
+            .args(args)
+            .stdin(std::fs::File::open(&file).unwrap())
+            .output()
+            .unwrap()
+    };
+    let o = run_stdin(&["hash", "-"]);
+    assert_eq!(stdout(&o), format!("{}  -\n", md5sum(&file)));
+    let o = run_stdin(&["show", "--format", "json", "-"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["md5"], md5sum(&file));
+    let o = run_stdin(&["verify", "--summary", "-"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("-: valid ("), "{}", stdout(&o));
+    let o = run_stdin(&["compare", "-", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// SHA-1 of a PEM certificate by `openssl x509`, as lower-case hex.
+fn openssl_sha1(pem: &std::path::Path) -> String {
+    let o = common::tool(
+        "openssl",
+        &[
+            "x509",
+            "-in",
+            pem.to_str().unwrap(),
+            "-noout",
+            "-fingerprint",
+            "-sha1",
+        ],
+        std::path::Path::new("."),
+        "openssl",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    stdout(&o)
+        .trim()
+        .rsplit('=')
+        .next()
+        .unwrap()
+        .replace(':', "")
+        .to_ascii_lowercase()
+}
+
+#[test]
+fn certs_takes_o_and_force_and_writes_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("certs");
+    let file = vectors().join("thirdparty/ITL-sha1.tlv");
+    let file = file.to_str().unwrap();
+    let o = itltool(&[
+        "certs",
+        file,
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let written = doc["written"].as_array().unwrap();
+    assert!(!written.is_empty());
+    for w in written {
+        let path = std::path::Path::new(w["path"].as_str().unwrap());
+        assert_eq!(w["sha1"], openssl_sha1(path), "{w}");
+        assert_eq!(w["replaced"], false);
+    }
+    // Again: refused without --force (nothing changed), replaced with it.
+    let first = std::path::Path::new(written[0]["path"].as_str().unwrap()).to_owned();
+    std::fs::write(&first, b"old").unwrap();
+    let o = itltool(&["certs", file, "--output", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("exists; nothing was written (use --force"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(&first).unwrap(), b"old");
+    let o = itltool(&["certs", file, "-o", out.to_str().unwrap(), "--force"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("replaced "), "{}", stdout(&o));
+    assert_eq!(written[0]["sha1"], openssl_sha1(&first));
+    // The old spelling --out still works.
+    let o = itltool(&[
+        "certs",
+        file,
+        "--out",
+        dir.path().join("b").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn build_json_reports_the_file_it_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ITLFile.tlv");
+    let o = build(
+        &out,
+        &[
+            "--record".into(),
+            format!("SAST:{}", cert("publisher.crt")),
+            "--format".into(),
+            "json".into(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["md5"], md5sum(&out));
+    assert_eq!(doc["size"], std::fs::metadata(&out).unwrap().len());
+    assert_eq!(doc["records"], 1);
+    assert_eq!(doc["filename"], "ITLFile.tlv");
+    assert_eq!(doc["warnings"], serde_json::json!([]));
+}
+
+#[test]
+fn wide_is_accepted_and_pipes_are_never_cut() {
+    let f = vectors().join("real/CTLFile-cucm10.tlv");
+    let f = f.to_str().unwrap();
+    let plain = itltool(&["show", f]);
+    let wide = itltool(&["show", "--wide", f]);
+    assert_eq!(plain.status.code(), Some(0));
+    assert_eq!(plain.stdout, wide.stdout);
+    // Piped, every record's full IP address and the signer's full DN are there.
+    let out = stdout(&plain);
+    assert!(out.contains("Signer      CN=gigantic-6.cisco.com;OU=VTG;O=Alpha;L=SJ;ST=CA;C=US\n"));
+    assert!(!out.contains('…'), "{out}");
+    let o = itltool(&["compare", "--wide", f, f]);
+    assert_eq!(o.status.code(), Some(0));
+}

@@ -88,6 +88,7 @@ fn show_text_and_cucm_escape_names_from_the_file() {
     let opts = TextOptions {
         color: false,
         now: 1_700_000_000,
+        width: Some(itl_cli::show_text::MAX_WIDTH),
     };
     show_text::write_text(&mut out, Path::new("evil.tlv"), &tl, &opts).unwrap();
     let text = String::from_utf8(out).unwrap();

@@ -539,6 +539,57 @@ fn fetch_mac_creates_the_dir_and_a_second_phone_shares_the_ctl<S: Server>() {
     fs::remove_dir_all(&cwd).unwrap();
 }
 
+fn fetch_reports_as_json<S: Server>() {
+    let served = temp_dir("srv");
+    let ctl = vectors().join("real/CTLFile-cucm10.tlv");
+    put(&served, "CTLFile.tlv", &fs::read(&ctl).unwrap());
+    let server = S::start(&served);
+    let cwd = temp_dir("cwd");
+    let url = server.url("CTLFile.tlv");
+
+    let o = itltool(&["fetch", &url, "--format", "json"], &cwd);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["url"], url.as_str());
+    assert_eq!(doc["saved"], "CTLFile.tlv");
+    assert_eq!(doc["size"], fs::metadata(&ctl).unwrap().len());
+    assert_eq!(doc["md5"], md5sum(&ctl));
+
+    let host = format!("127.0.0.1:{}", server.port());
+    let o = itltool(
+        &[
+            "fetch",
+            "--mac",
+            "SEP001122334455",
+            &host,
+            "--format",
+            "json",
+        ],
+        &cwd,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["mac"], "001122334455");
+    assert_eq!(doc["itl_found"], false);
+    let files = doc["files"].as_array().unwrap();
+    let names: Vec<&str> = files.iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "CTLSEP001122334455.tlv",
+            "CTLFile.tlv",
+            "ITLSEP001122334455.tlv",
+            "ITLFile.tlv"
+        ]
+    );
+    assert_eq!(files[1]["found"], true);
+    assert_eq!(files[1]["md5"], md5sum(&ctl));
+    // CTLFile.tlv was already there with the same bytes: kept.
+    assert_eq!(files[1]["kept"], true);
+    assert_eq!(files[0]["found"], false);
+    fs::remove_dir_all(&cwd).unwrap();
+}
+
 fn fetch_mac_without_any_itl_exits_1<S: Server>() {
     let served = temp_dir("srv");
     let ctl = vectors().join("real/CTLFile-cucm10.tlv");
@@ -684,6 +735,11 @@ macro_rules! tftp_tests {
         $(#[$attr])*
         fn fetch_mac_creates_the_dir_and_a_second_phone_shares_the_ctl() {
             super::fetch_mac_creates_the_dir_and_a_second_phone_shares_the_ctl::<$server>();
+        }
+        #[test]
+        $(#[$attr])*
+        fn fetch_reports_as_json() {
+            super::fetch_reports_as_json::<$server>();
         }
         #[test]
         $(#[$attr])*

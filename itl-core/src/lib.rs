@@ -43,6 +43,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod audit;
 mod build;
 mod cert;
 mod certcheck;
@@ -67,6 +68,11 @@ mod timefmt;
 mod trustlist;
 mod verify;
 
+pub use audit::{
+    AuditGroup, AuditInput, AuditReport, AuditRow, AuditSummary, AuditVerdict, BadHash, BadLine,
+    BadMac, CsvError, FileId, FileSet, FileStatus, Held, Judgement, KnownFile, LineProblem, Mac,
+    Phone, PhoneHash, PhoneList, Served, Target, UnknownReason, audit, write_csv_record,
+};
 pub use build::{
     BuildError, Builder, CertificateOf, RecordSpec, SelfCheckError, StringField, load_certificate,
 };

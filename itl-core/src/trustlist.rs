@@ -24,7 +24,7 @@ pub struct TrustList<'a> {
 }
 
 /// What kind of trust list a file is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FileKind {
     /// Initial Trust List (`ITLFile.tlv`, `ITLSEP<MAC>.tlv`).
