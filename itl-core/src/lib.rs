@@ -50,6 +50,7 @@ mod certcheck;
 mod compare;
 mod digest;
 mod dn;
+mod edit;
 mod element;
 mod encrypted;
 mod error;
@@ -87,6 +88,7 @@ pub use compare::{
 };
 pub use digest::DigestAlgorithm;
 pub use dn::{common_name, same_dn};
+pub use edit::EditableTrustList;
 pub use element::{Body, Element};
 pub use encrypted::{ALGORITHM_AES, DecryptError, EncryptionError, EncryptionInfo, decrypt};
 pub use error::{EncodeError, ParseError};
@@ -102,7 +104,7 @@ pub use signed::{
     verify_signed_file_with_certificate,
 };
 pub use tag::{HeaderTag, RecordTag};
-pub use trustlist::{FileKind, MAX_FILE_SIZE, TrustList};
+pub use trustlist::{FileKind, Limits, MAX_ELEMENTS, MAX_FILE_SIZE, TrustList};
 pub use verify::{
     SignatureError, SignatureReport, TrustAnchor, TrustReport, verify_signature,
     verify_signature_with_key, verify_with_trust,
