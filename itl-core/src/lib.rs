@@ -59,6 +59,7 @@ mod header;
 mod keys;
 mod kind;
 mod memo;
+mod phone;
 mod pkcs1v15;
 mod record;
 mod role;
@@ -96,6 +97,11 @@ pub use fingerprint::Fingerprints;
 pub use header::Header;
 pub use keys::{KeyError, PrivateKeyError, PublicKey, SigningError, SigningKey};
 pub use kind::{AnyFile, detect_kind};
+pub use phone::{
+    Broken, DecidingRecord, Decision, DirSource, DirSourceError, FileSource, HeldFile, HeldList,
+    Outcome, PhoneStart, Reason, RecordSource, Remedy, Replay, ReplayError, Stage, Step,
+    TrustState, TvsCheck, replay,
+};
 pub use record::Record;
 pub use role::Role;
 pub use signed::{
