@@ -21,7 +21,7 @@ use crate::error::ParseError;
 use crate::header::Header;
 use crate::signed::SignedFile;
 use crate::tag::HeaderTag;
-use crate::trustlist::{FileKind, MAX_FILE_SIZE, TrustList};
+use crate::trustlist::{FileKind, Limits, MAX_FILE_SIZE, TrustList};
 
 /// Any file with the trust-list header, parsed as its kind.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,11 +34,18 @@ pub enum AnyFile<'a> {
 }
 
 impl<'a> AnyFile<'a> {
-    /// Detects the kind (see the [module documentation](self)) and parses.
+    /// Detects the kind (see the [module documentation](self)) and parses,
+    /// within the default [`Limits`].
     pub fn parse(data: &'a [u8]) -> Result<Self, ParseError> {
-        match by_rule(data)? {
-            None => TrustList::parse(data).map(Self::TrustList),
-            Some(_) => SignedFile::parse(data).map(Self::Signed),
+        Self::parse_with(data, Limits::DEFAULT)
+    }
+
+    /// [`AnyFile::parse`] within `limits` (a signed file has no records: only
+    /// its size is limited).
+    pub fn parse_with(data: &'a [u8], limits: Limits) -> Result<Self, ParseError> {
+        match by_rule(data, limits.max_size())? {
+            None => TrustList::parse_with(data, limits).map(Self::TrustList),
+            Some(_) => SignedFile::parse_with(data, limits.max_size()).map(Self::Signed),
         }
     }
 
@@ -87,7 +94,7 @@ impl<'a> AnyFile<'a> {
 /// header is parsed (and, for a trust list, its records, to tell ITL from CTL
 /// when FILENAME does not); a header error is returned as is.
 pub fn detect_kind(data: &[u8]) -> Result<FileKind, ParseError> {
-    Ok(match by_rule(data)? {
+    Ok(match by_rule(data, MAX_FILE_SIZE)? {
         Some(kind) => kind,
         // A trust list: ITL or CTL by its own rule, which may need the records.
         None => match TrustList::parse(data) {
@@ -109,14 +116,14 @@ fn ctl_name(data: &[u8]) -> bool {
 
 /// Rules 1, 2 and 4 of the module documentation: the kind of a signed file, or
 /// `None` for a trust list.
-fn by_rule(data: &[u8]) -> Result<Option<FileKind>, ParseError> {
+fn by_rule(data: &[u8], max_size: usize) -> Result<Option<FileKind>, ParseError> {
     if data.is_empty() {
         return Err(ParseError::Empty);
     }
-    if data.len() > MAX_FILE_SIZE {
+    if data.len() > max_size {
         return Err(ParseError::TooLarge {
             size: data.len(),
-            max: MAX_FILE_SIZE,
+            max: max_size,
         });
     }
     let (header, header_len) = Header::parse(data)?;

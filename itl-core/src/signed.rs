@@ -63,13 +63,19 @@ impl<'a> SignedFile<'a> {
     /// may be anything (1.0, 1.2 and 2.0 are seen). The signature is not checked
     /// here (see [`verify_signed_file`]).
     pub fn parse(data: &'a [u8]) -> Result<Self, ParseError> {
+        Self::parse_with(data, MAX_FILE_SIZE)
+    }
+
+    /// [`SignedFile::parse`] accepting up to `max_size` bytes instead of
+    /// [`MAX_FILE_SIZE`].
+    pub fn parse_with(data: &'a [u8], max_size: usize) -> Result<Self, ParseError> {
         if data.is_empty() {
             return Err(ParseError::Empty);
         }
-        if data.len() > MAX_FILE_SIZE {
+        if data.len() > max_size {
             return Err(ParseError::TooLarge {
                 size: data.len(),
-                max: MAX_FILE_SIZE,
+                max: max_size,
             });
         }
         let (header, payload_offset) = Header::parse(data)?;
