@@ -233,7 +233,7 @@ pub fn sniff(bytes: &[u8], _error: &itl_core::ParseError) -> Option<String> {
                 .to_owned(),
         );
     }
-    if let Ok(kind) = itl_core::detect_kind(bytes)
+    if let Ok(kind) = itl_core::detect_kind_with(bytes, limits())
         && !kind.is_trust_list()
     {
         return Some(format!(
