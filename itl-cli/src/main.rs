@@ -18,6 +18,13 @@ use itl_cli::{
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Refuse input files over this many bytes [default: 1048576, 1 MiB; phones
+    /// refuse trust lists over 64 KiB].
+    #[arg(long, global = true, value_name = "BYTES")]
+    max_size: Option<usize>,
+    /// Refuse input files with more than this many elements [default: 65536].
+    #[arg(long, global = true, value_name = "N")]
+    max_elements: Option<usize>,
 }
 
 #[derive(Subcommand)]
@@ -425,6 +432,13 @@ enum Format {
     Json,
 }
 
+/// Prints `error: MESSAGE` on standard error. A standard error that cannot be
+/// written (a closed pipe, a full disk) is ignored rather than a panic, as
+/// `eprintln!` would: the exit status still tells.
+fn report(e: &dyn std::fmt::Display) {
+    let _ = writeln!(io::stderr(), "error: {e}");
+}
+
 /// Runs the command; returns the exit code.
 fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
     match cli.command {
@@ -456,12 +470,12 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                 Ok(Err(certs::CertsError::Stdout(e))) => Err(e),
                 Ok(Err(e)) => {
                     out.flush()?;
-                    eprintln!("error: {e}");
+                    report(&e);
                     Ok(EXIT_ERROR)
                 }
                 Err(e) => {
                     out.flush()?;
-                    eprintln!("error: {e}");
+                    report(&e);
                     Ok(EXIT_ERROR)
                 }
             }
@@ -489,7 +503,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                 Err(compare::CompareError::Io(e)) => Err(e),
                 Err(e) => {
                     out.flush()?;
-                    eprintln!("error: {e}");
+                    report(&e);
                     Ok(EXIT_ERROR)
                 }
             }
@@ -555,7 +569,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                 Err(fetch::FetchError::Stdout(e)) => Err(e),
                 Err(e) => {
                     out.flush()?;
-                    eprintln!("error: {e}");
+                    report(&e);
                     Ok(EXIT_ERROR)
                 }
             }
@@ -653,9 +667,11 @@ fn run_build(args: BuildArgs, out: &mut dyn Write) -> io::Result<i32> {
         });
     match result {
         Ok(()) => Ok(EXIT_OK),
+        // Reported by main: a closed pipe exits 0, any other write error 2.
+        Err(build::BuildCliError::Stdout(e)) => Err(e),
         Err(e) => {
             out.flush()?;
-            eprintln!("error: {e}");
+            report(&e);
             Ok(EXIT_ERROR)
         }
     }
@@ -727,7 +743,7 @@ fn show(
         match input {
             Ok(p) => expanded.push(p),
             Err(e) => {
-                eprintln!("error: {e}");
+                report(&e);
                 code = EXIT_ERROR;
             }
         }
@@ -744,7 +760,7 @@ fn show(
             Ok(b) => b,
             Err(e) => {
                 out.flush()?;
-                eprintln!("error: {e}");
+                report(&e);
                 code = EXIT_ERROR;
                 continue;
             }
@@ -753,7 +769,7 @@ fn show(
             Ok(tl) => tl,
             Err(e) => {
                 out.flush()?;
-                eprintln!("error: {e}");
+                report(&e);
                 code = EXIT_ERROR;
                 continue;
             }
@@ -798,6 +814,12 @@ fn main() -> ExitCode {
     if let (Command::Build(b), Some(m)) = (&mut cli.command, matches.subcommand_matches("build")) {
         b.in_order = build_records_in_order(m);
     }
+    let defaults = itl_core::Limits::DEFAULT;
+    input::set_limits(
+        defaults
+            .with_max_size(cli.max_size.unwrap_or(defaults.max_size()))
+            .with_max_elements(cli.max_elements.unwrap_or(defaults.max_elements())),
+    );
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let result = run(cli, &mut out).and_then(|code| out.flush().map(|()| code));
@@ -806,7 +828,7 @@ fn main() -> ExitCode {
         // A closed pipe (`itltool show … | head`) is not an error.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            report(&e);
             ExitCode::from(2)
         }
     }

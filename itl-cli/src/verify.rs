@@ -75,7 +75,7 @@ impl std::error::Error for TrustSourceError {}
 pub fn load_trust(path: &Path) -> Result<Vec<TrustAnchor>, TrustSourceError> {
     let bytes = input::read_source(path).map_err(TrustSourceError::Input)?;
     let name = path.display().to_string();
-    let as_trust_list = match TrustList::parse(&bytes) {
+    let as_trust_list = match TrustList::parse_with(&bytes, input::limits()) {
         Ok(tl) => return Ok(TrustAnchor::from_trust_list(&tl, &name)),
         Err(e) => e.to_string(),
     };

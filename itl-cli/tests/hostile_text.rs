@@ -25,7 +25,7 @@ fn nul(s: &str) -> Vec<u8> {
 /// and DNSNAME.
 fn hostile() -> Vec<u8> {
     let bytes = std::fs::read(common::vector("own/ITLSEP0011215A1AE3-sbd-replica.tlv")).unwrap();
-    let mut tl = TrustList::parse(&bytes).unwrap().into_owned();
+    let mut tl = TrustList::parse(&bytes).unwrap().to_editable();
     for e in tl.header_mut().elements_mut() {
         if e.tag() == 3 {
             let mut kids = e.children().to_vec();

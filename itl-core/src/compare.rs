@@ -881,7 +881,12 @@ mod tests {
             Element::new_value(1, vec![1, 2]),
             Element::new_value(2, vec![0, 0]),
         ]);
-        TrustList::from_parts(header, records)
+        let bytes = crate::EditableTrustList::new(header, records)
+            .to_bytes_fixed()
+            .expect("small lists fit");
+        TrustList::parse(&bytes)
+            .expect("built list parses")
+            .into_owned()
     }
 
     #[test]
