@@ -209,6 +209,17 @@ pub fn parse<'a>(path: &Path, bytes: &'a [u8]) -> Result<itl_core::TrustList<'a>
     })
 }
 
+/// Parses bytes read from `path` as whatever they are (ITL, CTL, signed or
+/// encrypted signed file, see [`itl_core::detect_kind`]), turning a parse error
+/// into an [`InputError`].
+pub fn parse_any<'a>(path: &Path, bytes: &'a [u8]) -> Result<itl_core::AnyFile<'a>, InputError> {
+    itl_core::AnyFile::parse(bytes).map_err(|error| InputError::Parse {
+        path: path.to_owned(),
+        hint: sniff(bytes, &error),
+        error,
+    })
+}
+
 /// A guess at what a file that is not a trust list is, phrased for the user.
 ///
 /// Checked in this order: a trust list mangled by an ASCII (netascii) TFTP transfer,
@@ -221,6 +232,16 @@ pub fn sniff(bytes: &[u8], _error: &itl_core::ParseError) -> Option<String> {
              every LF byte; transfer it again in binary mode (tftp: `binary` / `mode octet`)"
                 .to_owned(),
         );
+    }
+    if let Ok(kind) = itl_core::detect_kind(bytes)
+        && !kind.is_trust_list()
+    {
+        return Some(format!(
+            "this is a {} (.sgn), not an ITL/CTL: it has the ITL-style signed header \
+             followed by the signed file's own bytes instead of records (`itltool show`, \
+             `verify --trust`, `unsign` and `decrypt` read it)",
+            kind.as_str()
+        ));
     }
     if is_signed_config(bytes) {
         return Some(

@@ -9,7 +9,7 @@ use std::time::Duration;
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use itl_cli::{
     EXIT_ERROR, EXIT_FAIL, EXIT_OK, audit, build, bulk, certs, compare, fetch, hash, input,
-    json_extra, show_cucm, show_json, show_text, verify,
+    json_extra, phone, show_cucm, show_json, show_text, verify,
 };
 
 /// Inspect, verify and compare Cisco ITL/CTL trust-list files.
@@ -29,7 +29,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Show what is in one or more ITL/CTL files.
+    /// Show what is in one or more ITL/CTL files or signed files (.sgn, .enc.sgn).
+    ///
+    /// The kind is decided by content (header, FILENAME), not by the name given.
+    /// For a signed file: FILENAME, signer, digest, time stamp, whole-file MD5 and
+    /// SHA-1, the payload's offset, length and SHA-1, the encryption fields of an
+    /// .enc.sgn, and with --trust whether a phone holding those files accepts it.
     #[command(
         after_help = "Exit status: 0 every file shown and valid; 1 a file's signature \
 or a record check fails (listed under Failures); 2 a file unreadable or malformed, or bad \
@@ -47,6 +52,10 @@ Examples:
         /// Files to show (local paths or tftp://HOST[:PORT]/NAME).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// For signed files: the phone's ITL/CTL (or a certificate) to check the
+        /// signer against; may be repeated.
+        #[arg(long, value_name = "TLV_OR_CERT")]
+        trust: Vec<PathBuf>,
         /// Walk directories among FILES for *.tlv files. With --format json and
         /// more than one file: one JSON object per line (files read in parallel),
         /// then {"totals": …}.
@@ -99,6 +108,51 @@ Examples:
         /// On a terminal, do not wrap the text to its width.
         #[arg(long)]
         wide: bool,
+    },
+    /// Replay a phone's boot: which files it asks for, in order, and whether it
+    /// trusts each one, before you change anything on the cluster.
+    ///
+    /// The phone asks for CTLSEP<MAC>.tlv (else CTLFile.tlv), ITLSEP<MAC>.tlv
+    /// (else ITLFile.tlv), then SEP<MAC>.cnf.xml.enc.sgn, SEP<MAC>.cnf.xml.sgn,
+    /// SEP<MAC>.cnf.xml (else XMLDefault.cnf.xml.sgn, XMLDefault.cnf.xml). Each
+    /// trust list it accepts replaces what it trusts before the next file. Without
+    /// --itl/--ctl the phone is in its factory state (it trusts the first trust
+    /// list it gets).
+    #[command(after_help = "Decisions: first-use, trusted-signer, trusted-tvs, \
+unchanged, rejected, not-found, unsigned.\nExit status: 0 trusted (the phone ends \
+on a configuration it accepts); 1 broken (the first failing file, the reason and \
+what can be done are printed); 2 error (bad MAC, unreadable directory or phone \
+file, unreachable TFTP server, bad arguments).\n\nExamples:\n  itltool phone --mac \
+SEP0011215A1AE3 --dir tftp-root --itl ITLSEP0011215A1AE3.tlv\n  itltool phone \
+--mac 00:11:21:5a:1a:e3 --tftp tftp://10.1.1.10 --format json")]
+    Phone {
+        /// The phone's MAC address (12 hex digits; SEP prefix, any case and the
+        /// separators : - . allowed).
+        #[arg(long)]
+        mac: String,
+        /// Read the cluster's files from this TFTP server.
+        #[arg(
+            long,
+            value_name = "tftp://HOST[:PORT]",
+            required_unless_present = "dir",
+            conflicts_with = "dir"
+        )]
+        tftp: Option<String>,
+        /// Read the cluster's files from this copy of the TFTP root.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// The ITL the phone holds now (local path or tftp://HOST[:PORT]/NAME).
+        #[arg(long, value_name = "FILE")]
+        itl: Option<PathBuf>,
+        /// The CTL the phone holds now.
+        #[arg(long, value_name = "FILE")]
+        ctl: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// With --tftp: give up when the server is silent this many seconds.
+        #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = fetch::parse_timeout)]
+        timeout: Duration,
     },
     /// Audit a fleet: which trust list each phone holds, whether it is the
     /// server's, and whether the phone will accept the server's (and the next) file.
@@ -337,6 +391,88 @@ Examples:
         #[arg(long)]
         force: bool,
     },
+    /// Sign a file (a phone configuration, ring list, …) as a .sgn in CUCM's
+    /// header layout; with --encrypt-for, encrypt it for a phone (.enc.sgn).
+    ///
+    /// Phones accept the file when the signer is a TFTP or CCM+TFTP entry of
+    /// their ITL/CTL (CUCM signs with the TFTP node's CallManager certificate).
+    #[command(after_help = "Exit status: 0 written; 2 refused or failed (nothing \
+is written): unreadable input, key not matching the certificate, output exists \
+(without --force) or is an input.\n\nExamples:\n  itltool sign SEP001122334455.cnf.xml \
+-o SEP001122334455.cnf.xml.sgn --signer CallManager.pem --key CallManager.key\n  \
+itltool sign SEP001122334455.cnf.xml -o SEP001122334455.cnf.xml.enc.sgn --signer CallManager.pem \
+--key CallManager.key --encrypt-for SEP001122334455-LSC.pem")]
+    Sign(SignArgs),
+    /// Write the payload of a signed file (what follows its header) byte for
+    /// byte. The signature is not checked: use `verify --trust`.
+    #[command(after_help = "Exit status: 0 written; 2 unreadable or malformed \
+input, not a signed file, output exists (without --force).
+
+Examples:
+  itltool unsign SEP001122334455.cnf.xml.sgn -o SEP001122334455.cnf.xml
+  itltool unsign tftp://10.1.1.10/SEP001122334455.cnf.xml.sgn -o - | less")]
+    Unsign {
+        /// The signed file (local path or tftp://HOST[:PORT]/NAME).
+        file: PathBuf,
+        /// Output file (written atomically; `-` for standard output).
+        #[arg(short, long, value_name = "OUT")]
+        output: PathBuf,
+        /// Replace OUT if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Decrypt an encrypted configuration (.enc.sgn) with the phone's RSA
+    /// private key: unwrap the AES-128 key, decrypt, drop the padding, check the
+    /// plaintext hash. The signature is not checked: use `verify --trust`.
+    #[command(after_help = "Exit status: 0 written; 2 unreadable or malformed \
+input, not encrypted, wrong device key, hash mismatch, output exists (without --force).
+
+Examples:
+  itltool decrypt SEP001122334455.cnf.xml.enc.sgn --key SEP001122334455-LSC.key -o SEP001122334455.cnf.xml
+  itltool decrypt tftp://10.1.1.10/SEP001122334455.cnf.xml.enc.sgn --key phone.key -o -")]
+    Decrypt {
+        /// The .enc.sgn file (local path or tftp://HOST[:PORT]/NAME).
+        file: PathBuf,
+        /// The phone's RSA private key (PKCS#1 or PKCS#8, PEM or DER).
+        #[arg(long, value_name = "DEVICE_KEY")]
+        key: PathBuf,
+        /// Output file (written atomically; `-` for standard output).
+        #[arg(short, long, value_name = "OUT")]
+        output: PathBuf,
+        /// Replace OUT if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(clap::Args)]
+struct SignArgs {
+    /// The file to sign (local path or tftp://HOST[:PORT]/NAME).
+    payload: PathBuf,
+    /// Output file (written atomically; `-` for standard output).
+    #[arg(short, long, value_name = "OUT")]
+    output: PathBuf,
+    /// The signer's certificate (PEM or DER), e.g. the TFTP node's CallManager.pem.
+    #[arg(long, value_name = "CERT")]
+    signer: PathBuf,
+    /// The signer's RSA private key (PKCS#1 or PKCS#8, PEM or DER; not encrypted).
+    #[arg(long, value_name = "KEY")]
+    key: PathBuf,
+    /// Digest of the signature (and of the plaintext hash of an .enc.sgn).
+    #[arg(long, value_enum, default_value_t = DigestArg::Sha1)]
+    digest: DigestArg,
+    /// The FILENAME element, the name phones ask for [default: the output's file name].
+    #[arg(long, value_name = "NAME")]
+    filename: Option<String>,
+    /// The TIMESTAMP element, Unix time [default: now].
+    #[arg(long, value_name = "UNIX_TIME")]
+    timestamp: Option<u32>,
+    /// Encrypt for the phone with this certificate (its LSC or MIC): an .enc.sgn.
+    #[arg(long, value_name = "DEVICE_CERT")]
+    encrypt_for: Option<PathBuf>,
+    /// Replace OUT if it exists.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(clap::Args)]
@@ -445,9 +581,10 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
         Command::Show {
             format,
             files,
+            trust,
             recursive,
             wide,
-        } => show(format, &files, recursive, text_width(wide), out),
+        } => show(format, &files, &trust, recursive, text_width(wide), out),
         Command::Certs {
             file,
             output: dir,
@@ -504,6 +641,39 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                 Err(e) => {
                     out.flush()?;
                     report(&e);
+                    Ok(EXIT_ERROR)
+                }
+            }
+        }
+        Command::Phone {
+            mac,
+            tftp,
+            dir,
+            itl,
+            ctl,
+            format,
+            timeout,
+        } => {
+            let server = match (tftp, dir) {
+                (Some(url), _) => phone::Server::Tftp(url),
+                (None, Some(dir)) => phone::Server::Dir(dir),
+                (None, None) => phone::Server::Dir(PathBuf::from(".")),
+            };
+            let req = phone::PhoneRequest {
+                mac,
+                server,
+                itl,
+                ctl,
+                json: format == Format::Json,
+                color: use_color(),
+                timeout,
+            };
+            match phone::run(&req, out) {
+                Ok(code) => Ok(code),
+                Err(phone::PhoneError::Io(e)) => Err(e),
+                Err(e) => {
+                    out.flush()?;
+                    eprintln!("error: {e}");
                     Ok(EXIT_ERROR)
                 }
             }
@@ -628,6 +798,61 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                 }
             },
         },
+        Command::Sign(args) => {
+            let opts = itl_cli::signed::SignOptions {
+                payload: args.payload,
+                output: args.output,
+                signer: args.signer,
+                key: args.key,
+                digest: digest_of(args.digest),
+                filename: args.filename,
+                timestamp: args.timestamp,
+                encrypt_for: args.encrypt_for,
+                force: args.force,
+            };
+            signed_result(itl_cli::signed::sign(&opts, out, &mut io::stderr()), out)
+        }
+        Command::Unsign {
+            file,
+            output,
+            force,
+        } => signed_result(
+            itl_cli::signed::unsign(&file, &output, force, out, &mut io::stderr()),
+            out,
+        ),
+        Command::Decrypt {
+            file,
+            key,
+            output,
+            force,
+        } => signed_result(
+            itl_cli::signed::decrypt_file(&file, &key, &output, force, out),
+            out,
+        ),
+    }
+}
+
+fn digest_of(d: DigestArg) -> itl_core::DigestAlgorithm {
+    match d {
+        DigestArg::Sha1 => itl_core::DigestAlgorithm::SHA1,
+        DigestArg::Sha256 => itl_core::DigestAlgorithm::SHA256,
+        DigestArg::Sha512 => itl_core::DigestAlgorithm::SHA512,
+    }
+}
+
+/// Exit code of `sign`, `unsign`, `decrypt`: 0, or the error on stderr and 2.
+fn signed_result(
+    result: Result<(), itl_cli::signed::SignedCliError>,
+    out: &mut dyn Write,
+) -> io::Result<i32> {
+    match result {
+        Ok(()) => Ok(EXIT_OK),
+        Err(itl_cli::signed::SignedCliError::Write(fetch::FetchError::Stdout(e))) => Err(e),
+        Err(e) => {
+            out.flush()?;
+            eprintln!("error: {e}");
+            Ok(EXIT_ERROR)
+        }
     }
 }
 
@@ -720,18 +945,30 @@ fn mtime(path: &Path) -> Option<i64> {
 fn show(
     format: ShowFormat,
     files: &[PathBuf],
+    trust: &[PathBuf],
     recursive: bool,
     width: Option<usize>,
     out: &mut dyn Write,
 ) -> io::Result<i32> {
+    let sources = match itl_cli::signed::TrustSources::load(trust) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(EXIT_ERROR);
+        }
+    };
     if matches!(format, ShowFormat::Json) && (recursive || files.len() > 1) {
         // JSON lines, files in parallel, then a totals line (docs/JSON.md).
         let now = now();
         let doc = |path: &Path, tl: &itl_core::TrustList<'_>| json_extra::document(path, tl, now);
+        let signed_doc = |path: &Path, f: &itl_core::SignedFile<'_>| {
+            itl_cli::signed::json(path, f, &itl_cli::signed::check(f, &sources))
+        };
         return show_json::write_many(
             files,
             recursive,
             &doc,
+            &signed_doc,
             out,
             &mut io::stderr(),
             io::stderr().is_terminal(),
@@ -765,8 +1002,35 @@ fn show(
                 continue;
             }
         };
-        let tl = match input::parse(path, &bytes) {
-            Ok(tl) => tl,
+        let tl = match input::parse_any(path, &bytes) {
+            Ok(itl_core::AnyFile::Signed(f)) => {
+                let verdict = itl_cli::signed::check(&f, &sources);
+                if i > 0 && !matches!(format, ShowFormat::Json) {
+                    writeln!(out)?;
+                }
+                let failed = match format {
+                    ShowFormat::Json => {
+                        let doc = itl_cli::signed::json(path, &f, &verdict);
+                        if many {
+                            writeln!(out, "{doc}")?;
+                        } else {
+                            serde_json::to_writer_pretty(&mut *out, &doc)?;
+                            writeln!(out)?;
+                        }
+                        matches!(verdict, itl_cli::signed::Verdict::Rejected { .. })
+                    }
+                    ShowFormat::Text => itl_cli::signed::write_text(out, path, &f, &verdict)?,
+                    ShowFormat::Cucm => {
+                        itl_cli::signed::write_cucm(out, &f, mtime(path), &verdict)?
+                    }
+                };
+                if failed && code == EXIT_OK {
+                    code = EXIT_FAIL;
+                }
+                continue;
+            }
+            Ok(itl_core::AnyFile::TrustList(tl)) => tl,
+            Ok(_) => continue,
             Err(e) => {
                 out.flush()?;
                 report(&e);

@@ -43,6 +43,7 @@ pub mod fingerprint;
 pub mod header;
 mod kind;
 mod memo;
+mod phone;
 mod pkcs1v15;
 pub mod record;
 pub mod role;
@@ -69,6 +70,11 @@ pub use error::{EncodeError, ParseError};
 pub use fingerprint::Fingerprints;
 pub use header::Header;
 pub use kind::{AnyFile, detect_kind};
+pub use phone::{
+    Broken, DecidingRecord, Decision, DirSource, DirSourceError, FileSource, HeldFile, HeldList,
+    Outcome, PhoneStart, Reason, RecordSource, Remedy, Replay, ReplayError, Stage, Step,
+    TrustState, TvsCheck, replay,
+};
 pub use record::Record;
 pub use role::Role;
 /// The `rsa` crate this library uses (for `rsa::PrivateKey` and `rsa::PublicKey`).
