@@ -213,6 +213,11 @@ pub fn parse<'a>(path: &Path, bytes: &'a [u8]) -> Result<itl_core::TrustList<'a>
 /// encrypted signed file, see [`itl_core::detect_kind`]), turning a parse error
 /// into an [`InputError`].
 pub fn parse_any<'a>(path: &Path, bytes: &'a [u8]) -> Result<itl_core::AnyFile<'a>, InputError> {
+    // Trust lists (and what is nothing else) under the limits in force
+    // (`--max-size`, `--max-elements`), as [`parse`] does.
+    if !itl_core::detect_kind(bytes).is_ok_and(|k| !k.is_trust_list()) {
+        return parse(path, bytes).map(itl_core::AnyFile::TrustList);
+    }
     itl_core::AnyFile::parse(bytes).map_err(|error| InputError::Parse {
         path: path.to_owned(),
         hint: sniff(bytes, &error),
