@@ -355,6 +355,7 @@ pub fn remedy_code(r: &Remedy) -> &'static str {
         Remedy::DeleteOnPhone { .. } => "delete-on-phone",
         Remedy::RestoreSigningKey { .. } => "restore-signing-key",
         Remedy::RecoveryReset { .. } => "recovery-reset",
+        Remedy::UpdateCtl => "update-ctl",
         Remedy::RegenerateServerFile { .. } => "regenerate-server-file",
         Remedy::ResignConfig { .. } => "resign-config",
         Remedy::ServeSignedConfig { .. } => "serve-signed-config",
@@ -399,6 +400,7 @@ pub fn remedy_text(r: &Remedy) -> String {
                 record_text(record)
             )
         }
+        Remedy::UpdateCtl => "Update the CTL (`utils ctl update CTLFile`) so that it lists the TFTP server's CallManager certificate as CCM+TFTP; the phone takes the new CTL, then the ITL.".to_owned(),
         Remedy::RegenerateServerFile { file } => format!(
             "Regenerate {} on the cluster (for the ITL, restart the TFTP service; for a tokenless CTL, `utils ctl update CTLFile`) and replay again.",
             printable(file)
@@ -523,6 +525,10 @@ pub fn write_text(out: &mut dyn Write, r: &Replay, source: &str, color: bool) ->
     lines(out, &printable(source), "Server  ", 8)?;
     lines(out, &trust_text(&r.before), "Holds   ", 8)?;
     writeln!(out)?;
+    let failing = match &r.outcome {
+        Outcome::Broken(b) => Some(b.step),
+        _ => None,
+    };
     for (i, s) in r.steps.iter().enumerate() {
         let mut head = format!("{}. {}", i + 1, s.file);
         if !s.found {
@@ -538,7 +544,15 @@ pub fn write_text(out: &mut dyn Write, r: &Replay, source: &str, color: bool) ->
         if let Some(signer) = &s.signer {
             lines(out, &format!("signed by {}", signer.describe()), "   ", 3)?;
         }
-        if s.decision != Decision::NotFound {
+        if failing == Some(i) && s.reason.is_some() {
+            writeln!(out, "   Refused: see the result below.")?;
+            lines(
+                out,
+                &trust_text(&s.trust_after),
+                "   Phone still trusts: ",
+                3,
+            )?;
+        } else if s.decision != Decision::NotFound {
             lines(out, &printable(&decision_text(s)), "   ", 3)?;
             lines(out, &trust_text(&s.trust_after), "   Phone now trusts: ", 3)?;
         }

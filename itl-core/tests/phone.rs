@@ -703,3 +703,29 @@ fn an_unknown_phone_gets_xmldefault() {
     assert_eq!(last.decision, Decision::TrustedSigner);
     assert_eq!(last.fallback_for, Some(format!("SEP{MAC}.cnf.xml.enc.sgn")));
 }
+
+#[test]
+fn an_encrypted_config_is_asked_for_first_and_its_signature_checked() {
+    let cluster = Cluster::cucm8();
+    let name = format!("SEP{MAC}.cnf.xml.enc.sgn");
+    // Encrypted for the phone's certificate (any RSA certificate serves here).
+    let enc =
+        itl_core::SignedFileBuilder::new(cluster::cert(PUBLISHER), cluster::key(PUBLISHER), &name)
+            .encrypt_for(cluster::cert(cluster::CAPF))
+            .build(&config_xml(MAC))
+            .unwrap();
+    assert_eq!(
+        itl_core::detect_kind(&enc).unwrap(),
+        FileKind::EncryptedSigned
+    );
+    let mut server = Server::new(cluster.files()).with(&name, enc);
+    let r = server.run(phone_itl(cluster.itl()));
+    assert_eq!(r.outcome, Outcome::Trusted);
+    let last = r.steps.last().unwrap();
+    assert_eq!(
+        (last.file.as_str(), last.decision),
+        (name.as_str(), Decision::TrustedSigner)
+    );
+    // The .sgn beside it is never asked for.
+    assert!(!server.asked.contains(&format!("SEP{MAC}.cnf.xml.sgn")));
+}
