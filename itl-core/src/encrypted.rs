@@ -37,6 +37,7 @@ pub const ALGORITHM_AES: u8 = 1;
 /// the header. The elements themselves (unknown ones included) stay in the
 /// header, which is what the file is written from.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct EncryptionInfo<'h> {
     /// Tag 18: one byte of unknown meaning (0 in every file seen); `None` if absent.
     pub cipher_flag: Option<u8>,

@@ -163,6 +163,7 @@ impl<'a> SignedFile<'a> {
 
 /// A record of one of the trust lists given to [`verify_signed_file`].
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TrustRecord {
     /// Which trust list (0-based index into the lists given).
     pub list: usize,
@@ -176,6 +177,7 @@ pub struct TrustRecord {
 
 /// A signed file whose signature a phone would accept.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SignedFileReport {
     /// The trust-list record whose key verified the signature (TFTP or CCM+TFTP).
     pub signer: TrustRecord,
@@ -187,6 +189,7 @@ pub struct SignedFileReport {
 
 /// A signed file whose signature verifies with a given certificate.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CertificateReport {
     /// The digest of the signature.
     pub digest: DigestAlgorithm,
