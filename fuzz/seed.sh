@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Seeds every fuzz target's corpus with the test vectors (all .tlv files under
-# testvectors/, malformed ones included) and the kept regression inputs.
+# testvectors/, malformed ones included, and the signed .sgn files) and the kept regression inputs.
 # The corpus directories are not committed (see .gitignore).
 set -euo pipefail
 cd "$(dirname "$0")"
-for target in parse roundtrip verify build_records; do
+for target in parse roundtrip verify build_records signed; do
   mkdir -p "corpus/$target"
-  find ../testvectors -name '*.tlv' -type f -exec cp -f {} "corpus/$target/" \;
+  find ../testvectors \( -name '*.tlv' -o -name '*.sgn' \) -type f -exec cp -f {} "corpus/$target/" \;
   if [ -d regressions ]; then
     find regressions -type f ! -name '*.md' -exec cp -f {} "corpus/$target/" \;
   fi
