@@ -17,7 +17,7 @@ mkdir "$dir"
 cd "$dir"
 mkdir -p history/2023 history/2024 history/2025
 build() { # OUT TIMESTAMP SIGNER CCM TVS
-    "$itltool" build -o "$1" --timestamp "$2" --signer "$3.crt" --key "$3.key" \
+    "$itltool" build -o "$1" --filename ITLFile.tlv --timestamp "$2" --signer "$3.crt" --key "$3.key" \
         --record "SAST:$3.crt" --record "CCM+TFTP:$4.crt" \
         --hash-only "TVS:$5.crt" --hash-only "CAPF:$keys/capf.crt" >/dev/null
 }
