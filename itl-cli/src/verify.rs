@@ -75,7 +75,7 @@ impl std::error::Error for TrustSourceError {}
 pub fn load_trust(path: &Path) -> Result<Vec<TrustAnchor>, TrustSourceError> {
     let bytes = input::read_source(path).map_err(TrustSourceError::Input)?;
     let name = path.display().to_string();
-    let as_trust_list = match TrustList::parse(&bytes) {
+    let as_trust_list = match TrustList::parse_with(&bytes, input::limits()) {
         Ok(tl) => return Ok(TrustAnchor::from_trust_list(&tl, &name)),
         Err(e) => e.to_string(),
     };
@@ -351,6 +351,13 @@ pub fn run(
         }
         Some(all)
     };
+    let sources = match crate::signed::TrustSources::load(trust) {
+        Ok(s) => s,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(EXIT_ERROR);
+        }
+    };
     let inputs = bulk::expand(files, options.recursive);
     let many = inputs.len() > 1 || options.recursive;
     let work = |input: &Result<PathBuf, input::InputError>| {
@@ -362,11 +369,53 @@ pub fn run(
             Ok(b) => b,
             Err(e) => return Outcome::error(&e),
         };
-        let tl = match input::parse(path, &bytes) {
-            Ok(tl) => tl,
+        let name = path.display().to_string();
+        let mut lines = Vec::new();
+        let tl = match input::parse_any(path, &bytes) {
+            Ok(itl_core::AnyFile::TrustList(tl)) => tl,
+            Ok(itl_core::AnyFile::Signed(f)) => {
+                if sources.is_empty() {
+                    return Outcome {
+                        out: String::new(),
+                        err: format!(
+                            "error: {name}: a signed file carries no key of its own: give --trust ITLFile.tlv (the phone's ITL, and/or its CTL) or --trust CERT\n"
+                        ),
+                        status: Status::Error,
+                    };
+                }
+                if options.json {
+                    let verdict = crate::signed::check(&f, &sources);
+                    let valid = matches!(verdict, crate::signed::Verdict::Trusted { .. });
+                    let mut doc = crate::signed::json(path, &f, &verdict);
+                    doc["valid"] = valid.into();
+                    return Outcome {
+                        out: if many {
+                            format!("{doc}\n")
+                        } else {
+                            format!("{doc:#}\n")
+                        },
+                        err: String::new(),
+                        status: if valid { Status::Ok } else { Status::Fail },
+                    };
+                }
+                let valid = match crate::signed::verify_lines(&mut lines, &name, &f, &sources) {
+                    Ok(v) => v,
+                    Err(e) => return Outcome::error(&e),
+                };
+                let mut text = String::from_utf8_lossy(&lines).into_owned();
+                if options.summary {
+                    let start = text.trim_end().rfind('\n').map_or(0, |i| i + 1);
+                    text.drain(..start);
+                }
+                return Outcome {
+                    out: text,
+                    err: String::new(),
+                    status: if valid { Status::Ok } else { Status::Fail },
+                };
+            }
+            Ok(_) => return Outcome::ok(String::new()),
             Err(e) => return Outcome::error(&e),
         };
-        let name = path.display().to_string();
         if options.json {
             let (doc, valid) = verify_json(&name, &tl, anchors.as_deref(), now);
             let text = if many {
@@ -380,7 +429,6 @@ pub fn run(
                 status: if valid { Status::Ok } else { Status::Fail },
             };
         }
-        let mut lines = Vec::new();
         let valid = match verify_file(&mut lines, &name, &tl, anchors.as_deref(), now) {
             Ok(v) => v,
             Err(e) => return Outcome::error(&e),

@@ -35,6 +35,7 @@ pub mod certcheck;
 pub mod compare;
 pub mod digest;
 pub mod dn;
+mod edit;
 pub mod element;
 mod encrypted;
 pub mod error;
@@ -42,6 +43,7 @@ pub mod fingerprint;
 pub mod header;
 mod kind;
 mod memo;
+mod phone;
 mod pkcs1v15;
 pub mod record;
 pub mod role;
@@ -61,12 +63,18 @@ pub use cert::CertInfo;
 pub use certcheck::{CertReport, Check, RecordChecks, Warning, WarningKind, check_certificates};
 pub use compare::{Comparison, PhoneHashes, Verdict, compare, compare_hashes};
 pub use digest::DigestAlgorithm;
+pub use edit::EditableTrustList;
 pub use element::{Body, Element};
 pub use encrypted::{ALGORITHM_AES, DecryptError, EncryptionError, EncryptionInfo, decrypt};
 pub use error::{EncodeError, ParseError};
 pub use fingerprint::Fingerprints;
 pub use header::Header;
 pub use kind::{AnyFile, detect_kind};
+pub use phone::{
+    Broken, DecidingRecord, Decision, DirSource, DirSourceError, FileSource, HeldFile, HeldList,
+    Outcome, PhoneStart, Reason, RecordSource, Remedy, Replay, ReplayError, Stage, Step,
+    TrustState, TvsCheck, replay,
+};
 pub use record::Record;
 pub use role::Role;
 /// The `rsa` crate this library uses (for `rsa::PrivateKey` and `rsa::PublicKey`).
@@ -77,7 +85,7 @@ pub use signed::{
     verify_signed_file_with_certificate,
 };
 pub use tag::{HeaderTag, RecordTag};
-pub use trustlist::{FileKind, MAX_FILE_SIZE, TrustList};
+pub use trustlist::{FileKind, Limits, MAX_ELEMENTS, MAX_FILE_SIZE, TrustList};
 pub use verify::{
     SignatureError, SignatureReport, TrustAnchor, TrustReport, verify_signature,
     verify_signature_with_key, verify_with_trust,
