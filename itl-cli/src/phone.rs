@@ -355,6 +355,7 @@ pub fn remedy_code(r: &Remedy) -> &'static str {
         Remedy::DeleteOnPhone { .. } => "delete-on-phone",
         Remedy::RestoreSigningKey { .. } => "restore-signing-key",
         Remedy::RecoveryReset { .. } => "recovery-reset",
+        Remedy::UpdateCtl => "update-ctl",
         Remedy::RegenerateServerFile { .. } => "regenerate-server-file",
         Remedy::ResignConfig { .. } => "resign-config",
         Remedy::ServeSignedConfig { .. } => "serve-signed-config",
@@ -399,6 +400,7 @@ pub fn remedy_text(r: &Remedy) -> String {
                 record_text(record)
             )
         }
+        Remedy::UpdateCtl => "Update the CTL (`utils ctl update CTLFile`) so that it lists the TFTP server's CallManager certificate as CCM+TFTP; the phone takes the new CTL, then the ITL.".to_owned(),
         Remedy::RegenerateServerFile { file } => format!(
             "Regenerate {} on the cluster (for the ITL, restart the TFTP service; for a tokenless CTL, `utils ctl update CTLFile`) and replay again.",
             printable(file)

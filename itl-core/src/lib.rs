@@ -69,7 +69,7 @@ pub use encrypted::{ALGORITHM_AES, DecryptError, EncryptionError, EncryptionInfo
 pub use error::{EncodeError, ParseError};
 pub use fingerprint::Fingerprints;
 pub use header::Header;
-pub use kind::{AnyFile, detect_kind};
+pub use kind::{AnyFile, detect_kind, detect_kind_with};
 pub use phone::{
     Broken, DecidingRecord, Decision, DirSource, DirSourceError, FileSource, HeldFile, HeldList,
     Outcome, PhoneStart, Reason, RecordSource, Remedy, Replay, ReplayError, Stage, Step,

@@ -420,6 +420,10 @@ pub enum Remedy {
         /// The ITLRecovery entry in the phone's file.
         record: RecordSummary,
     },
+    /// A phone holding only a CTL refuses an ITL whose signer is not a CCM+TFTP
+    /// entry of that CTL: update the CTL so that it lists the TFTP server's
+    /// CallManager certificate as CCM+TFTP (`utils ctl update CTLFile`).
+    UpdateCtl,
     /// The server's file is damaged: regenerate it on the cluster.
     RegenerateServerFile {
         /// Which file failed.
@@ -1067,6 +1071,12 @@ fn trust_list_remedies(
         Reason::Malformed(_) | Reason::BadSignature(_) => vec![Remedy::RegenerateServerFile {
             file: name.to_owned(),
         }],
+        Reason::NotCtlCcmTftp { .. } => vec![
+            Remedy::UpdateCtl,
+            Remedy::DeleteOnPhone {
+                kind: FileKind::Ctl,
+            },
+        ],
         _ => {
             let mut out = Vec::new();
             // The phone file whose trust failed: the one of this kind, else the

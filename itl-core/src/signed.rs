@@ -43,7 +43,7 @@ use crate::header::Header;
 use crate::pkcs1v15::{self, Outcome};
 use crate::role::Role;
 use crate::tag::HeaderTag;
-use crate::trustlist::{MAX_FILE_SIZE, TrustList};
+use crate::trustlist::{Limits, TrustList};
 use crate::verify::{self, SignatureError};
 
 /// A parsed signed file (`.sgn` or `.enc.sgn`): header and payload.
@@ -63,16 +63,24 @@ impl<'a> SignedFile<'a> {
     /// may be anything (1.0, 1.2 and 2.0 are seen). The signature is not checked
     /// here (see [`verify_signed_file`]).
     pub fn parse(data: &'a [u8]) -> Result<Self, ParseError> {
+        Self::parse_with(data, Limits::DEFAULT)
+    }
+
+    /// [`SignedFile::parse`] with other limits (size of the whole file, number
+    /// of header elements).
+    pub fn parse_with(data: &'a [u8], limits: Limits) -> Result<Self, ParseError> {
         if data.is_empty() {
             return Err(ParseError::Empty);
         }
-        if data.len() > MAX_FILE_SIZE {
+        if data.len() > limits.max_size() {
             return Err(ParseError::TooLarge {
                 size: data.len(),
-                max: MAX_FILE_SIZE,
+                max: limits.max_size(),
             });
         }
-        let (header, payload_offset) = Header::parse(data)?;
+        let max = limits.max_elements();
+        let mut left = max;
+        let (header, payload_offset) = Header::parse_counted(data, &mut left, max)?;
         Ok(Self {
             raw: Cow::Borrowed(data),
             header,
