@@ -105,7 +105,7 @@ pub fn load_trust(path: &Path) -> Result<Vec<TrustAnchor>, TrustSourceError> {
             .map(|a| vec![a])
             .map_err(|reason| TrustSourceError::UnusableCertificate {
                 path: path.to_owned(),
-                reason,
+                reason: reason.to_string(),
             }),
         Err(e) => Err(TrustSourceError::Unrecognised {
             path: path.to_owned(),
@@ -168,7 +168,7 @@ impl Tally {
     ) -> io::Result<()> {
         // Names come from the file: escape control characters so a hostile
         // SUBJECTNAME cannot forge output lines.
-        let detail = itl_core::printable(detail);
+        let detail = crate::text::printable(detail);
         self.checks
             .push((passed, what.to_owned(), detail.to_string()));
         if passed {
@@ -183,8 +183,8 @@ impl Tally {
     fn warn(&mut self, out: &mut dyn Write, file: &str, what: &str) -> io::Result<()> {
         self.warnings += 1;
         self.warning_list
-            .push(itl_core::printable(what).into_owned());
-        writeln!(out, "{file}: warn {}", itl_core::printable(what))
+            .push(crate::text::printable(what).into_owned());
+        writeln!(out, "{file}: warn {}", crate::text::printable(what))
     }
 }
 

@@ -8,37 +8,13 @@
 //! and any key AWS-LC refuses, goes to the `rsa` crate, which then decides and
 //! words the error as it always has.
 
-use std::borrow::Cow;
-
-use rsa::pkcs1::DecodeRsaPublicKey;
 use rsa::traits::PublicKeyParts;
 use rsa::{Pkcs1v15Sign, PublicKey as RsaPublicKey};
 use sha1::Sha1;
 use sha2::{Sha256, Sha512};
 
 use crate::digest::DigestAlgorithm;
-
-/// An RSA public key as PKCS#1 `RSAPublicKey` DER, with where it came from (for
-/// error messages).
-pub(crate) struct KeyDer<'k> {
-    /// The DER bytes.
-    pub der: Cow<'k, [u8]>,
-    /// Taken from a CERTIFICATE (else from a PUBLICKEY element).
-    pub from_certificate: bool,
-}
-
-impl KeyDer<'_> {
-    /// The key decoded by the `rsa` crate, or why it cannot be used.
-    pub fn rsa_key(&self) -> Result<RsaPublicKey, String> {
-        RsaPublicKey::from_pkcs1_der(&self.der).map_err(|e| {
-            if self.from_certificate {
-                format!("the certificate's RSA key is not usable: {e}")
-            } else {
-                format!("PUBLICKEY is not a usable RSA key: {e}")
-            }
-        })
-    }
-}
+use crate::keys::{KeyDer, KeyError};
 
 /// The modulus size in bits of a PKCS#1 `RSAPublicKey` DER, read from the DER
 /// alone (no key is built, so it is cheap, and keys the `rsa` crate refuses,
@@ -71,7 +47,7 @@ pub(crate) fn check(
     digest: DigestAlgorithm,
     hashed: &[u8],
     sig: &[u8],
-) -> Result<Outcome, String> {
+) -> Result<Outcome, KeyError> {
     #[cfg(feature = "aws-lc")]
     if let Some(outcome) = aws_lc::check(&key.der, digest, hashed, sig) {
         return Ok(outcome);
@@ -209,9 +185,14 @@ mod aws_lc {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+    use std::borrow::Cow;
+
+    use rsa::pkcs1::DecodeRsaPublicKey;
+
     use super::*;
     use crate::TrustList;
-    use crate::verify::{prepare, record_key_der};
+    use crate::keys::record_key_der;
+    use crate::verify::prepare;
 
     fn rsa_only(
         key: &KeyDer<'_>,
@@ -306,7 +287,9 @@ mod tests {
             der: Cow::Borrowed(&der),
             from_certificate: false,
         };
-        let err = check(&key, DigestAlgorithm::SHA1, &hashed, &[0u8; 64]).unwrap_err();
+        let err = check(&key, DigestAlgorithm::SHA1, &hashed, &[0u8; 64])
+            .unwrap_err()
+            .to_string();
         assert!(
             err.starts_with("PUBLICKEY is not a usable RSA key"),
             "{err}"
@@ -317,6 +300,8 @@ mod tests {
 #[cfg(test)]
 mod bits_tests {
     #![allow(clippy::unwrap_used)]
+
+    use rsa::pkcs1::DecodeRsaPublicKey;
 
     use super::*;
 
