@@ -12,6 +12,7 @@ pub mod fetch;
 pub mod hash;
 pub mod input;
 pub mod json_extra;
+pub mod man;
 pub mod phone;
 pub mod show_cucm;
 pub mod show_json;
