@@ -34,14 +34,14 @@ const TRUSTED: &[&[u8]] = &[
 
 struct Fixed {
     cert: Vec<u8>,
-    key: itl_core::rsa::PrivateKey,
+    key: itl_core::SigningKey,
 }
 
 fn fixed() -> &'static Fixed {
     static FIXED: OnceLock<Fixed> = OnceLock::new();
     FIXED.get_or_init(|| Fixed {
         cert: itl_core::load_certificate(CCMTFTP_CERT).expect("certificate"),
-        key: itl_core::load_private_key(DEVICE_KEY).expect("device key"),
+        key: itl_core::SigningKey::from_pem_or_der(DEVICE_KEY).expect("device key"),
     })
 }
 
