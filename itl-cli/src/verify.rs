@@ -12,16 +12,17 @@
 //! Exit status: 0 every file valid; 1 any check failed; 2 any file (or trust
 //! source) unreadable or malformed, or bad usage.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use itl_core::{
-    Role, TrustAnchor, TrustList, check_certificates, load_certificate, verify_signature,
+    TrustAnchor, TrustList, check_certificates, load_certificate, verify_signature,
     verify_with_trust,
 };
 
-use crate::bulk::{self, Outcome, Status};
+use crate::bulk::{self, Status};
 use crate::{EXIT_ERROR, input};
 
 /// Why a `--trust` source could not be used.
@@ -94,48 +95,81 @@ pub fn load_trust(path: &Path) -> Result<Vec<TrustAnchor>, TrustSourceError> {
     }
 }
 
-/// Counts for a file's summary line.
-#[derive(Default)]
-struct Tally {
+/// Which of a file's lines [`verify_file_lines`] writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lines {
+    /// Every check and warning, then the summary line.
+    All,
+    /// Only the summary line (`--summary`): the other lines are not formatted.
+    Summary,
+}
+
+/// Counts for a file's summary line, and the writing of the other lines.
+struct Tally<'o> {
+    out: &'o mut dyn Write,
+    file: &'o str,
+    lines: Lines,
     passed: usize,
     failed: Vec<String>,
     warnings: usize,
 }
 
-impl Tally {
-    fn line(
+impl Tally<'_> {
+    /// One check; `what` and `detail` are only asked for when they are written
+    /// (`what` also for a failed check, which the summary names).
+    fn check<D: AsRef<str>>(
         &mut self,
-        out: &mut dyn Write,
-        file: &str,
         passed: bool,
-        what: &str,
-        detail: &str,
+        what: impl Fn(&mut dyn Write) -> io::Result<()>,
+        detail: impl FnOnce() -> D,
     ) -> io::Result<()> {
-        // Names come from the file: escape control characters so a hostile
-        // SUBJECTNAME cannot forge output lines.
-        let detail = itl_core::printable(detail);
         if passed {
             self.passed += 1;
-            writeln!(out, "{file}: ok   {what}: {detail}")
         } else {
-            self.failed.push(what.to_owned());
-            writeln!(out, "{file}: FAIL {what}: {detail}")
+            let mut name = Vec::new();
+            what(&mut name)?;
+            self.failed
+                .push(String::from_utf8_lossy(&name).into_owned());
         }
+        if self.lines == Lines::All {
+            let status = if passed { "ok  " } else { "FAIL" };
+            write!(self.out, "{}: {status} ", self.file)?;
+            what(self.out)?;
+            // Names come from the file: escape control characters so a hostile
+            // SUBJECTNAME cannot forge output lines.
+            writeln!(self.out, ": {}", itl_core::printable(detail().as_ref()))?;
+        }
+        Ok(())
     }
 
-    fn warn(&mut self, out: &mut dyn Write, file: &str, what: &str) -> io::Result<()> {
+    fn warn(&mut self, what: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
         self.warnings += 1;
-        writeln!(out, "{file}: warn {}", itl_core::printable(what))
+        if self.lines == Lines::All {
+            write!(self.out, "{}: warn ", self.file)?;
+            what(self.out)?;
+            self.out.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+}
+
+/// `record N (ROLE)`.
+fn write_record_label(out: &mut dyn Write, tl: &TrustList<'_>, index: usize) -> io::Result<()> {
+    let role = tl
+        .records()
+        .get(index.wrapping_sub(1))
+        .and_then(|r| r.function());
+    match role {
+        Some(role) => write!(out, "record {index} ({})", role.short_name()),
+        None => write!(out, "record {index} (no FUNCTION)"),
     }
 }
 
 fn record_label(tl: &TrustList<'_>, index: usize) -> String {
-    let role = tl
-        .records()
-        .get(index.wrapping_sub(1))
-        .and_then(|r| r.function())
-        .map_or_else(|| "no FUNCTION".to_owned(), Role::short_name);
-    format!("record {index} ({role})")
+    let mut label = Vec::new();
+    // Writing to a Vec does not fail.
+    let _ = write_record_label(&mut label, tl, index);
+    String::from_utf8_lossy(&label).into_owned()
 }
 
 /// Checks one parsed file, writing its lines; returns whether everything passed.
@@ -146,66 +180,96 @@ pub fn verify_file(
     anchors: Option<&[TrustAnchor]>,
     now: i64,
 ) -> io::Result<bool> {
-    let mut t = Tally::default();
+    verify_file_lines(out, name, tl, anchors, now, Lines::All)
+}
+
+/// [`verify_file`], writing every line or only the summary line.
+pub fn verify_file_lines(
+    out: &mut dyn Write,
+    name: &str,
+    tl: &TrustList<'_>,
+    anchors: Option<&[TrustAnchor]>,
+    now: i64,
+    lines: Lines,
+) -> io::Result<bool> {
+    let mut t = Tally {
+        out,
+        file: name,
+        lines,
+        passed: 0,
+        failed: Vec::new(),
+        warnings: 0,
+    };
+    let signature = |o: &mut dyn Write| o.write_all(b"signature");
     match verify_signature(tl) {
-        Ok(r) => {
-            let rec = tl.records().get(r.signer_record - 1);
-            let subject = rec.and_then(|r| r.subject_name()).unwrap_or_default();
+        Ok(r) => t.check(true, signature, || {
+            let subject = tl
+                .records()
+                .get(r.signer_record - 1)
+                .and_then(|r| r.subject_name())
+                .unwrap_or_default();
             let detail = format!(
                 "{}, RSA-{} key of {} {subject}",
                 r.digest,
                 r.key_bits,
                 record_label(tl, r.signer_record)
             );
-            t.line(out, name, true, "signature", detail.trim_end())?;
-        }
-        Err(e) => t.line(out, name, false, "signature", &e.to_string())?,
+            detail.trim_end().to_owned()
+        })?,
+        Err(e) => t.check(false, signature, || e.to_string())?,
     }
     if let Some(anchors) = anchors {
+        let trust = |o: &mut dyn Write| o.write_all(b"trust");
         match verify_with_trust(tl, anchors) {
-            Ok(r) => t.line(
-                out,
-                name,
-                true,
-                "trust",
-                &format!("signed by a trusted key: {}", r.description),
-            )?,
-            Err(e) => t.line(out, name, false, "trust", &e.to_string())?,
+            Ok(r) => t.check(true, trust, || {
+                format!("signed by a trusted key: {}", r.description)
+            })?,
+            Err(e) => t.check(false, trust, || e.to_string())?,
         }
     }
     let report = check_certificates(tl, now);
     for rc in &report.records {
-        let label = record_label(tl, rc.index);
         for c in &rc.checks {
-            t.line(
-                out,
-                name,
+            t.check(
                 c.passed,
-                &format!("{label}: {}", c.name),
-                &c.detail,
+                |o| {
+                    write_record_label(o, tl, rc.index)?;
+                    write!(o, ": {}", c.name)
+                },
+                || c.detail.as_str(),
             )?;
         }
         for w in &rc.warnings {
-            t.warn(out, name, &format!("{label}: {w}"))?;
+            t.warn(|o| {
+                write_record_label(o, tl, rc.index)?;
+                write!(o, ": {}", itl_core::printable(&w.to_string()))
+            })?;
         }
     }
     for w in &report.warnings {
-        t.warn(out, name, &format!("file: {w}"))?;
+        t.warn(|o| write!(o, "file: {}", itl_core::printable(&w.to_string())))?;
     }
-    let warnings = match t.warnings {
-        1 => ", 1 warning".to_owned(),
-        n => format!(", {n} warnings"),
-    };
-    if t.failed.is_empty() {
-        writeln!(out, "{name}: valid ({} checks passed{warnings})", t.passed)?;
+    let Tally {
+        out,
+        passed,
+        failed,
+        warnings,
+        ..
+    } = t;
+    let plural = if warnings == 1 { "" } else { "s" };
+    if failed.is_empty() {
+        writeln!(
+            out,
+            "{name}: valid ({passed} checks passed, {warnings} warning{plural})"
+        )?;
         Ok(true)
     } else {
         writeln!(
             out,
-            "{name}: INVALID ({} of {} checks failed: {}{warnings})",
-            t.failed.len(),
-            t.failed.len() + t.passed,
-            t.failed.join(", ")
+            "{name}: INVALID ({} of {} checks failed: {}, {warnings} warning{plural})",
+            failed.len(),
+            failed.len() + passed,
+            itl_core::printable(&failed.join(", "))
         )?;
         Ok(false)
     }
@@ -250,40 +314,45 @@ pub fn run(
         Some(all)
     };
     let inputs = bulk::expand(files, options.recursive);
-    let work = |input: &Result<PathBuf, input::InputError>| {
+    let lines = if options.summary {
+        Lines::Summary
+    } else {
+        Lines::All
+    };
+    let work = |input: &Result<PathBuf, input::InputError>, o: &mut Vec<u8>, e: &mut Vec<u8>| {
+        // Writing to a Vec does not fail.
+        let error = |e: &mut Vec<u8>, what: &dyn fmt::Display| {
+            let _ = writeln!(e, "error: {what}");
+            Status::Error
+        };
         let path = match input {
             Ok(p) => p,
-            Err(e) => return Outcome::error(e),
+            Err(err) => return error(e, err),
         };
-        let bytes = match input::read_source(path) {
-            Ok(b) => b,
-            Err(e) => return Outcome::error(&e),
-        };
-        let tl = match input::parse(path, &bytes) {
-            Ok(tl) => tl,
-            Err(e) => return Outcome::error(&e),
-        };
-        let mut lines = Vec::new();
-        let name = path.display().to_string();
-        let valid = match verify_file(&mut lines, &name, &tl, anchors.as_deref(), now) {
-            Ok(v) => v,
-            Err(e) => return Outcome::error(&e),
-        };
-        // The lines are built from Strings, so this does not copy.
-        let mut text = String::from_utf8(lines)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-        if options.summary {
-            // The summary is the last line.
-            let start = text.trim_end().rfind('\n').map_or(0, |i| i + 1);
-            text.drain(..start);
+        // One read buffer per worker thread, reused from file to file.
+        thread_local! {
+            static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
         }
-        Outcome {
-            out: text,
-            err: String::new(),
-            status: if valid { Status::Ok } else { Status::Fail },
-        }
+        BUF.with(|buf| {
+            let Ok(mut bytes) = buf.try_borrow_mut() else {
+                return error(e, &"internal error: read buffer in use");
+            };
+            if let Err(err) = input::read_source_into(path, &mut bytes) {
+                return error(e, &err);
+            }
+            let tl = match input::parse(path, &bytes) {
+                Ok(tl) => tl,
+                Err(err) => return error(e, &err),
+            };
+            let name = path.to_string_lossy();
+            match verify_file_lines(o, &name, &tl, anchors.as_deref(), now, lines) {
+                Ok(true) => Status::Ok,
+                Ok(false) => Status::Fail,
+                Err(err) => error(e, &err),
+            }
+        })
     };
-    let totals = bulk::run(&inputs, work, out, err, options.progress)?;
+    let totals = bulk::run_into(&inputs, work, out, err, options.progress)?;
     if inputs.len() > 1 || options.recursive {
         writeln!(
             out,

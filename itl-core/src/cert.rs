@@ -6,6 +6,7 @@
 //! `verify` feature; nothing here checks a certificate's signature.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use x509_parser::certificate::X509Certificate;
 use x509_parser::objects::{oid_registry, oid2abbrev, oid2sn};
@@ -57,10 +58,15 @@ impl CertInfo {
     /// certificates seen last (see `memo.rs`): bulk runs meet the same few
     /// certificates in every file.
     pub fn parse(der: &[u8]) -> Result<Self, String> {
+        Self::parse_shared(der).map(|info| (*info).clone())
+    }
+
+    /// [`CertInfo::parse`], shared with the memo rather than copied out of it.
+    pub(crate) fn parse_shared(der: &[u8]) -> Result<Rc<Self>, String> {
         thread_local! {
-            static MEMO: RefCell<Memo<Result<CertInfo, String>>> = const { RefCell::new(Memo::new()) };
+            static MEMO: RefCell<Memo<Result<Rc<CertInfo>, String>>> = const { RefCell::new(Memo::new()) };
         }
-        memo::get_or_compute(&MEMO, 0, der, || Self::parse_uncached(der))
+        memo::get_or_compute(&MEMO, 0, der, || Self::parse_uncached(der).map(Rc::new))
     }
 
     fn parse_uncached(der: &[u8]) -> Result<Self, String> {

@@ -67,6 +67,12 @@ pub use verify::{
     verify_signature_with_key, verify_with_trust,
 };
 
+/// The library that checks RSA signatures in this build: `"aws-lc-rs"` (AWS-LC,
+/// the default cargo feature `aws-lc`) or `"rsa (pure Rust)"` (the `rsa` crate,
+/// feature `pure-rust` without `aws-lc`). Both give the same answer for every
+/// key and signature; AWS-LC is faster.
+pub const RSA_BACKEND: &str = pkcs1v15::BACKEND;
+
 /// Lower-case hex of `bytes`, no separators (as in `--format json`).
 pub fn hex_lower(bytes: &[u8]) -> String {
     header::hex_string(bytes)

@@ -8,7 +8,7 @@ use thiserror::Error;
 use x509_parser::prelude::FromDer;
 
 use crate::digest::DigestAlgorithm;
-use crate::fingerprint::hash;
+use crate::fingerprint::hash_parts;
 use crate::hex_lower;
 use crate::memo::{self, Memo};
 use crate::pkcs1v15::{self, KeyDer, Outcome};
@@ -134,7 +134,16 @@ fn certificate_key_der(der: &[u8]) -> Result<KeyDer<'static>, String> {
     thread_local! {
         static MEMO: RefCell<Memo<Result<Vec<u8>, String>>> = const { RefCell::new(Memo::new()) };
     }
-    let key = memo::get_or_compute(&MEMO, 0, der, || certificate_key_uncached(der))?;
+    let key = memo::get_or_compute(&MEMO, 0, der, || {
+        // The certificate checks parse the same certificate (and remember it):
+        // take its key from there rather than parse the certificate twice. Any
+        // other case (not RSA, bytes after the DER, not X.509) is decided and
+        // worded by the key extraction itself, as before.
+        match crate::cert::CertInfo::parse_shared(der) {
+            Ok(info) if info.is_rsa => Ok(info.public_key.clone()),
+            _ => certificate_key_uncached(der),
+        }
+    })?;
     Ok(KeyDer {
         der: Cow::Owned(key),
         from_certificate: true,
@@ -174,8 +183,16 @@ pub(crate) fn prepare<'t>(
     }
     let digest = h.digest().ok_or(SignatureError::NoDigest)?;
     check_signature_place(tl)?;
-    let signed = tl.signed_bytes().ok_or(SignatureError::NoSignature)?;
-    let hashed = hash(digest, &signed).ok_or(SignatureError::UnsupportedDigest(digest.code()))?;
+    // The signed bytes are the file without the SIGNATURE element: hashed in two
+    // parts, not copied (the same bytes as `TrustList::signed_bytes`).
+    let range = h.signature_range().ok_or(SignatureError::NoSignature)?;
+    let raw = tl.raw();
+    let (before, after) = (
+        raw.get(..range.start).ok_or(SignatureError::NoSignature)?,
+        raw.get(range.end..).ok_or(SignatureError::NoSignature)?,
+    );
+    let hashed = hash_parts(digest, &[before, after])
+        .ok_or(SignatureError::UnsupportedDigest(digest.code()))?;
     let sig = h.signature().ok_or(SignatureError::NoSignature)?;
     Ok((sig, digest, hashed))
 }
