@@ -65,6 +65,18 @@ impl RecordArg {
                     v.parse::<Ipv4Addr>()
                         .map_err(|_| format!("{arg:?}: {v:?} is not an IPv4 address"))?,
                 );
+            } else if let Some((key, _)) = opt.split_once('=')
+                && !key.is_empty()
+                && key
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+                && !Path::new(rest).exists()
+            {
+                // `NAME=VALUE` after a comma is an option, unless the whole
+                // text names an existing file.
+                return Err(format!(
+                    "{arg:?}: unknown option {key:?} (options: dns=NAME, ip=A.B.C.D)"
+                ));
             } else {
                 break;
             }
@@ -106,6 +118,8 @@ pub struct BuildOptions {
     pub allow_external_signer: bool,
     /// Replace an existing output file.
     pub force: bool,
+    /// Report as JSON (docs/JSON.md), warnings included, instead of text.
+    pub json: bool,
 }
 
 /// Why `itltool build` produced nothing.
@@ -172,8 +186,70 @@ fn read_cert(path: &Path) -> Result<Vec<u8>, BuildCliError> {
     })
 }
 
-/// Builds, signs and writes the file; prints one line saying what was written.
-pub fn run(opts: &BuildOptions, out: &mut dyn Write) -> Result<(), BuildCliError> {
+/// The largest trust list phones accept (64 KiB).
+const PHONE_MAX_SIZE: usize = 64 * 1024;
+
+/// True for the names phones ask for: `ITLFile.tlv`, `CTLFile.tlv`,
+/// `ITLSEP<MAC>.tlv`, `CTLSEP<MAC>.tlv` (MAC as 12 upper-case hex digits).
+pub fn is_phone_file_name(name: &str) -> bool {
+    if name == "ITLFile.tlv" || name == "CTLFile.tlv" {
+        return true;
+    }
+    let mac = name
+        .strip_prefix("ITLSEP")
+        .or_else(|| name.strip_prefix("CTLSEP"))
+        .and_then(|r| r.strip_suffix(".tlv"));
+    mac.is_some_and(|m| {
+        m.len() == 12
+            && m.bytes()
+                .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
+    })
+}
+
+/// What `build` warns about (the file is still written): a size over what
+/// phones accept, records given twice (same role, certificate and form), a
+/// FILENAME that is not one phones ask for.
+pub fn build_warnings(
+    filename: &str,
+    records: &[(RecordArg, Vec<u8>)],
+    size: usize,
+) -> Vec<String> {
+    let mut w = Vec::new();
+    if size > PHONE_MAX_SIZE {
+        w.push(format!(
+            "the file is {size} bytes, over the {PHONE_MAX_SIZE} bytes (64 KiB) phones accept; phones will refuse it"
+        ));
+    }
+    for (j, (b, b_der)) in records.iter().enumerate() {
+        if let Some(i) = records
+            .iter()
+            .take(j)
+            .position(|(a, a_der)| a.role == b.role && a.hash_only == b.hash_only && a_der == b_der)
+        {
+            w.push(format!(
+                "records {} and {} are the same ({} with the certificate of {}); one is enough",
+                i + 1,
+                j + 1,
+                b.role.short_name(),
+                b.cert.display()
+            ));
+        }
+    }
+    if !is_phone_file_name(filename) {
+        w.push(format!(
+            "FILENAME {filename:?} is not a name phones ask for (ITLFile.tlv, ITLSEP<MAC>.tlv, CTLFile.tlv, CTLSEP<MAC>.tlv with the MAC in upper case); give one with --filename"
+        ));
+    }
+    w
+}
+
+/// Builds, signs and writes the file; prints one line saying what was written,
+/// and `warning: …` lines on `err` for what [`build_warnings`] finds.
+pub fn run(
+    opts: &BuildOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), BuildCliError> {
     let inputs = std::iter::once(&opts.signer)
         .chain(std::iter::once(&opts.key))
         .chain(opts.records.iter().map(|r| &r.cert));
@@ -221,14 +297,17 @@ pub fn run(opts: &BuildOptions, out: &mut dyn Write) -> Result<(), BuildCliError
     if let Some(t) = opts.timestamp {
         b = b.timestamp(t);
     }
+    let mut records = Vec::with_capacity(opts.records.len());
     for r in &opts.records {
+        let der = read_cert(&r.cert)?;
         b = b.record_spec(RecordSpec {
             role: r.role,
-            cert_der: read_cert(&r.cert)?,
+            cert_der: der.clone(),
             hash_only: r.hash_only,
             dns_name: r.dns_name.clone(),
             ip: r.ip,
         });
+        records.push((r.clone(), der));
     }
     let bytes = b.build().map_err(|e| match e {
         BuildError::KeyMismatch { .. } => BuildCliError::BadInput {
@@ -244,11 +323,33 @@ pub fn run(opts: &BuildOptions, out: &mut dyn Write) -> Result<(), BuildCliError
         other => BuildCliError::Build(other),
     })?;
     write_new_file(&opts.output, &bytes, opts.force).map_err(BuildCliError::Write)?;
+    let warnings = build_warnings(&filename, &records, bytes.len());
+    if !opts.json {
+        for w in &warnings {
+            let _ = writeln!(err, "warning: {}: {w}", opts.output.display());
+        }
+    }
     let tl = TrustList::parse(&bytes).map_err(|e| {
         BuildCliError::Usage(format!(
             "internal error: the written file does not parse: {e}"
         ))
     })?;
+    if opts.json {
+        let doc = serde_json::json!({
+            "schema": 1,
+            "output": opts.output.display().to_string(),
+            "filename": filename,
+            "size": bytes.len(),
+            "records": tl.records().len(),
+            "digest": opts.digest.to_string(),
+            "signer": tl.header().signer_name(),
+            "md5": Fingerprints::of(&bytes).md5,
+            "sha1": Fingerprints::of(&bytes).sha1,
+            "warnings": warnings,
+        });
+        let _ = writeln!(out, "{doc:#}");
+        return Ok(());
+    }
     let _ = writeln!(
         out,
         "wrote {}: {} bytes, {} records, {} signature by {}, md5 {}",

@@ -1,4 +1,4 @@
-//! `itltool certs FILE --out DIR [--der]`: writes each embedded certificate to
+//! `itltool certs FILE -o DIR [--der] [--force]`: writes each embedded certificate to
 //! `DIR/<index>-<function>-<CN>.pem` (or `.der`), never overwriting a file.
 
 use std::fmt;
@@ -31,7 +31,7 @@ impl fmt::Display for CertsError {
         match self {
             Self::Exists(p) => write!(
                 f,
-                "{}: exists; nothing was written (remove it or choose another --out directory)",
+                "{}: exists; nothing was written (use --force to replace it, or choose another -o directory)",
                 p.display()
             ),
             Self::Io { path, source } => write!(f, "{}: {source}", path.display()),
@@ -98,15 +98,30 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<(), CertsError> {
     Ok(())
 }
 
-/// Writes every CERTIFICATE of `tl` to `dir` (created if needed) and reports each
-/// file on `out`. Checks first that no target exists, so either all files are
-/// written or none.
+/// How [`write_certs`] writes.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CertsOptions {
+    /// DER (`.der`) instead of PEM (`.pem`).
+    pub der: bool,
+    /// Replace files that exist (each is still written atomically).
+    pub force: bool,
+    /// Report as JSON (docs/JSON.md) instead of lines.
+    pub json: bool,
+}
+
+/// Writes each embedded certificate of `tl` to `dir` as
+/// `<index>-<function>-<CN>.pem` (or `.der`) and reports on `out` what was
+/// written and skipped. Without `force`, if any target exists nothing is
+/// written; every file is written atomically, and on a failure the files this
+/// run created are removed. `source` names the input in the JSON report.
 pub fn write_certs(
     out: &mut dyn Write,
     tl: &TrustList<'_>,
     dir: &Path,
-    der: bool,
+    source: &str,
+    options: CertsOptions,
 ) -> Result<(), CertsError> {
+    let der = options.der;
     let ext = if der { "der" } else { "pem" };
     let mut plan = Vec::new();
     let mut skipped = Vec::new();
@@ -121,7 +136,7 @@ pub fn write_certs(
             } else {
                 "no certificate"
             };
-            skipped.push(format!("record {index} ({function}): {what}, skipped"));
+            skipped.push((index, function, what));
             continue;
         };
         let cn = r
@@ -132,9 +147,11 @@ pub fn write_certs(
         let name = format!("{index}-{}-{}.{ext}", safe_name(&function), safe_name(&cn));
         plan.push((dir.join(name), index, function, cert));
     }
-    for (path, ..) in &plan {
-        if path.exists() {
-            return Err(CertsError::Exists(path.clone()));
+    if !options.force {
+        for (path, ..) in &plan {
+            if path.symlink_metadata().is_ok() {
+                return Err(CertsError::Exists(path.clone()));
+            }
         }
     }
     // Encode everything before writing anything.
@@ -158,28 +175,66 @@ pub fn write_certs(
             source,
         })?;
     }
-    let mut written: Vec<PathBuf> = Vec::new();
+    let mut created: Vec<PathBuf> = Vec::new();
+    let mut written = Vec::new();
     for ((path, index, function, cert), bytes) in plan.iter().zip(&contents) {
-        if let Err(e) = write_new(path, bytes) {
+        let existed = path.symlink_metadata().is_ok();
+        let result = if options.force {
+            crate::fetch::write_new_file(path, bytes, true).map_err(|e| CertsError::Io {
+                path: path.clone(),
+                source: io::Error::other(e.to_string()),
+            })
+        } else {
+            write_new(path, bytes)
+        };
+        if let Err(e) = result {
             // Leave nothing half done.
-            for p in &written {
+            for p in &created {
                 let _ = std::fs::remove_file(p);
             }
             return Err(e);
         }
-        written.push(path.clone());
-        let sha1 = fingerprint::hash(DigestAlgorithm::SHA1, cert).unwrap_or_default();
+        if !existed {
+            created.push(path.clone());
+        }
+        let sha1 = hex_lower(&fingerprint::hash(DigestAlgorithm::SHA1, cert).unwrap_or_default());
+        written.push((path, *index, function, cert.len(), sha1, existed));
+    }
+    if options.json {
+        let doc = serde_json::json!({
+            "schema": 1,
+            "file": source,
+            "directory": dir.display().to_string(),
+            "format": ext,
+            "written": written.iter().map(|(path, index, function, len, sha1, replaced)| serde_json::json!({
+                "path": path.display().to_string(),
+                "record": index,
+                "function": function,
+                "der_bytes": len,
+                "sha1": sha1,
+                "replaced": replaced,
+            })).collect::<Vec<_>>(),
+            "skipped": skipped.iter().map(|(index, function, why)| serde_json::json!({
+                "record": index,
+                "function": function,
+                "reason": why,
+            })).collect::<Vec<_>>(),
+        });
+        writeln!(out, "{doc:#}").map_err(CertsError::Stdout)?;
+        return Ok(());
+    }
+    for (path, index, function, len, sha1, replaced) in &written {
+        let verb = if *replaced { "replaced" } else { "wrote" };
         writeln!(
             out,
-            "wrote {} (record {index}, {function}, {} bytes DER, SHA-1 {})",
+            "{verb} {} (record {index}, {function}, {len} bytes DER, SHA-1 {sha1})",
             path.display(),
-            cert.len(),
-            hex_lower(&sha1)
         )
         .map_err(CertsError::Stdout)?;
     }
-    for s in skipped {
-        writeln!(out, "{s}").map_err(CertsError::Stdout)?;
+    for (index, function, what) in skipped {
+        writeln!(out, "record {index} ({function}): {what}, skipped")
+            .map_err(CertsError::Stdout)?;
     }
     if plan.is_empty() {
         writeln!(out, "no certificates in the file; nothing written")

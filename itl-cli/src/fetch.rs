@@ -20,6 +20,8 @@ pub struct FetchOptions {
     pub timeout: Duration,
     /// Replace existing files.
     pub force: bool,
+    /// Report as JSON (docs/JSON.md) instead of text.
+    pub json: bool,
 }
 
 impl Default for FetchOptions {
@@ -27,6 +29,7 @@ impl Default for FetchOptions {
         Self {
             timeout: tftp::DEFAULT_TIMEOUT,
             force: false,
+            json: false,
         }
     }
 }
@@ -86,7 +89,7 @@ impl fmt::Display for FetchError {
             }
             Self::BadMac(mac) => write!(
                 f,
-                "MAC address \"{mac}\": expected 12 hex digits such as 0011215A1AE3 (separators : - . allowed)"
+                "MAC address \"{mac}\": expected 12 hex digits such as 0011215A1AE3 or SEP0011215A1AE3 (separators : - . allowed)"
             ),
             Self::Stdout(e) => write!(f, "standard output: {e}"),
         }
@@ -129,12 +132,23 @@ pub fn fetch_url(
         return Ok(EXIT_OK);
     }
     write_new_file(&path, &bytes, options.force)?;
+    let md5 = Fingerprints::of(&bytes).md5;
+    if options.json {
+        let doc = serde_json::json!({
+            "schema": 1,
+            "url": parsed.to_string(),
+            "saved": path.display().to_string(),
+            "size": bytes.len(),
+            "md5": md5,
+        });
+        writeln!(out, "{doc:#}").map_err(FetchError::Stdout)?;
+        return Ok(EXIT_OK);
+    }
     writeln!(
         out,
-        "saved {} ({} bytes, MD5 {})",
+        "saved {} ({} bytes, MD5 {md5})",
         path.display(),
         bytes.len(),
-        Fingerprints::of(&bytes).md5
     )
     .map_err(FetchError::Stdout)?;
     Ok(EXIT_OK)
@@ -150,9 +164,14 @@ pub fn parse_timeout(s: &str) -> Result<Duration, String> {
     }
 }
 
-/// `12:34:56:78:9a:bc`, `1234.5678.9ABC`, `123456789abc` → `123456789ABC`.
+/// `12:34:56:78:9a:bc`, `1234.5678.9ABC`, `123456789abc`, `SEP123456789ABC`,
+/// `sep12-34-56-78-9a-bc` → `123456789ABC`.
 pub fn normalize_mac(mac: &str) -> Result<String, FetchError> {
-    let digits: String = mac
+    let bare = match mac.get(..3) {
+        Some(p) if p.eq_ignore_ascii_case("SEP") => mac.get(3..).unwrap_or_default(),
+        _ => mac,
+    };
+    let digits: String = bare
         .chars()
         .filter(|c| !matches!(c, ':' | '-' | '.'))
         .collect();
@@ -219,20 +238,79 @@ pub fn fetch_phone(
         }
     }
 
-    print_table(&asked, out).map_err(FetchError::Stdout)?;
+    if !options.json {
+        print_table(&asked, out).map_err(FetchError::Stdout)?;
+    }
 
     let found: Vec<(PathBuf, &[u8])> = asked
         .iter()
         .filter_map(|a| Some((dir.join(&a.name), a.bytes.as_deref()?)))
         .collect();
+    // A file already there with the same bytes (the shared CTLFile.tlv of a
+    // second phone fetched into the same folder) is kept; a different one is
+    // an error unless --force, checked for every file before any is written.
     if !options.force
-        && let Some((path, _)) = found.iter().find(|(p, _)| p.symlink_metadata().is_ok())
+        && let Some((path, _)) = found
+            .iter()
+            .find(|(p, b)| p.symlink_metadata().is_ok() && !same_content(p, b))
     {
         return Err(FetchError::Exists(path.clone()));
     }
+    if !found.is_empty() && !dir.as_os_str().is_empty() {
+        fs::create_dir_all(dir).map_err(|source| FetchError::Write {
+            path: dir.to_owned(),
+            source,
+        })?;
+    }
+    let mut kept = Vec::new();
     for (path, bytes) in &found {
+        if !options.force && same_content(path, bytes) {
+            kept.push(path.clone());
+            if !options.json {
+                writeln!(out, "kept {} (same content already there)", path.display())
+                    .map_err(FetchError::Stdout)?;
+            }
+            continue;
+        }
         write_new_file(path, bytes, options.force)?;
-        writeln!(out, "saved {}", path.display()).map_err(FetchError::Stdout)?;
+        if !options.json {
+            writeln!(out, "saved {}", path.display()).map_err(FetchError::Stdout)?;
+        }
+    }
+    if options.json {
+        let files: Vec<serde_json::Value> = asked
+            .iter()
+            .map(|a| {
+                let path = dir.join(&a.name);
+                match &a.bytes {
+                    Some(b) => serde_json::json!({
+                        "name": a.name,
+                        "found": true,
+                        "size": b.len(),
+                        "md5": Fingerprints::of(b).md5,
+                        "path": path.display().to_string(),
+                        "kept": kept.contains(&path),
+                    }),
+                    None => serde_json::json!({
+                        "name": a.name,
+                        "found": false,
+                        "size": null,
+                        "md5": null,
+                        "path": null,
+                        "kept": false,
+                    }),
+                }
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "schema": 1,
+            "server": addr.to_string(),
+            "mac": mac,
+            "itl_found": found_itl,
+            "files": files,
+        });
+        writeln!(out, "{doc:#}").map_err(FetchError::Stdout)?;
+        return Ok(if found_itl { EXIT_OK } else { EXIT_FAIL });
     }
     if found_itl {
         Ok(EXIT_OK)
@@ -244,6 +322,12 @@ pub fn fetch_phone(
         .map_err(FetchError::Stdout)?;
         Ok(EXIT_FAIL)
     }
+}
+
+/// True if `path` is a regular file holding exactly `bytes`.
+fn same_content(path: &Path, bytes: &[u8]) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && fs::read(path).is_ok_and(|b| b == bytes)
 }
 
 fn print_table(asked: &[Asked], out: &mut dyn Write) -> io::Result<()> {
@@ -339,6 +423,11 @@ mod tests {
             "00:11:21:5A:1A:E3",
             "00-11-21-5a-1a-e3",
             "0011.215a.1ae3",
+            "SEP0011215A1AE3",
+            "sep0011215a1ae3",
+            "Sep00:11:21:5a:1a:e3",
+            "SEP0011.215A.1AE3",
+            "SEP00-11-21-5A-1A-E3",
         ] {
             assert_eq!(normalize_mac(ok).unwrap(), "0011215A1AE3", "{ok}");
         }
@@ -348,6 +437,10 @@ mod tests {
             "0011215A1AE3F",
             "0011215A1AEG",
             "00 11 21 5A 1A E3",
+            "SEP",
+            "SEP0011215A1AE",
+            "SEPSEP0011215A1AE3",
+            "0011215A1AE3SEP",
         ] {
             assert!(
                 matches!(normalize_mac(bad), Err(FetchError::BadMac(_))),

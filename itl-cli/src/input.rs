@@ -76,9 +76,38 @@ impl fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
+/// True for the argument `-`, which means standard input.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Reads standard input to its end, up to [`MAX_FILE_SIZE`] (errors name it `-`).
+fn read_stdin() -> Result<Vec<u8>, InputError> {
+    let path = Path::new("-");
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_FILE_SIZE as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| InputError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+    if bytes.len() > MAX_FILE_SIZE {
+        return Err(InputError::TooLarge {
+            path: path.to_owned(),
+            size: bytes.len() as u64,
+        });
+    }
+    Ok(bytes)
+}
+
 /// Reads a whole file, refusing directories and files over [`MAX_FILE_SIZE`]
-/// before reading them.
+/// before reading them. `-` reads standard input.
 pub fn read_file(path: &Path) -> Result<Vec<u8>, InputError> {
+    if is_stdin(path) {
+        return read_stdin();
+    }
     let io = |source| InputError::Io {
         path: path.to_owned(),
         source,
@@ -112,8 +141,12 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, InputError> {
 /// [`read_file`] into `buf` (cleared first), so that a bulk run reuses one
 /// buffer per worker. A regular file is read with one `read` call into a buffer
 /// sized from its metadata (one byte more, to see a file that grew); reading
-/// goes on only if that call came back short or full.
+/// goes on only if that call came back short or full. `-` reads standard input.
 pub fn read_file_into(path: &Path, buf: &mut Vec<u8>) -> Result<(), InputError> {
+    if is_stdin(path) {
+        *buf = read_stdin()?;
+        return Ok(());
+    }
     let io = |source| InputError::Io {
         path: path.to_owned(),
         source,
@@ -171,8 +204,8 @@ pub fn read_source_into(arg: &Path, buf: &mut Vec<u8>) -> Result<(), InputError>
     }
 }
 
-/// Reads a local file or, for a `tftp://HOST[:PORT]/NAME` argument, fetches it
-/// in octet mode with [`crate::tftp::DEFAULT_TIMEOUT`]; same size limit.
+/// Reads a local file (`-`: standard input) or, for a `tftp://HOST[:PORT]/NAME`
+/// argument, fetches it in octet mode with [`crate::tftp::DEFAULT_TIMEOUT`]; same size limit.
 pub fn read_source(arg: &Path) -> Result<Vec<u8>, InputError> {
     read_source_with_timeout(arg, crate::tftp::DEFAULT_TIMEOUT)
 }

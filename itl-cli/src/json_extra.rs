@@ -9,7 +9,7 @@ use itl_core::{DigestAlgorithm, TrustList, fingerprint, hex_lower, timefmt};
 use serde_json::{Map, Value, json};
 
 use crate::certinfo::{parse_certificate, public_key_description};
-use crate::warnings::warnings;
+use crate::warnings::{failures, warnings};
 
 fn certificate_info(der: &[u8]) -> Value {
     match parse_certificate(der) {
@@ -37,7 +37,7 @@ pub fn document(path: &Path, tl: &TrustList<'_>, now: i64) -> Value {
     doc
 }
 
-/// Adds `warnings` and, per record, `key` and `certificate_info` to `doc` (a
+/// Adds `failures`, `warnings` and, per record, `key` and `certificate_info` to `doc` (a
 /// document from `trust_list_json` for `tl`). `now` is the Unix time certificate
 /// validity is checked against.
 pub fn extend(doc: &mut Value, tl: &TrustList<'_>, now: i64) {
@@ -61,6 +61,10 @@ pub fn extend(doc: &mut Value, tl: &TrustList<'_>, now: i64) {
             insert(m, "certificate_info", info.unwrap_or(Value::Null));
         }
     }
+    top.insert(
+        "failures".into(),
+        failures(tl, now).into_iter().map(Value::from).collect(),
+    );
     top.insert(
         "warnings".into(),
         warnings(tl, now).into_iter().map(Value::from).collect(),

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use itl_cli::{
-    EXIT_ERROR, EXIT_OK, build, bulk, certs, compare, fetch, hash, input, json_extra, show_cucm,
-    show_json, show_text, verify,
+    EXIT_ERROR, EXIT_FAIL, EXIT_OK, build, bulk, certs, compare, fetch, hash, input, json_extra,
+    show_cucm, show_json, show_text, verify,
 };
 
 /// `itltool --version`: the version and the RSA backend built in
@@ -56,15 +56,21 @@ enum Command {
     /// take the hash the phone shows under Settings > Security > Trust List, which
     /// can only tell identical from different.
     #[command(
+        override_usage = "itltool compare [OPTIONS] PHONE SERVER\n       \
+itltool compare [OPTIONS] --phone-md5 HEX SERVER\n       \
+itltool compare [OPTIONS] --phone-sha1 HEX SERVER",
         after_help = "Verdicts: identical, accepted-signer, accepted-tvs, rejected, \
 different (hashes only).\nExit status: 0 identical or accepted; 1 rejected or different; \
 2 error (unreadable or malformed file, bad hash, bad arguments)."
     )]
     Compare {
-        /// PHONE SERVER, or only SERVER with --phone-md5/--phone-sha1 (local paths
-        /// or tftp://HOST[:PORT]/NAME).
-        #[arg(required = true, num_args = 1..=2, value_name = "FILE")]
-        files: Vec<PathBuf>,
+        /// The phone's ITL/CTL (local path or tftp://HOST[:PORT]/NAME); with
+        /// --phone-md5/--phone-sha1, the server's file instead (and no SERVER).
+        #[arg(value_name = "PHONE")]
+        phone: PathBuf,
+        /// The server's ITL/CTL (local path or tftp://HOST[:PORT]/NAME).
+        #[arg(value_name = "SERVER")]
+        server: Option<PathBuf>,
         /// The MD5 the phone shows (any case; `:` and spaces allowed).
         #[arg(long, value_name = "HEX")]
         phone_md5: Option<String>,
@@ -75,8 +81,8 @@ different (hashes only).\nExit status: 0 identical or accepted; 1 rejected or di
         #[arg(long, value_name = "FILE")]
         phone_ctl: Option<PathBuf>,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = CompareFormat::Text)]
-        format: CompareFormat,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Write each embedded certificate to DIR as <index>-<function>-<CN>.pem.
     ///
@@ -86,11 +92,17 @@ different (hashes only).\nExit status: 0 identical or accepted; 1 rejected or di
         /// The ITL/CTL file (local path or tftp://HOST[:PORT]/NAME).
         file: PathBuf,
         /// Directory to write to (created if missing).
-        #[arg(long, value_name = "DIR")]
-        out: PathBuf,
+        #[arg(short, long = "output", visible_alias = "out", value_name = "DIR")]
+        output: PathBuf,
         /// Write DER (.der) instead of PEM (.pem).
         #[arg(long)]
         der: bool,
+        /// Replace certificate files that exist.
+        #[arg(long)]
+        force: bool,
+        /// Output format of the report.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Download trust lists from a TFTP server (such as CUCM's) in binary mode.
     ///
@@ -113,13 +125,15 @@ transfer ended short, file exists, bad arguments).")]
         /// tftp://HOST[:PORT]/NAME; with --mac, the server as HOST[:PORT].
         target: String,
         /// Fetch what the phone with this MAC address fetches
-        /// (12 hex digits; separators : - . allowed).
+        /// (12 hex digits, with or without SEP, any case; separators : - . allowed).
         #[arg(long)]
         mac: Option<String>,
         /// Save as FILE (`-` writes the bytes to standard output).
         #[arg(short, long, value_name = "FILE", conflicts_with = "mac")]
         output: Option<PathBuf>,
-        /// With --mac: save found files in DIR [default: current directory].
+        /// With --mac: save found files in DIR, created if missing [default:
+        /// current directory]. A file already there with the same content
+        /// (CTLFile.tlv shared by two phones) is kept.
         #[arg(long, value_name = "DIR", requires = "mac")]
         dir: Option<PathBuf>,
         /// Replace existing files.
@@ -128,6 +142,9 @@ transfer ended short, file exists, bad arguments).")]
         /// Give up when the server is silent this many seconds.
         #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = fetch::parse_timeout)]
         timeout: Duration,
+        /// Output format of the report.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Verify the file signature and every record's certificate.
     ///
@@ -151,6 +168,9 @@ transfer ended short, file exists, bad arguments).")]
         /// Print only the summary line of each file.
         #[arg(long)]
         summary: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Print whole-file hashes in md5sum format (`md5sum -c` reads them back).
     ///
@@ -161,9 +181,16 @@ transfer ended short, file exists, bad arguments).")]
         /// Hash algorithm.
         #[arg(long, value_enum, default_value_t = HashArg::Md5)]
         algo: HashArg,
-        /// Files to hash.
+        /// Files to hash (local paths, tftp://HOST[:PORT]/NAME, or - for
+        /// standard input).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Walk directories among FILES for *.tlv files.
+        #[arg(short, long)]
+        recursive: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Build and sign an ITL/CTL file from certificates.
     ///
@@ -213,6 +240,9 @@ struct BuildArgs {
     /// Replace OUT if it exists.
     #[arg(long)]
     force: bool,
+    /// Output format of the report.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
     /// --record and --hash-only values in command-line order (filled from the
     /// argument indices).
     #[arg(skip)]
@@ -250,8 +280,8 @@ enum ShowFormat {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum CompareFormat {
-    /// A readable report.
+enum Format {
+    /// Readable text.
     Text,
     /// JSON (docs/JSON.md).
     Json,
@@ -267,12 +297,20 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
         } => show(format, &files, recursive, out),
         Command::Certs {
             file,
-            out: dir,
+            output: dir,
             der,
+            force,
+            format,
         } => {
+            let options = certs::CertsOptions {
+                der,
+                force,
+                json: format == Format::Json,
+            };
             let result = input::read_source(&file).and_then(|bytes| {
                 let tl = input::parse(&file, &bytes)?;
-                Ok(certs::write_certs(out, &tl, &dir, der))
+                let source = file.display().to_string();
+                Ok(certs::write_certs(out, &tl, &dir, &source, options))
             });
             match result {
                 Ok(Ok(())) => Ok(EXIT_OK),
@@ -290,16 +328,18 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             }
         }
         Command::Compare {
-            files,
+            phone,
+            server,
             phone_md5,
             phone_sha1,
             phone_ctl,
             format,
         } => {
+            let files: Vec<PathBuf> = std::iter::once(phone).chain(server).collect();
             let result =
                 compare::CompareRequest::from_files(&files, phone_md5, phone_sha1, phone_ctl)
                     .and_then(|mut req| {
-                        req.json = format == CompareFormat::Json;
+                        req.json = format == Format::Json;
                         req.color = use_color();
                         compare::run(&req, out)
                     });
@@ -320,8 +360,13 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             dir,
             force,
             timeout,
+            format,
         } => {
-            let options = fetch::FetchOptions { timeout, force };
+            let options = fetch::FetchOptions {
+                timeout,
+                force,
+                json: format == Format::Json,
+            };
             let result = match mac {
                 Some(mac) => {
                     let dir = dir.as_deref().unwrap_or(Path::new("."));
@@ -344,21 +389,32 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             trust,
             recursive,
             summary,
+            format,
         } => {
             let options = verify::Options {
                 recursive,
                 summary,
                 progress: io::stderr().is_terminal(),
+                json: format == Format::Json,
             };
             verify::run(&files, &trust, now(), options, out, &mut io::stderr())
         }
-        Command::Hash { algo, files } => {
+        Command::Hash {
+            algo,
+            files,
+            recursive,
+            format,
+        } => {
             let algo = match algo {
                 HashArg::Md5 => hash::HashAlgo::Md5,
                 HashArg::Sha1 => hash::HashAlgo::Sha1,
                 HashArg::Sha256 => hash::HashAlgo::Sha256,
             };
-            hash::run(&files, algo, out, &mut io::stderr())
+            let options = hash::Options {
+                recursive,
+                json: format == Format::Json,
+            };
+            hash::run(&files, algo, options, out, &mut io::stderr())
         }
         Command::Build(args) => run_build(args, out),
     }
@@ -394,8 +450,9 @@ fn run_build(args: BuildArgs, out: &mut dyn Write) -> io::Result<i32> {
                 records,
                 allow_external_signer: args.allow_external_signer,
                 force: args.force,
+                json: args.format == Format::Json,
             };
-            build::run(&opts, out)
+            build::run(&opts, out, &mut io::stderr())
         });
     match result {
         Ok(()) => Ok(EXIT_OK),
@@ -491,28 +548,35 @@ fn show(
                 continue;
             }
         };
-        match format {
+        let failed = match format {
             ShowFormat::Json => {
                 let doc = json_extra::document(path, &tl, text.now);
+                let failed = doc["failures"].as_array().is_some_and(|f| !f.is_empty());
                 if many {
                     writeln!(out, "{doc}")?;
                 } else {
                     serde_json::to_writer_pretty(&mut *out, &doc)?;
                     writeln!(out)?;
                 }
+                failed
             }
             ShowFormat::Text => {
                 if i > 0 {
                     writeln!(out)?;
                 }
-                show_text::write_text(out, path, &tl, &text)?;
+                show_text::write_text(out, path, &tl, &text)? > 0
             }
             ShowFormat::Cucm => {
                 if i > 0 {
                     writeln!(out)?;
                 }
                 show_cucm::write_cucm(out, &tl, mtime(path))?;
+                !itl_cli::warnings::failures(&tl, text.now).is_empty()
             }
+        };
+        // A file that does not verify exits 1 (an unreadable one 2 wins).
+        if failed && code == EXIT_OK {
+            code = EXIT_FAIL;
         }
     }
     Ok(code)

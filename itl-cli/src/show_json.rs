@@ -118,12 +118,18 @@ pub fn write_many(
             Ok(doc(path, &tl))
         });
         match result {
+            // A file whose signature or a record check fails counts as failed (exit 1).
+            Ok(d) if d["failures"].as_array().is_some_and(|f| !f.is_empty()) => Outcome {
+                out: format!("{d}\n"),
+                err: String::new(),
+                status: bulk::Status::Fail,
+            },
             Ok(d) => Outcome::ok(format!("{d}\n")),
             Err(e) => Outcome::error(&e),
         }
     };
     let totals = bulk::run(&inputs, work, out, err, progress)?;
-    let line = json!({"totals": {"files": totals.files, "ok": totals.ok, "errors": totals.error}});
+    let line = json!({"totals": {"files": totals.files, "ok": totals.ok, "failed": totals.fail, "errors": totals.error}});
     writeln!(out, "{line}")?;
     Ok(totals.exit_code())
 }

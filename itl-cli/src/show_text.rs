@@ -10,7 +10,7 @@ use itl_core::{
 };
 
 use crate::certinfo::{parse_certificate, record_key};
-use crate::warnings::{record_label, warnings};
+use crate::warnings::{failures, record_label, warnings};
 
 /// Widest line `show --format text` writes (in characters, colour codes excluded).
 pub const MAX_WIDTH: usize = 100;
@@ -276,7 +276,7 @@ pub fn write_text(
     path: &Path,
     tl: &TrustList<'_>,
     opts: &TextOptions,
-) -> io::Result<()> {
+) -> io::Result<usize> {
     let p = Paint(opts.color);
     let h = tl.header();
     let fp = Fingerprints::of(tl.raw());
@@ -397,6 +397,20 @@ pub fn write_text(
     }
 
     writeln!(out)?;
+    let fails = failures(tl, opts.now);
+    if !fails.is_empty() {
+        writeln!(
+            out,
+            "{}",
+            p.red(&p.bold(&format!("Failures ({})", fails.len())))
+        )?;
+        for failure in &fails {
+            for line in wrap(&printable(failure), "  - ", 4, MAX_WIDTH) {
+                writeln!(out, "{}", p.red(&line))?;
+            }
+        }
+        writeln!(out)?;
+    }
     let warns = warnings(tl, opts.now);
     if warns.is_empty() {
         writeln!(out, "No warnings.")?;
@@ -412,7 +426,7 @@ pub fn write_text(
             }
         }
     }
-    Ok(())
+    Ok(fails.len())
 }
 
 #[cfg(test)]

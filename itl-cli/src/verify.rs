@@ -80,6 +80,27 @@ pub fn load_trust(path: &Path) -> Result<Vec<TrustAnchor>, TrustSourceError> {
         Ok(tl) => return Ok(TrustAnchor::from_trust_list(&tl, &name)),
         Err(e) => e.to_string(),
     };
+    // A PEM bundle: every certificate in it is trusted.
+    let blocks = pem_certificate_blocks(&bytes);
+    if blocks.len() > 1 {
+        let mut anchors = Vec::with_capacity(blocks.len());
+        for (i, block) in blocks.iter().enumerate() {
+            let label = format!("{name} certificate {} of {}", i + 1, blocks.len());
+            let der =
+                load_certificate(block).map_err(|e| TrustSourceError::UnusableCertificate {
+                    path: path.to_owned(),
+                    reason: format!("certificate {} of the bundle: {e}", i + 1),
+                })?;
+            let anchor = TrustAnchor::from_certificate(&der, &label).map_err(|reason| {
+                TrustSourceError::UnusableCertificate {
+                    path: path.to_owned(),
+                    reason: format!("certificate {} of the bundle: {reason}", i + 1),
+                }
+            })?;
+            anchors.push(anchor);
+        }
+        return Ok(anchors);
+    }
     match load_certificate(&bytes) {
         Ok(der) => TrustAnchor::from_certificate(&der, &name)
             .map(|a| vec![a])
@@ -95,13 +116,46 @@ pub fn load_trust(path: &Path) -> Result<Vec<TrustAnchor>, TrustSourceError> {
     }
 }
 
-/// Which of a file's lines [`verify_file_lines`] writes.
+/// The `-----BEGIN CERTIFICATE-----` … `-----END CERTIFICATE-----` blocks of a
+/// PEM text, in order (empty when `bytes` is not PEM text).
+pub fn pem_certificate_blocks(bytes: &[u8]) -> Vec<&[u8]> {
+    const BEGINS: [&str; 2] = [
+        "-----BEGIN CERTIFICATE-----",
+        "-----BEGIN X509 CERTIFICATE-----",
+    ];
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Vec::new();
+    };
+    let mut blocks = Vec::new();
+    let mut rest = 0;
+    while let Some((start, begin)) = BEGINS
+        .iter()
+        .filter_map(|b| text.get(rest..)?.find(b).map(|i| (rest + i, *b)))
+        .min_by_key(|(i, _)| *i)
+    {
+        let end_marker = begin.replace("BEGIN", "END");
+        let Some(end) = text.get(start..).and_then(|t| t.find(&end_marker)) else {
+            break;
+        };
+        let end = start + end + end_marker.len();
+        if let Some(block) = bytes.get(start..end) {
+            blocks.push(block);
+        }
+        rest = end;
+    }
+    blocks
+}
+
+/// What [`check_file`] does with a file's checks and warnings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Lines {
-    /// Every check and warning, then the summary line.
+enum Lines {
+    /// Writes a line for each.
     All,
-    /// Only the summary line (`--summary`): the other lines are not formatted.
+    /// Only counts them (`--summary`): nothing is formatted but the names of
+    /// failed checks.
     Summary,
+    /// Keeps them as text for JSON, writes nothing.
+    Collect,
 }
 
 /// Counts for a file's summary line, and the writing of the other lines.
@@ -112,10 +166,21 @@ struct Tally<'o> {
     passed: usize,
     failed: Vec<String>,
     warnings: usize,
+    /// With [`Lines::Collect`]: every check as (passed, what, detail).
+    checks: Vec<(bool, String, String)>,
+    /// With [`Lines::Collect`]: every warning.
+    warning_list: Vec<String>,
+}
+
+/// Text written by `f` (which writes to a `Vec` and so does not fail).
+fn text(f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> String {
+    let mut v = Vec::new();
+    let _ = f(&mut v);
+    String::from_utf8(v).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 impl Tally<'_> {
-    /// One check; `what` and `detail` are only asked for when they are written
+    /// One check; `what` and `detail` are only asked for when they are used
     /// (`what` also for a failed check, which the summary names).
     fn check<D: AsRef<str>>(
         &mut self,
@@ -126,28 +191,36 @@ impl Tally<'_> {
         if passed {
             self.passed += 1;
         } else {
-            let mut name = Vec::new();
-            what(&mut name)?;
-            self.failed
-                .push(String::from_utf8_lossy(&name).into_owned());
+            self.failed.push(text(&what));
         }
-        if self.lines == Lines::All {
-            let status = if passed { "ok  " } else { "FAIL" };
-            write!(self.out, "{}: {status} ", self.file)?;
-            what(self.out)?;
-            // Names come from the file: escape control characters so a hostile
-            // SUBJECTNAME cannot forge output lines.
-            writeln!(self.out, ": {}", itl_core::printable(detail().as_ref()))?;
+        // Names come from the file: escape control characters so a hostile
+        // SUBJECTNAME cannot forge output lines.
+        match self.lines {
+            Lines::All => {
+                let status = if passed { "ok  " } else { "FAIL" };
+                write!(self.out, "{}: {status} ", self.file)?;
+                what(self.out)?;
+                writeln!(self.out, ": {}", itl_core::printable(detail().as_ref()))?;
+            }
+            Lines::Summary => {}
+            Lines::Collect => {
+                let detail = itl_core::printable(detail().as_ref()).into_owned();
+                self.checks.push((passed, text(&what), detail));
+            }
         }
         Ok(())
     }
 
-    fn warn(&mut self, what: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    fn warn(&mut self, what: impl Fn(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
         self.warnings += 1;
-        if self.lines == Lines::All {
-            write!(self.out, "{}: warn ", self.file)?;
-            what(self.out)?;
-            self.out.write_all(b"\n")?;
+        match self.lines {
+            Lines::All => {
+                write!(self.out, "{}: warn ", self.file)?;
+                what(self.out)?;
+                self.out.write_all(b"\n")?;
+            }
+            Lines::Summary => {}
+            Lines::Collect => self.warning_list.push(text(&what)),
         }
         Ok(())
     }
@@ -165,13 +238,6 @@ fn write_record_label(out: &mut dyn Write, tl: &TrustList<'_>, index: usize) -> 
     }
 }
 
-fn record_label(tl: &TrustList<'_>, index: usize) -> String {
-    let mut label = Vec::new();
-    // Writing to a Vec does not fail.
-    let _ = write_record_label(&mut label, tl, index);
-    String::from_utf8_lossy(&label).into_owned()
-}
-
 /// Checks one parsed file, writing its lines; returns whether everything passed.
 pub fn verify_file(
     out: &mut dyn Write,
@@ -180,18 +246,64 @@ pub fn verify_file(
     anchors: Option<&[TrustAnchor]>,
     now: i64,
 ) -> io::Result<bool> {
-    verify_file_lines(out, name, tl, anchors, now, Lines::All)
+    let t = check_file(out, name, tl, anchors, now, Lines::All)?;
+    summary_line(t)
 }
 
-/// [`verify_file`], writing every line or only the summary line.
-pub fn verify_file_lines(
+/// Checks one parsed file and writes only its summary line (`verify
+/// --summary`): the other lines are not formatted. Returns whether everything
+/// passed.
+pub fn verify_file_summary(
     out: &mut dyn Write,
     name: &str,
     tl: &TrustList<'_>,
     anchors: Option<&[TrustAnchor]>,
     now: i64,
-    lines: Lines,
 ) -> io::Result<bool> {
+    let t = check_file(out, name, tl, anchors, now, Lines::Summary)?;
+    summary_line(t)
+}
+
+/// The `verify --format json` document of one parsed file (docs/JSON.md) and
+/// whether everything passed.
+pub fn verify_json(
+    name: &str,
+    tl: &TrustList<'_>,
+    anchors: Option<&[TrustAnchor]>,
+    now: i64,
+) -> (serde_json::Value, bool) {
+    let mut sink = io::sink();
+    let (passed, failed, checks, warnings) =
+        match check_file(&mut sink, name, tl, anchors, now, Lines::Collect) {
+            Ok(t) => (t.passed, t.failed, t.checks, t.warning_list),
+            // Nothing is written, so this does not happen.
+            Err(_) => (0, Vec::new(), Vec::new(), Vec::new()),
+        };
+    let valid = failed.is_empty();
+    let doc = serde_json::json!({
+        "schema": 1,
+        "file": name,
+        "valid": valid,
+        "passed": passed,
+        "failed": failed.len(),
+        "checks": checks.iter().map(|(passed, what, detail)| serde_json::json!({
+            "name": what,
+            "passed": passed,
+            "detail": detail,
+        })).collect::<Vec<_>>(),
+        "warnings": warnings,
+    });
+    (doc, valid)
+}
+
+fn check_file<'o>(
+    out: &'o mut dyn Write,
+    name: &'o str,
+    tl: &TrustList<'_>,
+    anchors: Option<&[TrustAnchor]>,
+    now: i64,
+    lines: Lines,
+) -> io::Result<Tally<'o>> {
     let mut t = Tally {
         out,
         file: name,
@@ -199,6 +311,8 @@ pub fn verify_file_lines(
         passed: 0,
         failed: Vec::new(),
         warnings: 0,
+        checks: Vec::new(),
+        warning_list: Vec::new(),
     };
     let signature = |o: &mut dyn Write| o.write_all(b"signature");
     match verify_signature(tl) {
@@ -208,12 +322,8 @@ pub fn verify_file_lines(
                 .get(r.signer_record - 1)
                 .and_then(|r| r.subject_name())
                 .unwrap_or_default();
-            let detail = format!(
-                "{}, RSA-{} key of {} {subject}",
-                r.digest,
-                r.key_bits,
-                record_label(tl, r.signer_record)
-            );
+            let label = text(|o| write_record_label(o, tl, r.signer_record));
+            let detail = format!("{}, RSA-{} key of {label} {subject}", r.digest, r.key_bits);
             detail.trim_end().to_owned()
         })?,
         Err(e) => t.check(false, signature, || e.to_string())?,
@@ -249,8 +359,13 @@ pub fn verify_file_lines(
     for w in &report.warnings {
         t.warn(|o| write!(o, "file: {}", itl_core::printable(&w.to_string())))?;
     }
+    Ok(t)
+}
+
+fn summary_line(t: Tally<'_>) -> io::Result<bool> {
     let Tally {
         out,
+        file: name,
         passed,
         failed,
         warnings,
@@ -269,7 +384,7 @@ pub fn verify_file_lines(
             "{name}: INVALID ({} of {} checks failed: {}, {warnings} warning{plural})",
             failed.len(),
             failed.len() + passed,
-            itl_core::printable(&failed.join(", "))
+            failed.join(", ")
         )?;
         Ok(false)
     }
@@ -284,6 +399,8 @@ pub struct Options {
     pub summary: bool,
     /// Allow a progress bar on standard error (when it is a terminal).
     pub progress: bool,
+    /// `--format json`: one document per file (docs/JSON.md) instead of lines.
+    pub json: bool,
 }
 
 /// `itltool verify`: checks each file, against the keys of `trust` sources when
@@ -314,11 +431,7 @@ pub fn run(
         Some(all)
     };
     let inputs = bulk::expand(files, options.recursive);
-    let lines = if options.summary {
-        Lines::Summary
-    } else {
-        Lines::All
-    };
+    let many = inputs.len() > 1 || options.recursive;
     let work = |input: &Result<PathBuf, input::InputError>, o: &mut Vec<u8>, e: &mut Vec<u8>| {
         // Writing to a Vec does not fail.
         let error = |e: &mut Vec<u8>, what: &dyn fmt::Display| {
@@ -345,7 +458,21 @@ pub fn run(
                 Err(err) => return error(e, &err),
             };
             let name = path.to_string_lossy();
-            match verify_file_lines(o, &name, &tl, anchors.as_deref(), now, lines) {
+            let anchors = anchors.as_deref();
+            let valid = if options.json {
+                let (doc, valid) = verify_json(&name, &tl, anchors, now);
+                let _ = if many {
+                    writeln!(o, "{doc}")
+                } else {
+                    writeln!(o, "{doc:#}")
+                };
+                Ok(valid)
+            } else if options.summary {
+                verify_file_summary(o, &name, &tl, anchors, now)
+            } else {
+                verify_file(o, &name, &tl, anchors, now)
+            };
+            match valid {
                 Ok(true) => Status::Ok,
                 Ok(false) => Status::Fail,
                 Err(err) => error(e, &err),
@@ -353,7 +480,15 @@ pub fn run(
         })
     };
     let totals = bulk::run_into(&inputs, work, out, err, options.progress)?;
-    if inputs.len() > 1 || options.recursive {
+    if many && options.json {
+        let line = serde_json::json!({"totals": {
+            "files": totals.files,
+            "valid": totals.ok,
+            "invalid": totals.fail,
+            "errors": totals.error,
+        }});
+        writeln!(out, "{line}")?;
+    } else if many {
         writeln!(
             out,
             "total: {} files, {} valid, {} invalid, {} errors",

@@ -5,9 +5,13 @@
 //! shows (unknown tags and FUNCTION codes, a SIGNATUREMODULUS that disagrees with the
 //! SIGNATURE, EC keys without SIGNER VERSION 1.1) and puts everything in file order.
 //!
-//! The file signature itself is reported separately by `show`.
+//! Failures ([`failures`]: the file signature, record checks that fail) are kept
+//! apart from warnings: `show` lists them under *Failures* and exits 1.
 
-use itl_core::{DigestAlgorithm, Record, TrustList, check_certificates, tag::RecordTag};
+use itl_core::{
+    DigestAlgorithm, Record, SignatureError, TrustList, check_certificates, tag::RecordTag,
+    verify_signature,
+};
 
 use crate::certinfo::record_key;
 
@@ -59,15 +63,36 @@ pub fn warnings(tl: &TrustList<'_>, now: i64) -> Vec<String> {
         let label = record_label_cn(i + 1, r);
         structure_warnings(&label, r, ec_allowed, &mut w);
         if let Some(rc) = report.records.get(i) {
-            for c in rc.checks.iter().filter(|c| !c.passed) {
-                w.push(format!("{label}: {} check failed: {}", c.name, c.detail));
-            }
             for x in &rc.warnings {
                 w.push(format!("{label}: {}", x.message));
             }
         }
     }
     w
+}
+
+/// Every failure for `tl`, in file order: the file signature when it does not
+/// verify (or is missing), then each record check that failed. A file with a
+/// failure is one a phone refuses; `show` exits 1 for it.
+pub fn failures(tl: &TrustList<'_>, now: i64) -> Vec<String> {
+    let mut f = Vec::new();
+    match verify_signature(tl) {
+        Ok(_) => {}
+        Err(SignatureError::NoSignature) => {
+            f.push(
+                "signature: the file is unsigned (the header has no SIGNATURE element)".to_owned(),
+            );
+        }
+        Err(e) => f.push(format!("signature: does not verify: {e}")),
+    }
+    let report = check_certificates(tl, now);
+    for (i, (r, rc)) in tl.records().iter().zip(&report.records).enumerate() {
+        let label = record_label_cn(i + 1, r);
+        for c in rc.checks.iter().filter(|c| !c.passed) {
+            f.push(format!("{label}: {} check failed: {}", c.name, c.detail));
+        }
+    }
+    f
 }
 
 fn structure_warnings(label: &str, r: &Record<'_>, ec_allowed: bool, w: &mut Vec<String>) {

@@ -101,7 +101,7 @@ fn many_named_files_keep_their_order() {
     }
     assert_eq!(
         lines[names.len()],
-        serde_json::json!({"totals": {"files": 600, "ok": 600, "errors": 0}})
+        serde_json::json!({"totals": {"files": 600, "ok": 600, "failed": 0, "errors": 0}})
     );
 }
 
@@ -122,7 +122,7 @@ fn a_missing_file_among_many_exits_2_and_the_others_are_shown() {
             .lines()
             .last()
             .unwrap()
-            .contains(r#"{"totals":{"files":3,"ok":2,"errors":1}}"#)
+            .contains(r#"{"totals":{"files":3,"ok":2,"failed":0,"errors":1}}"#)
     );
 }
 

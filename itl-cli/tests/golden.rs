@@ -71,16 +71,18 @@ fn render(rel: &str) -> Vec<(String, String)> {
     for format in FORMATS {
         let mut out = Vec::new();
         match format {
-            "text" => show_text::write_text(
-                &mut out,
-                Path::new(rel),
-                &tl,
-                &TextOptions {
-                    color: false,
-                    now: NOW,
-                },
-            )
-            .unwrap(),
+            "text" => {
+                show_text::write_text(
+                    &mut out,
+                    Path::new(rel),
+                    &tl,
+                    &TextOptions {
+                        color: false,
+                        now: NOW,
+                    },
+                )
+                .unwrap();
+            }
             "cucm" => show_cucm::write_cucm(&mut out, &tl, Some(MTIME)).unwrap(),
             _ => {
                 let doc = json_extra::document(Path::new(rel), &tl, NOW);

@@ -154,3 +154,85 @@ fn compare_json_fields_are_documented_for_every_verdict() {
     assert!(found.contains("changed[].new.serial"));
     check(&doc, &found, "compare --format json");
 }
+
+/// The `## \`CMD --format json\`` section of docs/JSON.md.
+fn section(cmd: &str) -> String {
+    let doc = documented();
+    let head = format!("## `{cmd} --format json`");
+    let start = doc
+        .find(&head)
+        .unwrap_or_else(|| panic!("docs/JSON.md has no section {head}"));
+    let rest = &doc[start + head.len()..];
+    rest[..rest.find("\n## ").unwrap_or(rest.len())].to_owned()
+}
+
+/// Every JSON document `itltool ARGS` prints (totals lines left out).
+fn documents(args: &[&str]) -> Vec<Value> {
+    let out = common::itltool(args);
+    serde_json::Deserializer::from_slice(&out.stdout)
+        .into_iter::<Value>()
+        .map(Result::unwrap)
+        .filter(|v| v.get("totals").is_none())
+        .collect()
+}
+
+#[test]
+fn json_of_the_other_commands_is_documented_in_its_section() {
+    let vectors = root().join("testvectors");
+    let all = vectors.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("certs");
+    let publisher = root().join("testvectors/own/keys/publisher.crt");
+    let built = dir.path().join("ITLFile.tlv");
+    let publisher_key = root().join("testvectors/own/keys/publisher.key");
+    let cases: Vec<(&str, Vec<Value>)> = vec![
+        (
+            "verify",
+            documents(&["verify", "--format", "json", "-r", all]),
+        ),
+        ("hash", documents(&["hash", "--format", "json", "-r", all])),
+        (
+            "certs",
+            documents(&[
+                "certs",
+                "--format",
+                "json",
+                root()
+                    .join("testvectors/own/ITLSEP0011215A1AE3-sbd-replica.tlv")
+                    .to_str()
+                    .unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+            ]),
+        ),
+        (
+            "build",
+            vec![itltool(&[
+                "build",
+                "--format",
+                "json",
+                "-o",
+                built.to_str().unwrap(),
+                "--signer",
+                publisher.to_str().unwrap(),
+                "--key",
+                publisher_key.to_str().unwrap(),
+                "--record",
+                &format!("SAST:{}", publisher.display()),
+            ])],
+        ),
+    ];
+    for (cmd, docs) in cases {
+        assert!(!docs.is_empty(), "{cmd}: no JSON");
+        let mut found = BTreeSet::new();
+        for d in &docs {
+            assert_eq!(d["schema"], 1, "{cmd}");
+            paths(d, "", &mut found);
+        }
+        check(&section(cmd), &found, &format!("{cmd} --format json"));
+    }
+    // fetch's fields are exercised in tests/tftp.rs; here: every one named there is listed.
+    for field in ["url", "saved", "server", "mac", "itl_found", "files[].kept"] {
+        assert!(section("fetch").contains(&format!("`{field}`")), "{field}");
+    }
+}

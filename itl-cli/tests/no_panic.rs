@@ -36,7 +36,7 @@ fn render_all(bytes: &[u8], original: &TrustList<'_>, dir: &Path) {
     let c = itl_core::compare(&tl, None, original);
     assert!(!c.explanation.is_empty());
     // Into a directory that exists already with the same names: refused, no panic.
-    let _ = certs::write_certs(&mut sink, &tl, dir, false);
+    let _ = certs::write_certs(&mut sink, &tl, dir, "x", certs::CertsOptions::default());
 }
 
 #[test]

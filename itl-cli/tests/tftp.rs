@@ -1,12 +1,18 @@
-//! `itltool fetch` and `show tftp://…` against a real TFTP server: Debian's
-//! tftpd-hpa (`in.tftpd`), started on 127.0.0.1 at a free high port for each
-//! test, serving a copy of the test vectors, and stopped by its PID.
+//! `itltool fetch` and `show/verify/hash tftp://…` against TFTP servers on
+//! 127.0.0.1, each serving a temporary directory at a free port.
 //!
-//! Needs `in.tftpd` (Debian package tftpd-hpa) and root (it chroots into the
-//! served directory); `.ci/run` installs it. Without it these tests fail.
+//! Every test runs twice:
+//! - `in_test::…` against the small server of `tftp_server/` (a thread of this
+//!   process): runs with `cargo test`, as any user, with nothing installed;
+//! - `tftpd_hpa::…` against Debian's tftpd-hpa (`in.tftpd`), for
+//!   interoperability with a real daemon. These are `#[ignore]`d; run them with
+//!   `cargo test -p itl-cli --test tftp -- --ignored` (as `.ci/run` does after
+//!   installing tftpd-hpa). They need root (in.tftpd chroots into the served
+//!   directory) and fail, never skip, when in.tftpd is missing.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+mod tftp_server;
 
 use std::fs;
 use std::net::UdpSocket;
@@ -73,14 +79,56 @@ fn is_root() -> bool {
     String::from_utf8_lossy(&out.stdout).trim() == "0"
 }
 
-/// A running `in.tftpd -L -a 127.0.0.1:PORT -s DIR`.
-struct Server {
+/// A TFTP server serving a directory on 127.0.0.1.
+trait Server: Sized {
+    /// Starts serving `dir` (removed when the server is dropped).
+    fn start(dir: &Path) -> Self;
+    /// Its UDP port.
+    fn port(&self) -> u16;
+    /// Stops it: the port no longer answers.
+    fn stop(&mut self);
+    /// `tftp://127.0.0.1:PORT/NAME`.
+    fn url(&self, name: &str) -> String {
+        format!("tftp://127.0.0.1:{}/{name}", self.port())
+    }
+}
+
+/// The in-test server of `tftp_server/`.
+struct InTest {
+    server: tftp_server::TestServer,
+    dir: PathBuf,
+}
+
+impl Server for InTest {
+    fn start(dir: &Path) -> Self {
+        Self {
+            server: tftp_server::TestServer::start(dir),
+            dir: dir.to_owned(),
+        }
+    }
+    fn port(&self) -> u16 {
+        self.server.port()
+    }
+    fn stop(&mut self) {
+        self.server.stop();
+    }
+}
+
+impl Drop for InTest {
+    fn drop(&mut self) {
+        self.server.stop();
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A running `in.tftpd -L -a 127.0.0.1:PORT -s DIR` (Debian's tftpd-hpa).
+struct Hpa {
     child: Option<Child>,
     port: u16,
     dir: PathBuf,
 }
 
-impl Server {
+impl Server for Hpa {
     fn start(dir: &Path) -> Self {
         let bin = in_tftpd();
         assert!(
@@ -127,8 +175,8 @@ impl Server {
         panic!("in.tftpd did not start on 127.0.0.1");
     }
 
-    fn url(&self, name: &str) -> String {
-        format!("tftp://127.0.0.1:{}/{name}", self.port)
+    fn port(&self) -> u16 {
+        self.port
     }
 
     /// Stops the server by its PID.
@@ -140,7 +188,7 @@ impl Server {
     }
 }
 
-impl Drop for Server {
+impl Drop for Hpa {
     fn drop(&mut self) {
         self.stop();
         let _ = fs::remove_dir_all(&self.dir);
@@ -185,8 +233,7 @@ fn pattern(len: usize) -> Vec<u8> {
         .collect()
 }
 
-#[test]
-fn fetched_bytes_are_identical_for_every_vector_and_block_boundary() {
+fn fetched_bytes_are_identical_for_every_vector_and_block_boundary<S: Server>() {
     let served = temp_dir("srv");
     let mut files = all_vectors();
     assert!(files.len() >= 14, "test vectors found: {}", files.len());
@@ -197,7 +244,7 @@ fn fetched_bytes_are_identical_for_every_vector_and_block_boundary() {
     for (rel, bytes) in &files {
         put(&served, rel, bytes);
     }
-    let server = Server::start(&served);
+    let server = S::start(&served);
     let out = temp_dir("out");
     for (i, (rel, bytes)) in files.iter().enumerate() {
         let dest = out.join(format!("{i}.tlv"));
@@ -225,12 +272,11 @@ fn fetched_bytes_are_identical_for_every_vector_and_block_boundary() {
     fs::remove_dir_all(&out).unwrap();
 }
 
-#[test]
-fn default_name_is_in_the_current_directory_and_never_overwritten_without_force() {
+fn default_name_is_in_the_current_directory_and_never_overwritten_without_force<S: Server>() {
     let served = temp_dir("srv");
     let vector = fs::read(vectors().join("real/CTLFile-cucm10.tlv")).unwrap();
     put(&served, "real/CTLFile-cucm10.tlv", &vector);
-    let server = Server::start(&served);
+    let server = S::start(&served);
     let cwd = temp_dir("cwd");
     let url = server.url("real/CTLFile-cucm10.tlv");
     let local = cwd.join("CTLFile-cucm10.tlv");
@@ -256,11 +302,10 @@ fn default_name_is_in_the_current_directory_and_never_overwritten_without_force(
     fs::remove_dir_all(&cwd).unwrap();
 }
 
-#[test]
-fn missing_file_gives_the_servers_file_not_found() {
+fn missing_file_gives_the_servers_file_not_found<S: Server>() {
     let served = temp_dir("srv");
     put(&served, "ITLFile.tlv", b"x");
-    let server = Server::start(&served);
+    let server = S::start(&served);
     let cwd = temp_dir("cwd");
     let url = server.url("nope.tlv");
 
@@ -281,13 +326,12 @@ fn missing_file_gives_the_servers_file_not_found() {
     fs::remove_dir_all(&cwd).unwrap();
 }
 
-#[test]
-fn show_reads_a_tftp_url_like_a_local_file() {
+fn show_reads_a_tftp_url_like_a_local_file<S: Server>() {
     let served = temp_dir("srv");
     let rel = "thirdparty/ITLFile-community.tlv";
     let local = vectors().join(rel);
     put(&served, rel, &fs::read(&local).unwrap());
-    let server = Server::start(&served);
+    let server = S::start(&served);
     let url = server.url(rel);
 
     let remote = itltool(&["show", "--format", "json", &url], &served);
@@ -305,13 +349,12 @@ fn show_reads_a_tftp_url_like_a_local_file() {
     assert_eq!(remote, here);
 }
 
-#[test]
-fn verify_and_hash_read_a_tftp_url_like_a_local_file() {
+fn verify_and_hash_read_a_tftp_url_like_a_local_file<S: Server>() {
     let served = temp_dir("srv");
     let rel = "real/CTLFile-cucm10.tlv";
     let local = vectors().join(rel);
     put(&served, rel, &fs::read(&local).unwrap());
-    let server = Server::start(&served);
+    let server = S::start(&served);
     let url = server.url(rel);
 
     let out = itltool(&["hash", &url], &served);
@@ -359,8 +402,7 @@ fn missing_row(name: &str) -> Vec<String> {
     [name, "not", "found", "-", "-"].map(str::to_owned).to_vec()
 }
 
-#[test]
-fn fetch_mac_asks_like_a_phone_and_falls_back_to_the_shared_files() {
+fn fetch_mac_asks_like_a_phone_and_falls_back_to_the_shared_files<S: Server>() {
     let served = temp_dir("srv");
     let itl = vectors().join("own/ITLSEP0011215A1AE3-sbd-replica.tlv");
     let ctl = vectors().join("real/CTLFile-cucm10.tlv");
@@ -369,11 +411,11 @@ fn fetch_mac_asks_like_a_phone_and_falls_back_to_the_shared_files() {
     // Another phone's file and the shared ITL must not be fetched.
     put(&served, "ITLSEP001122334455.tlv", b"other phone");
     put(&served, "ITLFile.tlv", b"shared ITL");
-    let server = Server::start(&served);
+    let server = S::start(&served);
     let cwd = temp_dir("cwd");
     let out = cwd.join("out");
     fs::create_dir(&out).unwrap();
-    let host = format!("127.0.0.1:{}", server.port);
+    let host = format!("127.0.0.1:{}", server.port());
     let args = ["fetch", "--mac", "00:11:21:5a:1a:e3", &host, "--dir", "out"];
 
     let o = itltool(&args, &cwd);
@@ -422,14 +464,139 @@ fn fetch_mac_asks_like_a_phone_and_falls_back_to_the_shared_files() {
     fs::remove_dir_all(&cwd).unwrap();
 }
 
-#[test]
-fn fetch_mac_without_any_itl_exits_1() {
+fn fetch_mac_creates_the_dir_and_a_second_phone_shares_the_ctl<S: Server>() {
+    let served = temp_dir("srv");
+    let itl1 = vectors().join("own/ITLSEP0011215A1AE3-sbd-replica.tlv");
+    let itl2 = vectors().join("thirdparty/ITLSEP-sha512.tlv");
+    let ctl = vectors().join("real/CTLFile-cucm10.tlv");
+    put(&served, "ITLSEP0011215A1AE3.tlv", &fs::read(&itl1).unwrap());
+    put(&served, "ITLSEPAABBCCDDEEFF.tlv", &fs::read(&itl2).unwrap());
+    put(&served, "CTLFile.tlv", &fs::read(&ctl).unwrap());
+    let server = S::start(&served);
+    let cwd = temp_dir("cwd");
+    let host = format!("127.0.0.1:{}", server.port());
+
+    // DIR does not exist yet (two levels); the MAC as the phone's name shows it.
+    let o = itltool(
+        &[
+            "fetch",
+            "--mac",
+            "SEP0011215A1AE3",
+            &host,
+            "--dir",
+            "new/out",
+        ],
+        &cwd,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).ends_with("saved new/out/CTLFile.tlv\nsaved new/out/ITLSEP0011215A1AE3.tlv\n"),
+        "{}",
+        stdout(&o)
+    );
+    // A second phone into the same folder: the shared CTLFile.tlv is the same.
+    let o = itltool(
+        &[
+            "fetch",
+            "--mac",
+            "sepaabb.ccdd.eeff",
+            &host,
+            "--dir",
+            "new/out",
+        ],
+        &cwd,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).ends_with(
+            "kept new/out/CTLFile.tlv (same content already there)\nsaved new/out/ITLSEPAABBCCDDEEFF.tlv\n"
+        ),
+        "{}",
+        stdout(&o)
+    );
+    let out = cwd.join("new/out");
+    let mut saved: Vec<_> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    saved.sort();
+    assert_eq!(
+        saved,
+        [
+            "CTLFile.tlv",
+            "ITLSEP0011215A1AE3.tlv",
+            "ITLSEPAABBCCDDEEFF.tlv"
+        ]
+    );
+    assert_eq!(
+        fs::read(out.join("CTLFile.tlv")).unwrap(),
+        fs::read(&ctl).unwrap()
+    );
+    assert_eq!(
+        fs::read(out.join("ITLSEPAABBCCDDEEFF.tlv")).unwrap(),
+        fs::read(&itl2).unwrap()
+    );
+    fs::remove_dir_all(&cwd).unwrap();
+}
+
+fn fetch_reports_as_json<S: Server>() {
+    let served = temp_dir("srv");
+    let ctl = vectors().join("real/CTLFile-cucm10.tlv");
+    put(&served, "CTLFile.tlv", &fs::read(&ctl).unwrap());
+    let server = S::start(&served);
+    let cwd = temp_dir("cwd");
+    let url = server.url("CTLFile.tlv");
+
+    let o = itltool(&["fetch", &url, "--format", "json"], &cwd);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["url"], url.as_str());
+    assert_eq!(doc["saved"], "CTLFile.tlv");
+    assert_eq!(doc["size"], fs::metadata(&ctl).unwrap().len());
+    assert_eq!(doc["md5"], md5sum(&ctl));
+
+    let host = format!("127.0.0.1:{}", server.port());
+    let o = itltool(
+        &[
+            "fetch",
+            "--mac",
+            "SEP001122334455",
+            &host,
+            "--format",
+            "json",
+        ],
+        &cwd,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["mac"], "001122334455");
+    assert_eq!(doc["itl_found"], false);
+    let files = doc["files"].as_array().unwrap();
+    let names: Vec<&str> = files.iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "CTLSEP001122334455.tlv",
+            "CTLFile.tlv",
+            "ITLSEP001122334455.tlv",
+            "ITLFile.tlv"
+        ]
+    );
+    assert_eq!(files[1]["found"], true);
+    assert_eq!(files[1]["md5"], md5sum(&ctl));
+    // CTLFile.tlv was already there with the same bytes: kept.
+    assert_eq!(files[1]["kept"], true);
+    assert_eq!(files[0]["found"], false);
+    fs::remove_dir_all(&cwd).unwrap();
+}
+
+fn fetch_mac_without_any_itl_exits_1<S: Server>() {
     let served = temp_dir("srv");
     let ctl = vectors().join("real/CTLFile-cucm10.tlv");
     put(&served, "CTLSEPAABBCCDDEEFF.tlv", &fs::read(&ctl).unwrap());
-    let server = Server::start(&served);
+    let server = S::start(&served);
     let cwd = temp_dir("cwd");
-    let host = format!("127.0.0.1:{}", server.port);
+    let host = format!("127.0.0.1:{}", server.port());
 
     let o = itltool(&["fetch", "--mac", "aabb.ccdd.eeff", &host], &cwd);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
@@ -451,13 +618,12 @@ fn fetch_mac_without_any_itl_exits_1() {
     fs::remove_dir_all(&cwd).unwrap();
 }
 
-#[test]
-fn stopped_server_gives_the_timeout_error() {
+fn stopped_server_gives_the_timeout_error<S: Server>() {
     let served = temp_dir("srv");
     put(&served, "CTLFile.tlv", b"x");
-    let mut server = Server::start(&served);
+    let mut server = S::start(&served);
     let url = server.url("CTLFile.tlv");
-    let port = server.port;
+    let port = server.port();
     server.stop();
     let cwd = temp_dir("cwd");
 
@@ -515,7 +681,7 @@ fn bad_arguments_exit_2_with_one_line() {
         ),
         (
             vec!["fetch", "--mac", "0011215A1AE", "127.0.0.1"],
-            "error: MAC address \"0011215A1AE\": expected 12 hex digits such as 0011215A1AE3 (separators : - . allowed)\n",
+            "error: MAC address \"0011215A1AE\": expected 12 hex digits such as 0011215A1AE3 or SEP0011215A1AE3 (separators : - . allowed)\n",
         ),
         (
             vec!["fetch", "tftp://127.0.0.1/dir/"],
@@ -530,4 +696,73 @@ fn bad_arguments_exit_2_with_one_line() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("from 0.1 to 600"), "{}", stderr(&o));
     fs::remove_dir_all(&cwd).unwrap();
+}
+
+/// One `#[test]` per behaviour test above, against server type `$server`.
+macro_rules! tftp_tests {
+    ($server:ty $(, #[$attr:meta])*) => {
+        #[test]
+        $(#[$attr])*
+        fn fetched_bytes_are_identical_for_every_vector_and_block_boundary() {
+            super::fetched_bytes_are_identical_for_every_vector_and_block_boundary::<$server>();
+        }
+        #[test]
+        $(#[$attr])*
+        fn default_name_is_in_the_current_directory_and_never_overwritten_without_force() {
+            super::default_name_is_in_the_current_directory_and_never_overwritten_without_force::<$server>();
+        }
+        #[test]
+        $(#[$attr])*
+        fn missing_file_gives_the_servers_file_not_found() {
+            super::missing_file_gives_the_servers_file_not_found::<$server>();
+        }
+        #[test]
+        $(#[$attr])*
+        fn show_reads_a_tftp_url_like_a_local_file() {
+            super::show_reads_a_tftp_url_like_a_local_file::<$server>();
+        }
+        #[test]
+        $(#[$attr])*
+        fn verify_and_hash_read_a_tftp_url_like_a_local_file() {
+            super::verify_and_hash_read_a_tftp_url_like_a_local_file::<$server>();
+        }
+        #[test]
+        $(#[$attr])*
+        fn fetch_mac_asks_like_a_phone_and_falls_back_to_the_shared_files() {
+            super::fetch_mac_asks_like_a_phone_and_falls_back_to_the_shared_files::<$server>();
+        }
+        #[test]
+        $(#[$attr])*
+        fn fetch_mac_creates_the_dir_and_a_second_phone_shares_the_ctl() {
+            super::fetch_mac_creates_the_dir_and_a_second_phone_shares_the_ctl::<$server>();
+        }
+        #[test]
+        $(#[$attr])*
+        fn fetch_reports_as_json() {
+            super::fetch_reports_as_json::<$server>();
+        }
+        #[test]
+        $(#[$attr])*
+        fn fetch_mac_without_any_itl_exits_1() {
+            super::fetch_mac_without_any_itl_exits_1::<$server>();
+        }
+        #[test]
+        $(#[$attr])*
+        fn stopped_server_gives_the_timeout_error() {
+            super::stopped_server_gives_the_timeout_error::<$server>();
+        }
+    };
+}
+
+/// Against the in-test server: part of `cargo test`.
+mod in_test {
+    tftp_tests!(super::InTest);
+}
+
+/// Against Debian's tftpd-hpa: `cargo test -p itl-cli --test tftp -- --ignored` (needs root).
+mod tftpd_hpa {
+    tftp_tests!(
+        super::Hpa,
+        #[ignore = "needs root and Debian's tftpd-hpa; run with --ignored (.ci/run does)"]
+    );
 }

@@ -168,6 +168,40 @@ fn verify_against_outside_trust() {
 }
 
 #[test]
+fn verify_trusts_every_certificate_of_a_pem_bundle() {
+    let replica = vector("own/ITLSEP0011215A1AE3-sbd-replica.tlv");
+    let tvs = std::fs::read(vectors().join("own/keys/tvs.crt")).unwrap();
+    let publisher = std::fs::read(vectors().join("own/keys/publisher.crt")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // The signer (publisher) is the second certificate of the bundle.
+    let bundle = dir.path().join("bundle.pem");
+    std::fs::write(&bundle, [tvs.clone(), publisher].concat()).unwrap();
+    let bundle = bundle.to_str().unwrap();
+    let o = itltool(&["verify", &replica, "--trust", bundle]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains(&format!(
+            "{replica}: ok   trust: signed by a trusted key: {bundle} certificate 2 of 2 (CN=CUCM8-Publisher.bbbburns.lab;"
+        )),
+        "{}",
+        stdout(&o)
+    );
+    // Without the signer in the bundle: both keys tried, not trusted.
+    let other = dir.path().join("other.pem");
+    let capf = std::fs::read(vectors().join("own/keys/capf.crt")).unwrap();
+    std::fs::write(&other, [tvs, capf].concat()).unwrap();
+    let o = itltool(&["verify", &replica, "--trust", other.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains(
+            "not trusted: the signature does not verify with any of the 2 trusted key(s)"
+        ),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
 fn verify_usage_errors_exit_2() {
     let o = itltool(&["verify"]);
     assert_eq!(o.status.code(), Some(2));
@@ -307,7 +341,15 @@ fn build_with_each_digest_verifies_in_itltool_and_openssl() {
             &format!("capf:{}", crt("capf")),
         ]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        assert!(stderr(&o).is_empty());
+        // The only warning: the output's name is not one phones ask for.
+        assert_eq!(
+            stderr(&o),
+            format!(
+                "warning: {out}: FILENAME \"ITLSEP-{digest}.tlv\" is not a name phones ask for \
+                 (ITLFile.tlv, ITLSEP<MAC>.tlv, CTLFile.tlv, CTLSEP<MAC>.tlv with the MAC in upper case); \
+                 give one with --filename\n"
+            )
+        );
         let line = stdout(&o);
         assert!(line.starts_with(&format!("wrote {out}: ")), "{line}");
         assert!(line.contains(", 4 records, "), "{line}");

@@ -274,7 +274,7 @@ impl<'a> Header<'a> {
     pub fn unknown_elements(&self) -> impl Iterator<Item = &Element<'a>> {
         self.elements
             .iter()
-            .filter(|e| HeaderTag(e.tag()).cucm_name().is_none())
+            .filter(|e| HeaderTag(e.tag()).name().is_none())
     }
 
     /// Bytes the header takes when written.
@@ -298,9 +298,25 @@ fn parse_element<'a>(
     stop: usize,
     parent: Option<HeaderTag>,
 ) -> Result<Element<'a>, ParseError> {
-    if !HeaderTag(tag).is_container(parent) {
+    let header_tag = HeaderTag(tag);
+    if !header_tag.is_container(parent) {
         return Ok(element::parsed_value(pos, tag, &data[start..stop]));
     }
+    if header_tag.is_optional_container() {
+        return Ok(parse_container(data, pos, tag, start, stop)
+            .unwrap_or_else(|_| element::parsed_value(pos, tag, &data[start..stop])));
+    }
+    parse_container(data, pos, tag, start, stop)
+}
+
+/// Parses the container element at `pos` whose value is `data[start..stop]`.
+fn parse_container<'a>(
+    data: &'a [u8],
+    pos: usize,
+    tag: u8,
+    start: usize,
+    stop: usize,
+) -> Result<Element<'a>, ParseError> {
     let name = header_name(tag);
     let scope = Scope {
         context: "header",

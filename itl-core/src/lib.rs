@@ -35,13 +35,16 @@ pub mod compare;
 pub mod digest;
 pub mod dn;
 pub mod element;
+mod encrypted;
 pub mod error;
 pub mod fingerprint;
 pub mod header;
+mod kind;
 mod memo;
 mod pkcs1v15;
 pub mod record;
 pub mod role;
+mod signed;
 pub mod tag;
 pub mod timefmt;
 pub mod trustlist;
@@ -53,13 +56,20 @@ pub use certcheck::{CertReport, Check, RecordChecks, Warning, WarningKind, check
 pub use compare::{Comparison, PhoneHashes, Verdict, compare, compare_hashes};
 pub use digest::DigestAlgorithm;
 pub use element::{Body, Element};
+pub use encrypted::{ALGORITHM_AES, DecryptError, EncryptionError, EncryptionInfo, decrypt};
 pub use error::{EncodeError, ParseError};
 pub use fingerprint::Fingerprints;
 pub use header::Header;
+pub use kind::{AnyFile, detect_kind};
 pub use record::Record;
 pub use role::Role;
 /// The `rsa` crate this library uses (for `rsa::PrivateKey` and `rsa::PublicKey`).
 pub use rsa;
+pub use signed::{
+    CertificateReport, SelfCheck, SignError, SignedFile, SignedFileBuilder, SignedFileError,
+    SignedFileReport, TrustRecord, signs_config_files, verify_signed_file,
+    verify_signed_file_with_certificate,
+};
 pub use tag::{HeaderTag, RecordTag};
 pub use trustlist::{FileKind, MAX_FILE_SIZE, TrustList};
 pub use verify::{

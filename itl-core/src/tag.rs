@@ -44,6 +44,34 @@ impl HeaderTag {
     /// SIGNER VERSION: two bytes major.minor (≥ 1.1 allows EC keys).
     pub const SIGNER_VERSION: Self = Self(28);
 
+    // Tags 16–27: the encryption block of an encrypted configuration file
+    // (`.enc.sgn`). Cisco's names for them are not public; these are this crate's.
+    /// ENCRYPTIONINFO: container of tags 17 and 21 (`.enc.sgn`).
+    pub const ENCRYPTION_INFO: Self = Self(16);
+    /// CIPHERINFO: container of tags 18, 19 and 20 (inside tag 16).
+    pub const CIPHER_INFO: Self = Self(17);
+    /// Tag 18 (inside 17): one byte, 0 in every file seen, meaning unknown.
+    pub const CIPHER_FLAG: Self = Self(18);
+    /// IV (inside 17): the 16-byte AES-CBC initialisation vector.
+    pub const IV: Self = Self(19);
+    /// PADCOUNT (inside 17): u16, how many `\r` bytes were added to the plaintext.
+    pub const PAD_COUNT: Self = Self(20);
+    /// KEYINFO: container of tags 22 to 25 (inside tag 16).
+    pub const KEY_INFO: Self = Self(21);
+    /// Tag 22 (inside 21): one byte, 0 in every file seen, meaning unknown.
+    pub const KEY_FLAG: Self = Self(22);
+    /// KEYSIZE (inside 21): u16, the AES key size in bits (128).
+    pub const KEY_SIZE: Self = Self(23);
+    /// KEYALGORITHM (inside 21): one byte, 1 = AES.
+    pub const KEY_ALGORITHM: Self = Self(24);
+    /// ENCRYPTEDKEY (inside 21): the AES key encrypted with the device's RSA key
+    /// (PKCS#1 v1.5).
+    pub const ENCRYPTED_KEY: Self = Self(25);
+    /// PLAINHASHALGORITHM: one byte, hash code of tag 27.
+    pub const PLAINTEXT_HASH_ALGORITHM: Self = Self(26);
+    /// PLAINHASH: hash of the decrypted configuration (without its padding).
+    pub const PLAINTEXT_HASH: Self = Self(27);
+
     /// The name CUCM's `show itl` / `show ctl` prints for this tag, if known.
     pub fn cucm_name(self) -> Option<&'static str> {
         Some(match self.0 {
@@ -67,20 +95,63 @@ impl HeaderTag {
         })
     }
 
+    /// The element's name: [`HeaderTag::cucm_name`], or for tags 16–27 of an
+    /// encrypted configuration file (which no public CUCM output names) this
+    /// crate's name (`ENCRYPTIONINFO`, `IV`, `ENCRYPTEDKEY`, …).
+    pub fn name(self) -> Option<&'static str> {
+        if let Some(n) = self.cucm_name() {
+            return Some(n);
+        }
+        Some(match self.0 {
+            16 => "ENCRYPTIONINFO",
+            17 => "CIPHERINFO",
+            18 => "CIPHERFLAG",
+            19 => "IV",
+            20 => "PADCOUNT",
+            21 => "KEYINFO",
+            22 => "KEYFLAG",
+            23 => "KEYSIZE",
+            24 => "KEYALGORITHM",
+            25 => "ENCRYPTEDKEY",
+            26 => "PLAINHASHALGORITHM",
+            27 => "PLAINHASH",
+            _ => return None,
+        })
+    }
+
     /// Whether the tag is a container whose value is a list of elements, given the
     /// tag of the container it sits in (`None` at the top level of the header).
+    ///
+    /// Tags 16, 17 and 21 (the encryption block of `.enc.sgn` files) are read as
+    /// containers only when their value is a whole list of elements; otherwise they
+    /// are kept as plain values (see [`HeaderTag::is_optional_container`]).
     pub fn is_container(self, parent: Option<HeaderTag>) -> bool {
         match parent {
-            None => self == Self::SIGNER_INFO || self == Self::SIGNATURE_INFO,
+            None => {
+                self == Self::SIGNER_INFO
+                    || self == Self::SIGNATURE_INFO
+                    || self == Self::ENCRYPTION_INFO
+            }
             Some(p) if p == Self::SIGNATURE_INFO => self == Self::SIGNATURE_ALGO_INFO,
+            Some(p) if p == Self::ENCRYPTION_INFO => {
+                self == Self::CIPHER_INFO || self == Self::KEY_INFO
+            }
             Some(_) => false,
         }
+    }
+
+    /// Whether a value that does not split into whole elements is kept as a plain
+    /// value instead of being an error: true for the encryption containers 16, 17
+    /// and 21, which trust lists never hold (an ITL or CTL carrying an unknown tag
+    /// 16 still parses as before).
+    pub fn is_optional_container(self) -> bool {
+        self == Self::ENCRYPTION_INFO || self == Self::CIPHER_INFO || self == Self::KEY_INFO
     }
 }
 
 impl fmt::Display for HeaderTag {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.cucm_name() {
+        match self.name() {
             Some(n) => write!(f, "{n} (tag {})", self.0),
             None => write!(f, "tag {}", self.0),
         }

@@ -31,15 +31,28 @@ pub enum FileKind {
     Itl,
     /// Certificate Trust List (`CTLFile.tlv`, `CTLSEP<MAC>.tlv`).
     Ctl,
+    /// A signed file (`SEP<MAC>.cnf.xml.sgn`, ring lists, tones, firmware): the
+    /// trust-list header followed by the file's own bytes (see [`crate::SignedFile`]).
+    Signed,
+    /// An encrypted signed configuration file (`SEP<MAC>.cnf.xml.enc.sgn`): a
+    /// signed file whose header carries an encryption block (tag 16).
+    EncryptedSigned,
 }
 
 impl FileKind {
-    /// `ITL` or `CTL`.
+    /// `ITL`, `CTL`, `signed file` or `encrypted signed file`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Itl => "ITL",
             Self::Ctl => "CTL",
+            Self::Signed => "signed file",
+            Self::EncryptedSigned => "encrypted signed file",
         }
+    }
+
+    /// Whether this is a trust list (ITL or CTL).
+    pub fn is_trust_list(self) -> bool {
+        matches!(self, Self::Itl | Self::Ctl)
     }
 }
 
@@ -140,13 +153,7 @@ impl<'a> TrustList<'a> {
     /// The bytes the signature covers: the original bytes with the SIGNATURE
     /// element (tag, length and value) removed. `None` without a SIGNATURE element.
     pub fn signed_bytes(&self) -> Option<Vec<u8>> {
-        let range = self.header.signature_range()?;
-        let raw = self.raw();
-        let (before, after) = (raw.get(..range.start)?, raw.get(range.end..)?);
-        let mut out = Vec::with_capacity(before.len() + after.len());
-        out.extend_from_slice(before);
-        out.extend_from_slice(after);
-        Some(out)
+        crate::verify::signed_bytes(&self.header, self.raw())
     }
 
     /// Writes the list verbatim: element lengths follow their contents and the

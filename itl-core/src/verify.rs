@@ -9,6 +9,7 @@ use x509_parser::prelude::FromDer;
 
 use crate::digest::DigestAlgorithm;
 use crate::fingerprint::hash_parts;
+use crate::header::Header;
 use crate::hex_lower;
 use crate::memo::{self, Memo};
 use crate::pkcs1v15::{self, KeyDer, Outcome};
@@ -168,7 +169,15 @@ fn certificate_key_uncached(der: &[u8]) -> Result<Vec<u8>, String> {
 pub(crate) fn prepare<'t>(
     tl: &'t TrustList<'_>,
 ) -> Result<(&'t [u8], DigestAlgorithm, Vec<u8>), SignatureError> {
-    let h = tl.header();
+    prepare_parts(tl.header(), tl.raw())
+}
+
+/// [`prepare`] for any signed layout: a parsed header and the bytes it was
+/// parsed from (a trust list, or a signed file of any kind).
+pub(crate) fn prepare_parts<'t>(
+    h: &'t Header<'_>,
+    raw: &[u8],
+) -> Result<(&'t [u8], DigestAlgorithm, Vec<u8>), SignatureError> {
     let n = h.signature_elements().count();
     if n == 0 {
         return Err(SignatureError::NoSignature);
@@ -182,11 +191,10 @@ pub(crate) fn prepare<'t>(
         return Err(SignatureError::UnsupportedAlgorithm(alg));
     }
     let digest = h.digest().ok_or(SignatureError::NoDigest)?;
-    check_signature_place(tl)?;
+    check_signature_place(h)?;
     // The signed bytes are the file without the SIGNATURE element: hashed in two
-    // parts, not copied (the same bytes as `TrustList::signed_bytes`).
+    // parts, not copied (the same bytes as `signed_bytes`).
     let range = h.signature_range().ok_or(SignatureError::NoSignature)?;
-    let raw = tl.raw();
     let (before, after) = (
         raw.get(..range.start).ok_or(SignatureError::NoSignature)?,
         raw.get(range.end..).ok_or(SignatureError::NoSignature)?,
@@ -200,8 +208,8 @@ pub(crate) fn prepare<'t>(
 /// The SIGNATURE element must directly follow the SIGNATUREINFO container (as in
 /// CUCM files and every other known producer's). Anywhere else in the header the
 /// signed bytes would be the same, so its place is checked here.
-fn check_signature_place(tl: &TrustList<'_>) -> Result<(), SignatureError> {
-    let elements = tl.header().elements();
+fn check_signature_place(h: &Header<'_>) -> Result<(), SignatureError> {
+    let elements = h.elements();
     let Some(i) = elements
         .iter()
         .position(|e| e.tag() == HeaderTag::SIGNATURE.0 && !e.is_padding())
@@ -224,7 +232,23 @@ fn check_signature_place(tl: &TrustList<'_>) -> Result<(), SignatureError> {
     }
 }
 
-fn verifies(key: &RsaPublicKey, digest: DigestAlgorithm, hashed: &[u8], sig: &[u8]) -> bool {
+/// The bytes a signature covers: `raw` without the header's SIGNATURE element
+/// (tag, length and value). `None` without a SIGNATURE element.
+pub(crate) fn signed_bytes(h: &Header<'_>, raw: &[u8]) -> Option<Vec<u8>> {
+    let range = h.signature_range()?;
+    let (before, after) = (raw.get(..range.start)?, raw.get(range.end..)?);
+    let mut out = Vec::with_capacity(before.len() + after.len());
+    out.extend_from_slice(before);
+    out.extend_from_slice(after);
+    Some(out)
+}
+
+pub(crate) fn verifies(
+    key: &RsaPublicKey,
+    digest: DigestAlgorithm,
+    hashed: &[u8],
+    sig: &[u8],
+) -> bool {
     matches!(
         pkcs1v15::check_key(key, digest, hashed, sig),
         Outcome::Verified { .. }

@@ -1,0 +1,443 @@
+//! The command-line conventions and fixes of issue 15: `show` of a file that
+//! does not verify, `build`'s option and input checks, usage lines.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{itltool, stderr, stdout, vectors};
+
+/// The real CUCM CTL with one bit of its SIGNATURE flipped.
+fn bad_signature_copy(dir: &std::path::Path) -> String {
+    let mut bytes = std::fs::read(vectors().join("real/CTLFile-cucm10.tlv")).unwrap();
+    let sig = itl_core::TrustList::parse(&bytes)
+        .unwrap()
+        .header()
+        .signature()
+        .unwrap()
+        .to_vec();
+    assert_eq!(sig.len(), 128, "RSA-1024 signature");
+    let at = bytes
+        .windows(sig.len())
+        .position(|w| w == sig.as_slice())
+        .unwrap();
+    bytes[at + 40] ^= 0x01;
+    let path = dir.join("CTLFile.tlv");
+    std::fs::write(&path, bytes).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn show_of_a_file_whose_signature_is_invalid_exits_1_and_lists_a_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = bad_signature_copy(dir.path());
+
+    let o = itltool(&["show", &bad]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    let failures = out
+        .split("\nFailures (1)\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no Failures section:\n{out}"));
+    let (failures, warnings) = failures.split_once("\n\n").unwrap();
+    assert!(
+        failures.starts_with("  - signature: does not verify"),
+        "{failures}"
+    );
+    assert!(!warnings.contains("signature"), "{warnings}");
+    assert!(out.contains("Signature   INVALID"), "{out}");
+
+    // JSON: in `failures`, not in `warnings`; same exit status.
+    let o = itltool(&["show", "--format", "json", &bad]);
+    assert_eq!(o.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let f = doc["failures"].as_array().unwrap();
+    assert_eq!(f.len(), 1);
+    assert!(
+        f[0].as_str()
+            .unwrap()
+            .starts_with("signature: does not verify")
+    );
+    assert_eq!(doc["signature"]["valid"], false);
+    assert!(
+        doc["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|w| !w.as_str().unwrap().contains("signature: does not verify"))
+    );
+    // cucm layout: same exit status; several files: 1 unless one is unreadable.
+    let o = itltool(&["show", "--format", "cucm", &bad]);
+    assert_eq!(o.status.code(), Some(1));
+    let good = vectors().join("real/CTLFile-cucm10.tlv");
+    let good = good.to_str().unwrap();
+    let o = itltool(&["show", good, &bad, good]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = itltool(&["show", "--format", "json", good, &bad]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).ends_with("{\"totals\":{\"files\":2,\"ok\":1,\"failed\":1,\"errors\":0}}\n"),
+        "{}",
+        stdout(&o)
+    );
+    let o = itltool(&["show", &bad, "/nonexistent.tlv"]);
+    assert_eq!(o.status.code(), Some(2));
+    // The intact file still exits 0.
+    let o = itltool(&["show", good]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!stdout(&o).contains("Failures"));
+}
+
+/// Runs `itltool build -o OUT` signed by the replica's publisher with `args`.
+fn build(out: &std::path::Path, args: &[String]) -> std::process::Output {
+    let keys = vectors().join("own/keys");
+    let mut v = vec![
+        "build".to_owned(),
+        "-o".to_owned(),
+        out.to_str().unwrap().to_owned(),
+        "--signer".to_owned(),
+        keys.join("publisher.crt").to_str().unwrap().to_owned(),
+        "--key".to_owned(),
+        keys.join("publisher.key").to_str().unwrap().to_owned(),
+    ];
+    v.extend(args.iter().cloned());
+    let v: Vec<&str> = v.iter().map(String::as_str).collect();
+    itltool(&v)
+}
+
+fn cert(name: &str) -> String {
+    vectors()
+        .join("own/keys")
+        .join(name)
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn build_names_an_unknown_record_option() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ITLFile.tlv");
+    let arg = format!("SAST:{},foo=bar", cert("publisher.crt"));
+    let o = build(&out, &["--record".to_owned(), arg.clone()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!("error: {arg:?}: unknown option \"foo\" (options: dns=NAME, ip=A.B.C.D)\n")
+    );
+    assert!(!out.exists());
+    // Known options still work, in any order.
+    let arg = format!("SAST:{},ip=10.1.2.3,dns=cucm", cert("publisher.crt"));
+    let o = build(&out, &["--record".to_owned(), arg]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "", "no warnings for a plain ITL");
+}
+
+#[test]
+fn build_warns_about_size_duplicates_and_an_odd_filename() {
+    let dir = tempfile::tempdir().unwrap();
+    let publisher = cert("publisher.crt");
+    let tvs = cert("tvs.crt");
+
+    // The same record twice, and a FILENAME no phone asks for.
+    let out = dir.path().join("my-itl.tlv");
+    let o = build(
+        &out,
+        &[
+            "--record".into(),
+            format!("SAST:{publisher}"),
+            "--hash-only".into(),
+            format!("TVS:{tvs}"),
+            "--record".into(),
+            format!("SAST:{publisher}"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out_s = out.display();
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "warning: {out_s}: records 1 and 3 are the same (SAST with the certificate of {publisher}); one is enough\n\
+             warning: {out_s}: FILENAME \"my-itl.tlv\" is not a name phones ask for (ITLFile.tlv, ITLSEP<MAC>.tlv, CTLFile.tlv, CTLSEP<MAC>.tlv with the MAC in upper case); give one with --filename\n"
+        )
+    );
+    // The same certificate under another role is not a duplicate; --filename fixes the name.
+    let out = dir.path().join("b.tlv");
+    let o = build(
+        &out,
+        &[
+            "--record".into(),
+            format!("SAST:{publisher}"),
+            "--record".into(),
+            format!("CCM+TFTP:{publisher}"),
+            "--filename".into(),
+            "ITLSEP0011215A1AE3.tlv".into(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+
+    // Over 64 KiB: 50 records of the 1442-byte certificate under numbered roles.
+    let out = dir.path().join("CTLFile.tlv");
+    let mut args = Vec::new();
+    for role in 100..150 {
+        args.push("--record".to_owned());
+        args.push(format!("{role}:{publisher}"));
+    }
+    let o = build(&out, &args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let size = std::fs::metadata(&out).unwrap().len();
+    assert!(size > 65_536, "{size}");
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "warning: {}: the file is {size} bytes, over the 65536 bytes (64 KiB) phones accept; phones will refuse it\n",
+            out.display()
+        )
+    );
+}
+
+#[test]
+fn compare_usage_names_phone_and_server() {
+    let o = itltool(&["compare"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("Usage: itltool compare [OPTIONS] PHONE SERVER\n"),
+        "{err}"
+    );
+    assert!(!err.contains("<FILE>"), "{err}");
+    let o = itltool(&["compare", "--help"]);
+    let help = stdout(&o);
+    assert!(
+        help.contains("\n  <PHONE>\n") && help.contains("\n  [SERVER]\n"),
+        "{help}"
+    );
+    // Three files are one too many.
+    let f = vectors().join("real/CTLFile-cucm10.tlv");
+    let f = f.to_str().unwrap();
+    let o = itltool(&["compare", f, f, f]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+/// `md5sum FILE` by coreutils, independent of our code.
+fn md5sum(path: &std::path::Path) -> String {
+    let o = std::process::Command::new("md5sum")
+        .arg(path)
+        .output()
+        .expect("md5sum (coreutils) is needed");
+    stdout(&o).split_whitespace().next().unwrap().to_owned()
+}
+
+#[test]
+fn verify_json_agrees_with_every_sidecar() {
+    for path in common::all_vectors() {
+        let p = path.to_str().unwrap();
+        let side = common::sidecar(&path);
+        let o = itltool(&["verify", "--format", "json", p]);
+        if side.get("error_offset").is_some() {
+            assert_eq!(o.status.code(), Some(2), "{p}");
+            assert!(o.stdout.is_empty(), "{p}");
+            continue;
+        }
+        let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(doc["file"], p);
+        let sig = doc["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "signature")
+            .unwrap();
+        assert_eq!(sig["passed"], side["signature_valid"], "{p}");
+        if let Some(n) = side["signer_record"].as_u64() {
+            assert!(
+                sig["detail"]
+                    .as_str()
+                    .unwrap()
+                    .contains(&format!("of record {n} (")),
+                "{p}: {sig}"
+            );
+        }
+        let failed = doc["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["passed"] == false)
+            .count();
+        assert_eq!(doc["failed"], failed);
+        assert_eq!(doc["valid"], failed == 0);
+        assert_eq!(
+            o.status.code(),
+            Some(if failed == 0 { 0 } else { 1 }),
+            "{p}"
+        );
+    }
+    // A bad signature: valid false, exit 1; several files: JSON lines and totals.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = bad_signature_copy(dir.path());
+    let good = vectors().join("thirdparty/ITL-sha1.tlv");
+    let o = itltool(&[
+        "verify",
+        "--format",
+        "json",
+        &bad,
+        good.to_str().unwrap(),
+        "/nonexistent.tlv",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["valid"], false);
+    assert_eq!(lines[0]["checks"][0]["name"], "signature");
+    assert_eq!(lines[0]["checks"][0]["passed"], false);
+    assert_eq!(lines[1]["valid"], true);
+    assert_eq!(
+        lines[2],
+        serde_json::json!({"totals": {"files": 3, "valid": 1, "invalid": 1, "errors": 1}})
+    );
+    assert_eq!(stderr(&o), "error: /nonexistent.tlv: no such file\n");
+}
+
+#[test]
+fn hash_reads_directories_with_r_and_stdin_and_writes_json() {
+    let all = common::all_vectors();
+    let root = vectors();
+    let o = itltool(&["hash", "-r", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let lines: Vec<String> = stdout(&o).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), all.len());
+    for (line, path) in lines.iter().zip(&all) {
+        assert_eq!(line, &format!("{}  {}", md5sum(path), path.display()));
+    }
+    let o = itltool(&["hash", "--format", "json", "-r", root.to_str().unwrap()]);
+    let docs: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(docs.len(), all.len() + 1);
+    for (doc, path) in docs.iter().zip(&all) {
+        assert_eq!(doc["file"], path.to_str().unwrap());
+        assert_eq!(doc["algorithm"], "md5");
+        assert_eq!(doc["hash"], md5sum(path));
+        assert_eq!(doc["size"], std::fs::metadata(path).unwrap().len());
+    }
+    assert_eq!(docs[all.len()]["totals"]["files"], all.len());
+    // `-` is standard input, for every command that reads files.
+    let file = root.join("real/CTLFile-cucm10.tlv");
+    let run_stdin = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_itltool"))
+            .args(args)
+            .stdin(std::fs::File::open(&file).unwrap())
+            .output()
+            .unwrap()
+    };
+    let o = run_stdin(&["hash", "-"]);
+    assert_eq!(stdout(&o), format!("{}  -\n", md5sum(&file)));
+    let o = run_stdin(&["show", "--format", "json", "-"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["md5"], md5sum(&file));
+    let o = run_stdin(&["verify", "--summary", "-"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("-: valid ("), "{}", stdout(&o));
+    let o = run_stdin(&["compare", "-", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// SHA-1 of a PEM certificate by `openssl x509`, as lower-case hex.
+fn openssl_sha1(pem: &std::path::Path) -> String {
+    let o = common::tool(
+        "openssl",
+        &[
+            "x509",
+            "-in",
+            pem.to_str().unwrap(),
+            "-noout",
+            "-fingerprint",
+            "-sha1",
+        ],
+        std::path::Path::new("."),
+        "openssl",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    stdout(&o)
+        .trim()
+        .rsplit('=')
+        .next()
+        .unwrap()
+        .replace(':', "")
+        .to_ascii_lowercase()
+}
+
+#[test]
+fn certs_takes_o_and_force_and_writes_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("certs");
+    let file = vectors().join("thirdparty/ITL-sha1.tlv");
+    let file = file.to_str().unwrap();
+    let o = itltool(&[
+        "certs",
+        file,
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let written = doc["written"].as_array().unwrap();
+    assert!(!written.is_empty());
+    for w in written {
+        let path = std::path::Path::new(w["path"].as_str().unwrap());
+        assert_eq!(w["sha1"], openssl_sha1(path), "{w}");
+        assert_eq!(w["replaced"], false);
+    }
+    // Again: refused without --force (nothing changed), replaced with it.
+    let first = std::path::Path::new(written[0]["path"].as_str().unwrap()).to_owned();
+    std::fs::write(&first, b"old").unwrap();
+    let o = itltool(&["certs", file, "--output", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("exists; nothing was written (use --force"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(&first).unwrap(), b"old");
+    let o = itltool(&["certs", file, "-o", out.to_str().unwrap(), "--force"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("replaced "), "{}", stdout(&o));
+    assert_eq!(written[0]["sha1"], openssl_sha1(&first));
+    // The old spelling --out still works.
+    let o = itltool(&[
+        "certs",
+        file,
+        "--out",
+        dir.path().join("b").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn build_json_reports_the_file_it_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ITLFile.tlv");
+    let o = build(
+        &out,
+        &[
+            "--record".into(),
+            format!("SAST:{}", cert("publisher.crt")),
+            "--format".into(),
+            "json".into(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["md5"], md5sum(&out));
+    assert_eq!(doc["size"], std::fs::metadata(&out).unwrap().len());
+    assert_eq!(doc["records"], 1);
+    assert_eq!(doc["filename"], "ITLFile.tlv");
+    assert_eq!(doc["warnings"], serde_json::json!([]));
+}
