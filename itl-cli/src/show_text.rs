@@ -5,12 +5,12 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use itl_core::{
-    Fingerprints, Record, SignatureError, TrustList, dn, fingerprint, hex_lower, printable,
-    timefmt, verify_signature,
+    Record, SignatureError, TrustList, dn, fingerprint, hex_lower, printable, timefmt,
+    verify_signature,
 };
 
 use crate::certinfo::{parse_certificate, record_key};
-use crate::warnings::{failures, record_label, warnings};
+use crate::warnings::{failures_given, record_label, warnings};
 
 /// Widest line `show --format text` writes (in characters, colour codes excluded).
 pub const MAX_WIDTH: usize = 100;
@@ -279,7 +279,11 @@ pub fn write_text(
 ) -> io::Result<usize> {
     let p = Paint(opts.color);
     let h = tl.header();
-    let fp = Fingerprints::of(tl.raw());
+    // The two fingerprints shown (not the SHA-256 of `Fingerprints`).
+    let (md5, sha1) = (
+        fingerprint::md5_hex(tl.raw()),
+        fingerprint::sha1_hex(tl.raw()),
+    );
     writeln!(
         out,
         "{}{}",
@@ -293,8 +297,8 @@ pub fn write_text(
         &format!("{} ({})", tl.kind().as_str(), kind_source(tl)),
     )?;
     field(out, p, "Size", &format!("{} bytes", tl.raw().len()))?;
-    field(out, p, "MD5", &fp.md5)?;
-    field(out, p, "SHA-1", &fp.sha1)?;
+    field(out, p, "MD5", &md5)?;
+    field(out, p, "SHA-1", &sha1)?;
     field(
         out,
         p,
@@ -323,7 +327,8 @@ pub fn write_text(
         &h.signer_serial().map(hex_lower).unwrap_or_default(),
     )?;
     field(out, p, "Issuer", &h.issuer_name().unwrap_or_default())?;
-    let status = match verify_signature(tl) {
+    let signature = verify_signature(tl);
+    let status = match &signature {
         Ok(rep) => {
             let rec = tl
                 .records()
@@ -397,7 +402,7 @@ pub fn write_text(
     }
 
     writeln!(out)?;
-    let fails = failures(tl, opts.now);
+    let fails = failures_given(tl, opts.now, &signature);
     if !fails.is_empty() {
         writeln!(
             out,

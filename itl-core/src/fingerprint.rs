@@ -23,11 +23,21 @@ impl Fingerprints {
     /// Hashes `bytes`.
     pub fn of(bytes: &[u8]) -> Self {
         Self {
-            md5: hex_lower(&Md5::digest(bytes)),
-            sha1: hex_lower(&Sha1::digest(bytes)),
+            md5: md5_hex(bytes),
+            sha1: sha1_hex(bytes),
             sha256: hex_lower(&Sha256::digest(bytes)),
         }
     }
+}
+
+/// MD5 of `bytes`, lower-case hex (as `md5sum` prints it).
+pub fn md5_hex(bytes: &[u8]) -> String {
+    hex_lower(&Md5::digest(bytes))
+}
+
+/// SHA-1 of `bytes`, lower-case hex (as `sha1sum` prints it).
+pub fn sha1_hex(bytes: &[u8]) -> String {
+    hex_lower(&Sha1::digest(bytes))
 }
 
 /// Hash of `bytes` with the algorithm a code names; `None` for unknown codes.
