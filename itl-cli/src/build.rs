@@ -143,6 +143,8 @@ pub enum BuildCliError {
     Write(FetchError),
     /// A bad argument.
     Usage(String),
+    /// Writing the report line to standard output failed (the file was written).
+    Stdout(std::io::Error),
 }
 
 impl fmt::Display for BuildCliError {
@@ -158,6 +160,7 @@ impl fmt::Display for BuildCliError {
             Self::Build(e) => write!(f, "build: {e}"),
             Self::Write(e) => write!(f, "{e}"),
             Self::Usage(m) => write!(f, "{m}"),
+            Self::Stdout(e) => write!(f, "standard output: {e}"),
         }
     }
 }
@@ -329,7 +332,12 @@ pub fn run(
             let _ = writeln!(err, "warning: {}: {w}", opts.output.display());
         }
     }
-    let tl = TrustList::parse(&bytes).map_err(|e| {
+    // Our own output: parsed whatever its size (the limits are for files from
+    // elsewhere).
+    let unbounded = itl_core::Limits::DEFAULT
+        .with_max_size(usize::MAX)
+        .with_max_elements(usize::MAX);
+    let tl = TrustList::parse_with(&bytes, unbounded).map_err(|e| {
         BuildCliError::Usage(format!(
             "internal error: the written file does not parse: {e}"
         ))
@@ -347,10 +355,9 @@ pub fn run(
             "sha1": Fingerprints::of(&bytes).sha1,
             "warnings": warnings,
         });
-        let _ = writeln!(out, "{doc:#}");
-        return Ok(());
+        return writeln!(out, "{doc:#}").map_err(BuildCliError::Stdout);
     }
-    let _ = writeln!(
+    writeln!(
         out,
         "wrote {}: {} bytes, {} records, {} signature by {}, md5 {}",
         opts.output.display(),
@@ -359,8 +366,8 @@ pub fn run(
         opts.digest,
         tl.header().signer_name().unwrap_or_default(),
         Fingerprints::of(&bytes).md5
-    );
-    Ok(())
+    )
+    .map_err(BuildCliError::Stdout)
 }
 
 #[cfg(test)]

@@ -73,7 +73,8 @@ pub fn pem(der: &[u8]) -> Result<String, pem_rfc7468::Error> {
 }
 
 /// Writes `bytes` to a new file `path`; fails if it exists. A failed write leaves
-/// no file behind.
+/// no file behind. No `fsync` per file: at about 5 ms each on a disk, the ~1,400
+/// certificates a 1 MiB file can hold took 7 s; the extraction can be run again.
 fn write_new(path: &Path, bytes: &[u8]) -> Result<(), CertsError> {
     let io = |source| CertsError::Io {
         path: path.to_owned(),
@@ -90,7 +91,7 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<(), CertsError> {
                 io(e)
             }
         })?;
-    if let Err(e) = f.write_all(bytes).and_then(|()| f.sync_all()) {
+    if let Err(e) = f.write_all(bytes) {
         drop(f);
         let _ = std::fs::remove_file(path);
         return Err(io(e));

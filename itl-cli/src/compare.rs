@@ -13,7 +13,7 @@ use itl_core::{TrustList, Verdict, hex_lower, printable};
 use serde_json::{Value, json};
 
 use crate::input::{self, InputError};
-use crate::show_text::{MAX_WIDTH, wrap};
+use crate::show_text::{MIN_WIDTH_FITTED, wrap};
 use crate::{EXIT_FAIL, EXIT_OK};
 
 /// Version of the `compare --format json` schema (docs/JSON.md).
@@ -36,6 +36,8 @@ pub struct CompareRequest {
     pub json: bool,
     /// Colour the verdict (text only).
     pub color: bool,
+    /// Wrap text to this many columns (a terminal's width); `None`: no wrapping.
+    pub width: Option<usize>,
 }
 
 impl CompareRequest {
@@ -225,9 +227,16 @@ fn paint(color: bool, verdict: Verdict) -> String {
     }
 }
 
-/// Writes `text` (made [`printable`]) word-wrapped under `prefix`.
-fn lines(out: &mut dyn Write, text: &str, prefix: &str, indent: usize) -> io::Result<()> {
-    for l in wrap(&printable(text), prefix, indent, MAX_WIDTH) {
+/// Writes `text` (made [`printable`]) word-wrapped to `width` under `prefix`.
+fn wrapped(
+    out: &mut dyn Write,
+    text: &str,
+    prefix: &str,
+    indent: usize,
+    width: Option<usize>,
+) -> io::Result<()> {
+    let width = width.map_or(usize::MAX, |w| w.max(MIN_WIDTH_FITTED));
+    for l in wrap(&printable(text), prefix, indent, width) {
         writeln!(out, "{l}")?;
     }
     Ok(())
@@ -249,6 +258,9 @@ fn short(r: &RecordSummary) -> String {
 
 /// The text report.
 pub fn write_text(out: &mut dyn Write, req: &CompareRequest, c: &Comparison) -> io::Result<()> {
+    let lines = |out: &mut dyn Write, text: &str, prefix: &str, indent: usize| {
+        wrapped(out, text, prefix, indent, req.width)
+    };
     let phone_name = req.phone.as_ref().map_or_else(
         || "(hash read off the phone)".to_owned(),
         |p| p.display().to_string(),

@@ -38,6 +38,7 @@ impl FetchOptions {
     fn tftp(&self) -> tftp::Options {
         tftp::Options {
             timeout: self.timeout,
+            max_size: crate::input::limits().max_size(),
             ..tftp::Options::default()
         }
     }

@@ -2,6 +2,7 @@
 //! writes to `&mut dyn Write`, so it can be tested and reused without a process.
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod build;
 pub mod bulk;
 pub mod certinfo;
@@ -11,9 +12,11 @@ pub mod fetch;
 pub mod hash;
 pub mod input;
 pub mod json_extra;
+pub mod phone;
 pub mod show_cucm;
 pub mod show_json;
 pub mod show_text;
+pub mod signed;
 pub mod tftp;
 pub mod trust_json;
 pub mod verify;

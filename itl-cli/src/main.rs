@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use itl_cli::{
-    EXIT_ERROR, EXIT_FAIL, EXIT_OK, build, bulk, certs, compare, fetch, hash, input, json_extra,
-    show_cucm, show_json, show_text, verify,
+    EXIT_ERROR, EXIT_FAIL, EXIT_OK, audit, build, bulk, certs, compare, fetch, hash, input,
+    json_extra, phone, show_cucm, show_json, show_text, verify,
 };
 
 /// `itltool --version`: the version and the RSA backend built in
@@ -31,11 +31,23 @@ fn version() -> &'static str {
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Refuse input files over this many bytes [default: 1048576, 1 MiB; phones
+    /// refuse trust lists over 64 KiB].
+    #[arg(long, global = true, value_name = "BYTES")]
+    max_size: Option<usize>,
+    /// Refuse input files with more than this many elements [default: 65536].
+    #[arg(long, global = true, value_name = "N")]
+    max_elements: Option<usize>,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Show what is in one or more ITL/CTL files.
+    /// Show what is in one or more ITL/CTL files or signed files (.sgn, .enc.sgn).
+    ///
+    /// The kind is decided by content (header, FILENAME), not by the name given.
+    /// For a signed file: FILENAME, signer, digest, time stamp, whole-file MD5 and
+    /// SHA-1, the payload's offset, length and SHA-1, the encryption fields of an
+    /// .enc.sgn, and with --trust whether a phone holding those files accepts it.
     Show {
         /// Output format.
         #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
@@ -43,11 +55,19 @@ enum Command {
         /// Files to show (local paths or tftp://HOST[:PORT]/NAME).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// For signed files: the phone's ITL/CTL (or a certificate) to check the
+        /// signer against; may be repeated.
+        #[arg(long, value_name = "TLV_OR_CERT")]
+        trust: Vec<PathBuf>,
         /// Walk directories among FILES for *.tlv files. With --format json and
         /// more than one file: one JSON object per line (files read in parallel),
         /// then {"totals": …}.
         #[arg(short, long)]
         recursive: bool,
+        /// On a terminal, do not fit the text to its width (nothing is cut or
+        /// wrapped, as when the output goes to a pipe or a file).
+        #[arg(long)]
+        wide: bool,
     },
     /// Compare the phone's trust list with the server's: identical, and if not,
     /// will the phone accept the server's file?
@@ -83,6 +103,109 @@ different (hashes only).\nExit status: 0 identical or accepted; 1 rejected or di
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// On a terminal, do not wrap the text to its width.
+        #[arg(long)]
+        wide: bool,
+    },
+    /// Replay a phone's boot: which files it asks for, in order, and whether it
+    /// trusts each one, before you change anything on the cluster.
+    ///
+    /// The phone asks for CTLSEP<MAC>.tlv (else CTLFile.tlv), ITLSEP<MAC>.tlv
+    /// (else ITLFile.tlv), then SEP<MAC>.cnf.xml.enc.sgn, SEP<MAC>.cnf.xml.sgn,
+    /// SEP<MAC>.cnf.xml (else XMLDefault.cnf.xml.sgn, XMLDefault.cnf.xml). Each
+    /// trust list it accepts replaces what it trusts before the next file. Without
+    /// --itl/--ctl the phone is in its factory state (it trusts the first trust
+    /// list it gets).
+    #[command(after_help = "Decisions: first-use, trusted-signer, trusted-tvs, \
+unchanged, rejected, not-found, unsigned.\nExit status: 0 trusted (the phone ends \
+on a configuration it accepts); 1 broken (the first failing file, the reason and \
+what can be done are printed); 2 error (bad MAC, unreadable directory or phone \
+file, unreachable TFTP server, bad arguments).\n\nExamples:\n  itltool phone --mac \
+SEP0011215A1AE3 --dir tftp-root --itl ITLSEP0011215A1AE3.tlv\n  itltool phone \
+--mac 00:11:21:5a:1a:e3 --tftp tftp://10.1.1.10 --format json")]
+    Phone {
+        /// The phone's MAC address (12 hex digits; SEP prefix, any case and the
+        /// separators : - . allowed).
+        #[arg(long)]
+        mac: String,
+        /// Read the cluster's files from this TFTP server.
+        #[arg(
+            long,
+            value_name = "tftp://HOST[:PORT]",
+            required_unless_present = "dir",
+            conflicts_with = "dir"
+        )]
+        tftp: Option<String>,
+        /// Read the cluster's files from this copy of the TFTP root.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// The ITL the phone holds now (local path or tftp://HOST[:PORT]/NAME).
+        #[arg(long, value_name = "FILE")]
+        itl: Option<PathBuf>,
+        /// The CTL the phone holds now.
+        #[arg(long, value_name = "FILE")]
+        ctl: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// With --tftp: give up when the server is silent this many seconds.
+        #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = fetch::parse_timeout)]
+        timeout: Duration,
+    },
+    /// Audit a fleet: which trust list each phone holds, whether it is the
+    /// server's, and whether the phone will accept the server's (and the next) file.
+    ///
+    /// PHONES.csv has a header line and one phone per line; the columns `mac`
+    /// (with or without SEP; `:` `-` `.` allowed) and `hash` (the MD5 or SHA-1
+    /// the phone shows; any case, `:` or spaces allowed) are required, `kind`
+    /// (itl or ctl, default itl) is optional, other columns are carried through.
+    /// Quoting follows RFC 4180; bad lines are reported on stderr with their
+    /// line number and skipped; blank lines are skipped. Each phone's hash is
+    /// matched against the *.tlv files under each --history DIR (read
+    /// recursively) and the --server and --next files. Rows are sorted worst
+    /// first; the summary counts phones per held file and per verdict, with what
+    /// to do for each group.
+    #[command(
+        after_help = "Verdicts: identical, accepted-signer, accepted-tvs, rejected, \
+unknown (unknown-hash, no-served-file, kind-mismatch).
+Exit status: 0 no phone rejects the server's or the next file; 1 some phone does; \
+2 bad input (unreadable CSV, missing mac/hash column, unreadable history \
+directory or file, malformed server/next file, TFTP failure, output exists).
+
+Examples:
+  itltool audit phones.csv --history backups/ --server ITLFile.tlv
+  itltool audit phones.csv --history backups/ --server tftp://10.1.1.10 --next ITL-new.tlv
+  itltool audit phones.csv --history tftp-folder/ --server ITLFile.tlv --format csv -o audit.csv"
+    )]
+    Audit {
+        /// The inventory (CSV with a header line).
+        #[arg(value_name = "PHONES.csv")]
+        phones: PathBuf,
+        /// A directory of trust lists the cluster has served (read recursively
+        /// for *.tlv); may be repeated.
+        #[arg(long, value_name = "DIR", required = true)]
+        history: Vec<PathBuf>,
+        /// The file phones get now (one ITL and/or one CTL; local path or
+        /// tftp://HOST[:PORT]/NAME), or tftp://HOST[:PORT] to fetch what each
+        /// phone fetches: ITLSEP<MAC>.tlv, else ITLFile.tlv (CTLSEP/CTLFile for
+        /// kind ctl).
+        #[arg(long, value_name = "FILE|tftp://HOST[:PORT]")]
+        server: Vec<String>,
+        /// A file about to be published (one ITL and/or one CTL).
+        #[arg(long, value_name = "FILE")]
+        next: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
+        format: AuditFormat,
+        /// Write the report to OUT (atomically) instead of standard output.
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// Replace OUT if it exists.
+        #[arg(long)]
+        force: bool,
+        /// With --server tftp://…: give up when the server is silent this many seconds.
+        #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = fetch::parse_timeout)]
+        timeout: Duration,
     },
     /// Write each embedded certificate to DIR as <index>-<function>-<CN>.pem.
     ///
@@ -202,6 +325,78 @@ is written): unreadable input, key not matching the signer certificate, signer \
 not among the records, file too large for its u16 lengths, output exists \
 (without --force) or is an input.")]
     Build(BuildArgs),
+    /// Sign a file (a phone configuration, ring list, …) as a .sgn in CUCM's
+    /// header layout; with --encrypt-for, encrypt it for a phone (.enc.sgn).
+    ///
+    /// Phones accept the file when the signer is a TFTP or CCM+TFTP entry of
+    /// their ITL/CTL (CUCM signs with the TFTP node's CallManager certificate).
+    #[command(after_help = "Exit status: 0 written; 2 refused or failed (nothing \
+is written): unreadable input, key not matching the certificate, output exists \
+(without --force) or is an input.\n\nExample:\n  itltool sign SEP001122334455.cnf.xml \
+-o SEP001122334455.cnf.xml.sgn --signer CallManager.pem --key CallManager.key")]
+    Sign(SignArgs),
+    /// Write the payload of a signed file (what follows its header) byte for
+    /// byte. The signature is not checked: use `verify --trust`.
+    #[command(after_help = "Exit status: 0 written; 2 unreadable or malformed \
+input, not a signed file, output exists (without --force).")]
+    Unsign {
+        /// The signed file (local path or tftp://HOST[:PORT]/NAME).
+        file: PathBuf,
+        /// Output file (written atomically; `-` for standard output).
+        #[arg(short, long, value_name = "OUT")]
+        output: PathBuf,
+        /// Replace OUT if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Decrypt an encrypted configuration (.enc.sgn) with the phone's RSA
+    /// private key: unwrap the AES-128 key, decrypt, drop the padding, check the
+    /// plaintext hash. The signature is not checked: use `verify --trust`.
+    #[command(after_help = "Exit status: 0 written; 2 unreadable or malformed \
+input, not encrypted, wrong device key, hash mismatch, output exists (without --force).")]
+    Decrypt {
+        /// The .enc.sgn file (local path or tftp://HOST[:PORT]/NAME).
+        file: PathBuf,
+        /// The phone's RSA private key (PKCS#1 or PKCS#8, PEM or DER).
+        #[arg(long, value_name = "DEVICE_KEY")]
+        key: PathBuf,
+        /// Output file (written atomically; `-` for standard output).
+        #[arg(short, long, value_name = "OUT")]
+        output: PathBuf,
+        /// Replace OUT if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(clap::Args)]
+struct SignArgs {
+    /// The file to sign (local path or tftp://HOST[:PORT]/NAME).
+    payload: PathBuf,
+    /// Output file (written atomically; `-` for standard output).
+    #[arg(short, long, value_name = "OUT")]
+    output: PathBuf,
+    /// The signer's certificate (PEM or DER), e.g. the TFTP node's CallManager.pem.
+    #[arg(long, value_name = "CERT")]
+    signer: PathBuf,
+    /// The signer's RSA private key (PKCS#1 or PKCS#8, PEM or DER; not encrypted).
+    #[arg(long, value_name = "KEY")]
+    key: PathBuf,
+    /// Digest of the signature (and of the plaintext hash of an .enc.sgn).
+    #[arg(long, value_enum, default_value_t = DigestArg::Sha1)]
+    digest: DigestArg,
+    /// The FILENAME element, the name phones ask for [default: the output's file name].
+    #[arg(long, value_name = "NAME")]
+    filename: Option<String>,
+    /// The TIMESTAMP element, Unix time [default: now].
+    #[arg(long, value_name = "UNIX_TIME")]
+    timestamp: Option<u32>,
+    /// Encrypt for the phone with this certificate (its LSC or MIC): an .enc.sgn.
+    #[arg(long, value_name = "DEVICE_CERT")]
+    encrypt_for: Option<PathBuf>,
+    /// Replace OUT if it exists.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(clap::Args)]
@@ -280,11 +475,28 @@ enum ShowFormat {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum AuditFormat {
+    /// A table worst first, then the summary.
+    Text,
+    /// JSON (docs/JSON.md).
+    Json,
+    /// The input's columns and the audit's (held file, status, verdicts).
+    Csv,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     /// Readable text.
     Text,
     /// JSON (docs/JSON.md).
     Json,
+}
+
+/// Prints `error: MESSAGE` on standard error. A standard error that cannot be
+/// written (a closed pipe, a full disk) is ignored rather than a panic, as
+/// `eprintln!` would: the exit status still tells.
+fn report(e: &dyn std::fmt::Display) {
+    let _ = writeln!(io::stderr(), "error: {e}");
 }
 
 /// Runs the command; returns the exit code.
@@ -293,8 +505,10 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
         Command::Show {
             format,
             files,
+            trust,
             recursive,
-        } => show(format, &files, recursive, out),
+            wide,
+        } => show(format, &files, &trust, recursive, text_width(wide), out),
         Command::Certs {
             file,
             output: dir,
@@ -317,12 +531,12 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                 Ok(Err(certs::CertsError::Stdout(e))) => Err(e),
                 Ok(Err(e)) => {
                     out.flush()?;
-                    eprintln!("error: {e}");
+                    report(&e);
                     Ok(EXIT_ERROR)
                 }
                 Err(e) => {
                     out.flush()?;
-                    eprintln!("error: {e}");
+                    report(&e);
                     Ok(EXIT_ERROR)
                 }
             }
@@ -334,6 +548,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             phone_sha1,
             phone_ctl,
             format,
+            wide,
         } => {
             let files: Vec<PathBuf> = std::iter::once(phone).chain(server).collect();
             let result =
@@ -341,11 +556,80 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                     .and_then(|mut req| {
                         req.json = format == Format::Json;
                         req.color = use_color();
+                        req.width = text_width(wide);
                         compare::run(&req, out)
                     });
             match result {
                 Ok(code) => Ok(code),
                 Err(compare::CompareError::Io(e)) => Err(e),
+                Err(e) => {
+                    out.flush()?;
+                    report(&e);
+                    Ok(EXIT_ERROR)
+                }
+            }
+        }
+        Command::Phone {
+            mac,
+            tftp,
+            dir,
+            itl,
+            ctl,
+            format,
+            timeout,
+        } => {
+            let server = match (tftp, dir) {
+                (Some(url), _) => phone::Server::Tftp(url),
+                (None, Some(dir)) => phone::Server::Dir(dir),
+                (None, None) => phone::Server::Dir(PathBuf::from(".")),
+            };
+            let req = phone::PhoneRequest {
+                mac,
+                server,
+                itl,
+                ctl,
+                json: format == Format::Json,
+                color: use_color(),
+                timeout,
+            };
+            match phone::run(&req, out) {
+                Ok(code) => Ok(code),
+                Err(phone::PhoneError::Io(e)) => Err(e),
+                Err(e) => {
+                    out.flush()?;
+                    eprintln!("error: {e}");
+                    Ok(EXIT_ERROR)
+                }
+            }
+        }
+        Command::Audit {
+            phones,
+            history,
+            server,
+            next,
+            format,
+            output,
+            force,
+            timeout,
+        } => {
+            let args = audit::AuditArgs {
+                phones,
+                history,
+                server,
+                next,
+                format: match format {
+                    AuditFormat::Text => audit::Format::Text,
+                    AuditFormat::Json => audit::Format::Json,
+                    AuditFormat::Csv => audit::Format::Csv,
+                },
+                output,
+                force,
+                timeout,
+                progress: io::stderr().is_terminal(),
+            };
+            match audit::run(&args, out, &mut io::stderr()) {
+                Ok(code) => Ok(code),
+                Err(audit::AuditError::Stdout(e)) => Err(e),
                 Err(e) => {
                     out.flush()?;
                     eprintln!("error: {e}");
@@ -379,7 +663,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                 Err(fetch::FetchError::Stdout(e)) => Err(e),
                 Err(e) => {
                     out.flush()?;
-                    eprintln!("error: {e}");
+                    report(&e);
                     Ok(EXIT_ERROR)
                 }
             }
@@ -417,6 +701,61 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             hash::run(&files, algo, options, out, &mut io::stderr())
         }
         Command::Build(args) => run_build(args, out),
+        Command::Sign(args) => {
+            let opts = itl_cli::signed::SignOptions {
+                payload: args.payload,
+                output: args.output,
+                signer: args.signer,
+                key: args.key,
+                digest: digest_of(args.digest),
+                filename: args.filename,
+                timestamp: args.timestamp,
+                encrypt_for: args.encrypt_for,
+                force: args.force,
+            };
+            signed_result(itl_cli::signed::sign(&opts, out, &mut io::stderr()), out)
+        }
+        Command::Unsign {
+            file,
+            output,
+            force,
+        } => signed_result(
+            itl_cli::signed::unsign(&file, &output, force, out, &mut io::stderr()),
+            out,
+        ),
+        Command::Decrypt {
+            file,
+            key,
+            output,
+            force,
+        } => signed_result(
+            itl_cli::signed::decrypt_file(&file, &key, &output, force, out),
+            out,
+        ),
+    }
+}
+
+fn digest_of(d: DigestArg) -> itl_core::DigestAlgorithm {
+    match d {
+        DigestArg::Sha1 => itl_core::DigestAlgorithm::SHA1,
+        DigestArg::Sha256 => itl_core::DigestAlgorithm::SHA256,
+        DigestArg::Sha512 => itl_core::DigestAlgorithm::SHA512,
+    }
+}
+
+/// Exit code of `sign`, `unsign`, `decrypt`: 0, or the error on stderr and 2.
+fn signed_result(
+    result: Result<(), itl_cli::signed::SignedCliError>,
+    out: &mut dyn Write,
+) -> io::Result<i32> {
+    match result {
+        Ok(()) => Ok(EXIT_OK),
+        Err(itl_cli::signed::SignedCliError::Write(fetch::FetchError::Stdout(e))) => Err(e),
+        Err(e) => {
+            out.flush()?;
+            eprintln!("error: {e}");
+            Ok(EXIT_ERROR)
+        }
     }
 }
 
@@ -456,9 +795,11 @@ fn run_build(args: BuildArgs, out: &mut dyn Write) -> io::Result<i32> {
         });
     match result {
         Ok(()) => Ok(EXIT_OK),
+        // Reported by main: a closed pipe exits 0, any other write error 2.
+        Err(build::BuildCliError::Stdout(e)) => Err(e),
         Err(e) => {
             out.flush()?;
-            eprintln!("error: {e}");
+            report(&e);
             Ok(EXIT_ERROR)
         }
     }
@@ -486,6 +827,17 @@ fn use_color() -> bool {
     )
 }
 
+/// The width text output is fitted to: the terminal's, when standard output is
+/// one and `--wide` is not given; otherwise none (nothing cut or wrapped).
+fn text_width(wide: bool) -> Option<usize> {
+    if wide || !io::stdout().is_terminal() {
+        return None;
+    }
+    console::Term::stdout()
+        .size_checked()
+        .map(|(_rows, cols)| usize::from(cols))
+}
+
 /// Modification time of a local file in Unix seconds (`None` for URLs).
 fn mtime(path: &Path) -> Option<i64> {
     let t = std::fs::metadata(path).ok()?.modified().ok()?;
@@ -496,17 +848,30 @@ fn mtime(path: &Path) -> Option<i64> {
 fn show(
     format: ShowFormat,
     files: &[PathBuf],
+    trust: &[PathBuf],
     recursive: bool,
+    width: Option<usize>,
     out: &mut dyn Write,
 ) -> io::Result<i32> {
+    let sources = match itl_cli::signed::TrustSources::load(trust) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(EXIT_ERROR);
+        }
+    };
     if matches!(format, ShowFormat::Json) && (recursive || files.len() > 1) {
         // JSON lines, files in parallel, then a totals line (docs/JSON.md).
         let now = now();
         let doc = |path: &Path, tl: &itl_core::TrustList<'_>| json_extra::document(path, tl, now);
+        let signed_doc = |path: &Path, f: &itl_core::SignedFile<'_>| {
+            itl_cli::signed::json(path, f, &itl_cli::signed::check(f, &sources))
+        };
         return show_json::write_many(
             files,
             recursive,
             &doc,
+            &signed_doc,
             out,
             &mut io::stderr(),
             io::stderr().is_terminal(),
@@ -518,7 +883,7 @@ fn show(
         match input {
             Ok(p) => expanded.push(p),
             Err(e) => {
-                eprintln!("error: {e}");
+                report(&e);
                 code = EXIT_ERROR;
             }
         }
@@ -528,22 +893,50 @@ fn show(
     let text = show_text::TextOptions {
         color: use_color(),
         now: now(),
+        width,
     };
     for (i, path) in files.iter().enumerate() {
         let bytes = match input::read_source(path) {
             Ok(b) => b,
             Err(e) => {
                 out.flush()?;
-                eprintln!("error: {e}");
+                report(&e);
                 code = EXIT_ERROR;
                 continue;
             }
         };
-        let tl = match input::parse(path, &bytes) {
-            Ok(tl) => tl,
+        let tl = match input::parse_any(path, &bytes) {
+            Ok(itl_core::AnyFile::Signed(f)) => {
+                let verdict = itl_cli::signed::check(&f, &sources);
+                if i > 0 && !matches!(format, ShowFormat::Json) {
+                    writeln!(out)?;
+                }
+                let failed = match format {
+                    ShowFormat::Json => {
+                        let doc = itl_cli::signed::json(path, &f, &verdict);
+                        if many {
+                            writeln!(out, "{doc}")?;
+                        } else {
+                            serde_json::to_writer_pretty(&mut *out, &doc)?;
+                            writeln!(out)?;
+                        }
+                        matches!(verdict, itl_cli::signed::Verdict::Rejected { .. })
+                    }
+                    ShowFormat::Text => itl_cli::signed::write_text(out, path, &f, &verdict)?,
+                    ShowFormat::Cucm => {
+                        itl_cli::signed::write_cucm(out, &f, mtime(path), &verdict)?
+                    }
+                };
+                if failed && code == EXIT_OK {
+                    code = EXIT_FAIL;
+                }
+                continue;
+            }
+            Ok(itl_core::AnyFile::TrustList(tl)) => tl,
+            Ok(_) => continue,
             Err(e) => {
                 out.flush()?;
-                eprintln!("error: {e}");
+                report(&e);
                 code = EXIT_ERROR;
                 continue;
             }
@@ -588,6 +981,12 @@ fn main() -> ExitCode {
     if let (Command::Build(b), Some(m)) = (&mut cli.command, matches.subcommand_matches("build")) {
         b.in_order = build_records_in_order(m);
     }
+    let defaults = itl_core::Limits::DEFAULT;
+    input::set_limits(
+        defaults
+            .with_max_size(cli.max_size.unwrap_or(defaults.max_size()))
+            .with_max_elements(cli.max_elements.unwrap_or(defaults.max_elements())),
+    );
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let result = run(cli, &mut out).and_then(|code| out.flush().map(|()| code));
@@ -596,7 +995,7 @@ fn main() -> ExitCode {
         // A closed pipe (`itltool show … | head`) is not an error.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            report(&e);
             ExitCode::from(2)
         }
     }

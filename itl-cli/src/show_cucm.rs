@@ -60,7 +60,7 @@ fn row(out: &mut dyn Write, tag: u8, name: &str, len: usize, value: &str) -> io:
 
 fn header_element(out: &mut dyn Write, e: &Element<'_>) -> io::Result<()> {
     let tag = HeaderTag(e.tag());
-    let name = tag.cucm_name().unwrap_or("UNKNOWN");
+    let name = tag.name().unwrap_or("UNKNOWN");
     if e.value().is_none() {
         // A container: LENGTH 2, VALUE its content length, then its children.
         row(out, e.tag(), name, 2, &e.content_len().to_string())?;
@@ -75,6 +75,17 @@ fn header_element(out: &mut dyn Write, e: &Element<'_>) -> io::Result<()> {
         HeaderTag::SERIAL_NUMBER => colon_hex(v),
         HeaderTag::SIGNER_VERSION => match v {
             [a, b] => format!("{a}.{b}"),
+            _ => String::new(),
+        },
+        // The encryption block of an .enc.sgn (no CUCM output of it is public).
+        HeaderTag::IV | HeaderTag::PLAINTEXT_HASH => spaced_hex(v),
+        HeaderTag::PAD_COUNT
+        | HeaderTag::KEY_SIZE
+        | HeaderTag::KEY_ALGORITHM
+        | HeaderTag::CIPHER_FLAG
+        | HeaderTag::KEY_FLAG => e.uint().map(|n| n.to_string()).unwrap_or_default(),
+        HeaderTag::PLAINTEXT_HASH_ALGORITHM => match v {
+            [c] => itl_core::DigestAlgorithm(*c).to_string(),
             _ => String::new(),
         },
         _ => String::new(),
@@ -160,6 +171,26 @@ fn record_block(
     Ok(())
 }
 
+/// The `Version:` and `HeaderLength:` lines and the `BYTEPOS TAG LENGTH VALUE`
+/// table of the header's elements (padding, VERSION and HEADERLENGTH left out,
+/// as CUCM does).
+pub fn write_header_table(out: &mut dyn Write, h: &itl_core::Header<'_>) -> io::Result<()> {
+    writeln!(out, "Version:\t{}", h.version_string().unwrap_or_default())?;
+    writeln!(out, "HeaderLength:\t{} (BYTES)", h.header_length())?;
+    writeln!(out)?;
+    writeln!(out, "{TABLE_HEAD}")?;
+    for e in h.elements() {
+        if e.is_padding()
+            || e.tag() == HeaderTag::VERSION.0
+            || e.tag() == HeaderTag::HEADER_LENGTH.0
+        {
+            continue;
+        }
+        header_element(out, e)?;
+    }
+    Ok(())
+}
+
 /// Writes `tl` as CUCM's `show itl` / `show ctl` would. `modified` is the file's
 /// modification time (Unix seconds) for the `last modified` line; golden tests pass
 /// a fixed value.
@@ -186,19 +217,7 @@ pub fn write_cucm(
     writeln!(out, "Parse {kind} File")?;
     writeln!(out, "----------------")?;
     writeln!(out)?;
-    writeln!(out, "Version:\t{}", h.version_string().unwrap_or_default())?;
-    writeln!(out, "HeaderLength:\t{} (BYTES)", h.header_length())?;
-    writeln!(out)?;
-    writeln!(out, "{TABLE_HEAD}")?;
-    for e in h.elements() {
-        if e.is_padding()
-            || e.tag() == HeaderTag::VERSION.0
-            || e.tag() == HeaderTag::HEADER_LENGTH.0
-        {
-            continue;
-        }
-        header_element(out, e)?;
-    }
+    write_header_table(out, h)?;
     // Verified once: for the SAST lines and for the last line.
     let verified = verify_signature(tl).ok();
     let signer = signer_of(tl, verified.as_ref());

@@ -102,6 +102,7 @@ pub fn write_many(
     paths: &[std::path::PathBuf],
     recursive: bool,
     doc: &(dyn Fn(&Path, &TrustList<'_>) -> Value + Sync),
+    signed_doc: &(dyn Fn(&Path, &itl_core::SignedFile<'_>) -> Value + Sync),
     out: &mut dyn std::io::Write,
     err: &mut dyn std::io::Write,
     progress: bool,
@@ -114,8 +115,13 @@ pub fn write_many(
             Err(e) => return Outcome::error(e),
         };
         let result = crate::input::read_source(path).and_then(|bytes| {
-            let tl = crate::input::parse(path, &bytes)?;
-            Ok(doc(path, &tl))
+            Ok(match crate::input::parse_any(path, &bytes)? {
+                itl_core::AnyFile::Signed(f) => signed_doc(path, &f),
+                other => match other.as_trust_list() {
+                    Some(tl) => doc(path, tl),
+                    None => Value::Null,
+                },
+            })
         });
         match result {
             // A file whose signature or a record check fails counts as failed (exit 1).

@@ -1,5 +1,10 @@
-//! `itltool show --format text` (the default): a readable summary of one file that
-//! fits 100 columns: file facts, signature status, one row per record, warnings.
+//! `itltool show --format text` (the default): a readable summary of one file:
+//! file facts, signature status, one row per record, failures, warnings.
+//!
+//! On a terminal the output fits its width ([`TextOptions::width`]): long
+//! values are cut with `…`, text is wrapped between words, and when even the
+//! narrowest table does not fit, each record is shown as a block of lines.
+//! Otherwise (a pipe, a file, or `--wide`) nothing is cut or wrapped.
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -12,8 +17,10 @@ use itl_core::{
 use crate::certinfo::{parse_certificate, record_key};
 use crate::warnings::{failures_given, record_label, warnings};
 
-/// Widest line `show --format text` writes (in characters, colour codes excluded).
+/// A common terminal width, used by the golden tests (in characters).
 pub const MAX_WIDTH: usize = 100;
+/// The narrowest width the output is fitted to; narrower terminals get this.
+pub const MIN_WIDTH_FITTED: usize = 40;
 
 /// Width of the label column of the file facts.
 const LABEL: usize = 12;
@@ -25,6 +32,16 @@ pub struct TextOptions {
     pub color: bool,
     /// Unix time certificate validity is checked against.
     pub now: i64,
+    /// Fit lines to this many columns (a terminal's width); `None`: never cut
+    /// or wrap (not a terminal, or `--wide`).
+    pub width: Option<usize>,
+}
+
+impl TextOptions {
+    /// The width to fit to, `usize::MAX` for none.
+    fn limit(&self) -> usize {
+        self.width.map_or(usize::MAX, |w| w.max(MIN_WIDTH_FITTED))
+    }
 }
 
 /// ANSI styling that turns itself off.
@@ -121,12 +138,12 @@ fn kind_source(tl: &TrustList<'_>) -> String {
     }
 }
 
-fn field(out: &mut dyn Write, p: Paint, label: &str, value: &str) -> io::Result<()> {
+fn field(out: &mut dyn Write, p: Paint, width: usize, label: &str, value: &str) -> io::Result<()> {
     writeln!(
         out,
         "{}{}",
         p.bold(&format!("{label:<LABEL$}")),
-        truncate(&printable(value), MAX_WIDTH - LABEL)
+        truncate(&printable(value), width.saturating_sub(LABEL))
     )
 }
 
@@ -220,9 +237,10 @@ fn record_row(index: usize, r: &Record<'_>) -> [String; 9] {
     .map(|cell| printable(&cell).into_owned())
 }
 
-/// Column widths for `rows` that fit [`MAX_WIDTH`] with two spaces between columns.
+/// Column widths for `rows` that fit `width` with two spaces between columns, or
+/// `None` when the table cannot fit even with every column at its minimum.
 /// The DNS / IP column is left out (width 0) when no record has either.
-fn fit_widths(rows: &[[String; 9]]) -> [usize; 9] {
+fn fit_widths(rows: &[[String; 9]], width: usize) -> Option<[usize; 9]> {
     let mut w = [0usize; 9];
     for (i, h) in COLUMNS.iter().enumerate() {
         w[i] = h.chars().count();
@@ -240,7 +258,7 @@ fn fit_widths(rows: &[[String; 9]]) -> [usize; 9] {
         w.iter().sum::<usize>() + 2 * shown.saturating_sub(1)
     };
     for stage in [1, 2] {
-        while total(&w) > MAX_WIDTH {
+        while total(&w) > width {
             let pick = (0..9)
                 .filter(|&i| MIN_WIDTH[i].is_some_and(|(m, s)| s == stage && w[i] > m))
                 .max_by_key(|&i| (w[i], i));
@@ -250,7 +268,41 @@ fn fit_widths(rows: &[[String; 9]]) -> [usize; 9] {
             }
         }
     }
-    w
+    (total(&w) <= width).then_some(w)
+}
+
+/// The records as blocks of `label value` lines, for terminals too narrow for
+/// the table: values are cut to the width, never wrapped mid-word.
+fn write_record_blocks(
+    out: &mut dyn Write,
+    p: Paint,
+    rows: &[[String; 9]],
+    width: usize,
+) -> io::Result<()> {
+    const BLOCK_LABEL: usize = 13;
+    const LABELS: [&str; 9] = [
+        "#",
+        "Function",
+        "Subject CN",
+        "Issuer CN",
+        "Serial",
+        "Key",
+        "Cert SHA-1",
+        "Valid until",
+        "DNS / IP",
+    ];
+    for row in rows {
+        let head = format!("record {} ({})", row[0], row[1]);
+        writeln!(out, "{}", p.bold(&truncate(&head, width)))?;
+        for (i, head) in LABELS.iter().enumerate().skip(2) {
+            if row[i].is_empty() {
+                continue;
+            }
+            let room = width.saturating_sub(BLOCK_LABEL + 2);
+            writeln!(out, "  {:<BLOCK_LABEL$}{}", head, truncate(&row[i], room))?;
+        }
+    }
+    Ok(())
 }
 
 fn format_row(row: &[String; 9], w: &[usize; 9]) -> String {
@@ -278,6 +330,7 @@ pub fn write_text(
     opts: &TextOptions,
 ) -> io::Result<usize> {
     let p = Paint(opts.color);
+    let width = opts.limit();
     let h = tl.header();
     // The two fingerprints shown (not the SHA-256 of `Fingerprints`).
     let (md5, sha1) = (
@@ -288,45 +341,70 @@ pub fn write_text(
         out,
         "{}{}",
         p.bold(&format!("{:<LABEL$}", "File")),
-        truncate_left(&printable(&path.display().to_string()), MAX_WIDTH - LABEL)
+        truncate_left(
+            &printable(&path.display().to_string()),
+            width.saturating_sub(LABEL)
+        )
     )?;
     field(
         out,
         p,
+        width,
         "Kind",
         &format!("{} ({})", tl.kind().as_str(), kind_source(tl)),
     )?;
-    field(out, p, "Size", &format!("{} bytes", tl.raw().len()))?;
-    field(out, p, "MD5", &md5)?;
-    field(out, p, "SHA-1", &sha1)?;
+    field(out, p, width, "Size", &format!("{} bytes", tl.raw().len()))?;
+    field(out, p, width, "MD5", &md5)?;
+    field(out, p, width, "SHA-1", &sha1)?;
     field(
         out,
         p,
+        width,
         "Version",
         &h.version_string().unwrap_or_else(|| "-".to_owned()),
     )?;
     if let Some((a, b)) = h.signer_version() {
-        field(out, p, "Signer ver.", &format!("{a}.{b}"))?;
+        field(out, p, width, "Signer ver.", &format!("{a}.{b}"))?;
     }
-    field(out, p, "Header", &format!("{} bytes", h.header_length()))?;
+    field(
+        out,
+        p,
+        width,
+        "Header",
+        &format!("{} bytes", h.header_length()),
+    )?;
     if let Some(ts) = h.timestamp() {
         field(
             out,
             p,
+            width,
             "Timestamp",
             &format!("{} ({ts})", timefmt::date_time(i64::from(ts))),
         )?;
     }
     let digest = h.digest().map_or_else(|| "-".to_owned(), |d| d.to_string());
-    field(out, p, "Digest", &digest)?;
-    field(out, p, "Signer", &h.signer_name().unwrap_or_default())?;
+    field(out, p, width, "Digest", &digest)?;
     field(
         out,
         p,
+        width,
+        "Signer",
+        &h.signer_name().unwrap_or_default(),
+    )?;
+    field(
+        out,
+        p,
+        width,
         "Serial",
         &h.signer_serial().map(hex_lower).unwrap_or_default(),
     )?;
-    field(out, p, "Issuer", &h.issuer_name().unwrap_or_default())?;
+    field(
+        out,
+        p,
+        width,
+        "Issuer",
+        &h.issuer_name().unwrap_or_default(),
+    )?;
     let signature = verify_signature(tl);
     let status = match &signature {
         Ok(rep) => {
@@ -356,7 +434,7 @@ pub fn write_text(
     };
     // The status may be long (a list of serials); wrap it under the label.
     let label = p.bold(&format!("{:<LABEL$}", "Signature"));
-    for line in wrap(&status, "", LABEL, MAX_WIDTH - LABEL)
+    for line in wrap(&status, "", LABEL, width.saturating_sub(LABEL))
         .iter()
         .enumerate()
         .map(|(i, l)| {
@@ -378,11 +456,14 @@ pub fn write_text(
         .map(|(i, r)| record_row(i + 1, r))
         .collect();
     writeln!(out, "{}", p.bold(&format!("Records ({})", rows.len())))?;
-    let w = fit_widths(&rows);
-    let head: [String; 9] = COLUMNS.map(str::to_owned);
-    writeln!(out, "{}", p.bold(&format_row(&head, &w)))?;
-    for row in &rows {
-        writeln!(out, "{}", format_row(row, &w))?;
+    if let Some(w) = fit_widths(&rows, width) {
+        let head: [String; 9] = COLUMNS.map(str::to_owned);
+        writeln!(out, "{}", p.bold(&format_row(&head, &w)))?;
+        for row in &rows {
+            writeln!(out, "{}", format_row(row, &w))?;
+        }
+    } else {
+        write_record_blocks(out, p, &rows, width)?;
     }
     let hashed: Vec<String> = tl
         .records()
@@ -396,7 +477,7 @@ pub fn write_text(
             "CERT SHA-1 is the SHA-1 of the record's CERTIFICATE; record(s) {} carry no certificate: their CERTHASH is shown instead.",
             hashed.join(", ")
         );
-        for line in wrap(&note, "", 0, MAX_WIDTH) {
+        for line in wrap(&note, "", 0, width) {
             writeln!(out, "{line}")?;
         }
     }
@@ -410,7 +491,7 @@ pub fn write_text(
             p.red(&p.bold(&format!("Failures ({})", fails.len())))
         )?;
         for failure in &fails {
-            for line in wrap(&printable(failure), "  - ", 4, MAX_WIDTH) {
+            for line in wrap(&printable(failure), "  - ", 4, width) {
                 writeln!(out, "{}", p.red(&line))?;
             }
         }
@@ -426,7 +507,7 @@ pub fn write_text(
             p.yellow(&p.bold(&format!("Warnings ({})", warns.len())))
         )?;
         for warning in &warns {
-            for line in wrap(&printable(warning), "  - ", 4, MAX_WIDTH) {
+            for line in wrap(&printable(warning), "  - ", 4, width) {
                 writeln!(out, "{}", p.yellow(&line))?;
             }
         }

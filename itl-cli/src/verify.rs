@@ -76,7 +76,7 @@ impl std::error::Error for TrustSourceError {}
 pub fn load_trust(path: &Path) -> Result<Vec<TrustAnchor>, TrustSourceError> {
     let bytes = input::read_source(path).map_err(TrustSourceError::Input)?;
     let name = path.display().to_string();
-    let as_trust_list = match TrustList::parse(&bytes) {
+    let as_trust_list = match TrustList::parse_with(&bytes, input::limits()) {
         Ok(tl) => return Ok(TrustAnchor::from_trust_list(&tl, &name)),
         Err(e) => e.to_string(),
     };
@@ -430,6 +430,13 @@ pub fn run(
         }
         Some(all)
     };
+    let sources = match crate::signed::TrustSources::load(trust) {
+        Ok(s) => s,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(EXIT_ERROR);
+        }
+    };
     let inputs = bulk::expand(files, options.recursive);
     let many = inputs.len() > 1 || options.recursive;
     let work = |input: &Result<PathBuf, input::InputError>, o: &mut Vec<u8>, e: &mut Vec<u8>| {
@@ -453,11 +460,47 @@ pub fn run(
             if let Err(err) = input::read_source_into(path, &mut bytes) {
                 return error(e, &err);
             }
-            let tl = match input::parse(path, &bytes) {
-                Ok(tl) => tl,
+            let name = path.to_string_lossy();
+            let tl = match input::parse_any(path, &bytes) {
+                Ok(itl_core::AnyFile::TrustList(tl)) => tl,
+                Ok(itl_core::AnyFile::Signed(f)) => {
+                    if sources.is_empty() {
+                        return error(
+                            e,
+                            &format_args!(
+                                "{name}: a signed file carries no key of its own: give --trust ITLFile.tlv (the phone's ITL, and/or its CTL) or --trust CERT"
+                            ),
+                        );
+                    }
+                    if options.json {
+                        let verdict = crate::signed::check(&f, &sources);
+                        let valid = matches!(verdict, crate::signed::Verdict::Trusted { .. });
+                        let mut doc = crate::signed::json(path, &f, &verdict);
+                        doc["valid"] = valid.into();
+                        let _ = if many {
+                            writeln!(o, "{doc}")
+                        } else {
+                            writeln!(o, "{doc:#}")
+                        };
+                        return if valid { Status::Ok } else { Status::Fail };
+                    }
+                    let mut lines = Vec::new();
+                    let valid = match crate::signed::verify_lines(&mut lines, &name, &f, &sources)
+                    {
+                        Ok(v) => v,
+                        Err(err) => return error(e, &err),
+                    };
+                    let mut text = String::from_utf8_lossy(&lines).into_owned();
+                    if options.summary {
+                        let start = text.trim_end().rfind('\n').map_or(0, |i| i + 1);
+                        text.drain(..start);
+                    }
+                    o.extend_from_slice(text.as_bytes());
+                    return if valid { Status::Ok } else { Status::Fail };
+                }
+                Ok(_) => return Status::Ok,
                 Err(err) => return error(e, &err),
             };
-            let name = path.to_string_lossy();
             let anchors = anchors.as_deref();
             let valid = if options.json {
                 let (doc, valid) = verify_json(&name, &tl, anchors, now);

@@ -441,3 +441,19 @@ fn build_json_reports_the_file_it_wrote() {
     assert_eq!(doc["filename"], "ITLFile.tlv");
     assert_eq!(doc["warnings"], serde_json::json!([]));
 }
+
+#[test]
+fn wide_is_accepted_and_pipes_are_never_cut() {
+    let f = vectors().join("real/CTLFile-cucm10.tlv");
+    let f = f.to_str().unwrap();
+    let plain = itltool(&["show", f]);
+    let wide = itltool(&["show", "--wide", f]);
+    assert_eq!(plain.status.code(), Some(0));
+    assert_eq!(plain.stdout, wide.stdout);
+    // Piped, every record's full IP address and the signer's full DN are there.
+    let out = stdout(&plain);
+    assert!(out.contains("Signer      CN=gigantic-6.cisco.com;OU=VTG;O=Alpha;L=SJ;ST=CA;C=US\n"));
+    assert!(!out.contains('…'), "{out}");
+    let o = itltool(&["compare", "--wide", f, f]);
+    assert_eq!(o.status.code(), Some(0));
+}

@@ -256,12 +256,24 @@ fn over_the_size_limit_is_refused_before_reading() {
     let limit = u64::try_from(itl_core::MAX_FILE_SIZE).unwrap_or(u64::MAX);
     file.set_len(limit + 1)
         .unwrap_or_else(|e| panic!("set_len: {e}"));
-    assert_error(&path, &["16777217 bytes", "over the 16777216-byte limit"]);
+    assert_error(
+        &path,
+        &["1048577 bytes", "over the 1048576-byte limit", "--max-size"],
+    );
+    // Raised, the same file is read and refused by the parser instead.
+    let out = Command::new(env!("CARGO_BIN_EXE_itltool"))
+        .args(["show", "--max-size", "2000000"])
+        .arg(&path)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run itltool: {e}"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("expected VERSION (tag 1)"), "{stderr}");
     let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
 fn endless_input_is_cut_at_the_limit() {
     // A device reports size 0 and never ends: reading stops one byte past the limit.
-    assert_error(Path::new("/dev/zero"), &["over the 16777216-byte limit"]);
+    assert_error(Path::new("/dev/zero"), &["over the 1048576-byte limit"]);
 }

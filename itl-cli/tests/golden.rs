@@ -47,13 +47,26 @@ fn stem(rel: &str) -> String {
 }
 
 fn render_text(rel: &str, bytes: &[u8], color: bool) -> Result<String, String> {
+    render_text_at(rel, bytes, color, Some(MAX_WIDTH))
+}
+
+fn render_text_at(
+    rel: &str,
+    bytes: &[u8],
+    color: bool,
+    width: Option<usize>,
+) -> Result<String, String> {
     let tl = input::parse(Path::new(rel), bytes).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     show_text::write_text(
         &mut out,
         Path::new(rel),
         &tl,
-        &TextOptions { color, now: NOW },
+        &TextOptions {
+            color,
+            now: NOW,
+            width,
+        },
     )
     .unwrap();
     Ok(String::from_utf8(out).unwrap())
@@ -79,6 +92,7 @@ fn render(rel: &str) -> Vec<(String, String)> {
                     &TextOptions {
                         color: false,
                         now: NOW,
+                        width: Some(MAX_WIDTH),
                     },
                 )
                 .unwrap();
@@ -175,20 +189,77 @@ fn strip_ansi(s: &str) -> String {
 }
 
 #[test]
-fn text_fits_100_columns_for_every_vector() {
+fn text_fits_the_width_for_every_vector() {
     for rel in vectors() {
         let bytes = std::fs::read(root().join(&rel)).unwrap();
-        for color in [false, true] {
-            let Ok(text) = render_text(&rel, &bytes, color) else {
-                continue;
-            };
-            assert_eq!(text.contains('\x1b'), color, "{rel}: colour {color}");
-            for (i, line) in strip_ansi(&text).lines().enumerate() {
-                let n = line.chars().count();
-                assert!(n <= MAX_WIDTH, "{rel} line {}: {n} columns: {line}", i + 1);
+        for width in [60, 80, MAX_WIDTH, 132] {
+            for color in [false, true] {
+                let Ok(text) = render_text_at(&rel, &bytes, color, Some(width)) else {
+                    continue;
+                };
+                assert_eq!(text.contains('\x1b'), color, "{rel}: colour {color}");
+                for (i, line) in strip_ansi(&text).lines().enumerate() {
+                    let n = line.chars().count();
+                    assert!(
+                        n <= width,
+                        "{rel} at {width}: line {}: {n} columns: {line}",
+                        i + 1
+                    );
+                }
             }
         }
     }
+}
+
+/// The `  - ` items of the text's Warnings section, continuation lines joined.
+fn warning_items(text: &str) -> Vec<String> {
+    let mut items: Vec<String> = Vec::new();
+    let mut inside = false;
+    for line in text.lines() {
+        if line.starts_with("Warnings (") {
+            inside = true;
+        } else if !inside {
+        } else if let Some(item) = line.strip_prefix("  - ") {
+            items.push(item.to_owned());
+        } else if let (Some(rest), Some(last)) = (line.strip_prefix("    "), items.last_mut()) {
+            last.push(' ');
+            last.push_str(rest);
+        }
+    }
+    items
+}
+
+#[test]
+fn narrow_terminals_wrap_between_words_and_pipes_get_whole_lines() {
+    let mut checked = 0;
+    for rel in vectors() {
+        let bytes = std::fs::read(root().join(&rel)).unwrap();
+        let Ok(whole) = render_text_at(&rel, &bytes, false, None) else {
+            continue;
+        };
+        let at60 = render_text_at(&rel, &bytes, false, Some(60)).unwrap();
+        // Wrapped at 60 columns, the warnings read the same as unwrapped: no
+        // word was split or lost.
+        assert_eq!(warning_items(&at60), warning_items(&whole), "{rel}");
+        checked += warning_items(&whole).len();
+        // Unwrapped: every certificate's full SHA-1 and serial is in the output.
+        let tl = itl_core::TrustList::parse(&bytes).unwrap();
+        for r in tl.records() {
+            if let Some(serial) = r.serial_number() {
+                assert!(whole.contains(&itl_core::hex_lower(serial)), "{rel}");
+            }
+        }
+        // At 60 columns the records are blocks: one `#  FUNCTION` line each.
+        assert!(!at60.contains("#  FUNCTION"), "{rel}: table at 60 columns");
+        assert_eq!(
+            at60.lines()
+                .filter(|l| l.starts_with("  Cert SHA-1 "))
+                .count(),
+            tl.records().len(),
+            "{rel}"
+        );
+    }
+    assert!(checked > 20, "only {checked} warnings checked");
 }
 
 #[test]
@@ -273,5 +344,6 @@ fn cli_default_format_is_text_and_plain_when_piped() {
     // (Compared with the library's rendering, not the golden file, which a parallel
     // ITLTOOL_BLESS run may be rewriting.)
     let bytes = std::fs::read(root().join(rel)).unwrap();
-    assert_eq!(text, render_text(rel, &bytes, false).unwrap());
+    // Not a terminal: nothing is cut or wrapped.
+    assert_eq!(text, render_text_at(rel, &bytes, false, None).unwrap());
 }

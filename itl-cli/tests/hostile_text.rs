@@ -25,7 +25,7 @@ fn nul(s: &str) -> Vec<u8> {
 /// and DNSNAME.
 fn hostile() -> Vec<u8> {
     let bytes = std::fs::read(common::vector("own/ITLSEP0011215A1AE3-sbd-replica.tlv")).unwrap();
-    let mut tl = TrustList::parse(&bytes).unwrap().into_owned();
+    let mut tl = TrustList::parse(&bytes).unwrap().to_editable();
     for e in tl.header_mut().elements_mut() {
         if e.tag() == 3 {
             let mut kids = e.children().to_vec();
@@ -90,6 +90,7 @@ fn show_text_and_cucm_escape_names_from_the_file() {
     let opts = TextOptions {
         color: false,
         now: 1_700_000_000,
+        width: Some(itl_cli::show_text::MAX_WIDTH),
     };
     show_text::write_text(&mut out, Path::new("evil.tlv"), &tl, &opts).unwrap();
     let text = String::from_utf8(out).unwrap();

@@ -25,6 +25,7 @@ fn render_all(bytes: &[u8], original: &TrustList<'_>, dir: &Path) {
         &TextOptions {
             color: true,
             now: 0,
+            width: Some(40),
         },
     )
     .unwrap();

@@ -34,9 +34,8 @@ fn largest_itl(replica: &[u8]) -> Vec<u8> {
             }
         }
     }
-    let mut big = TrustList::from_parts(tl.header().clone(), records);
-    big.fix_lengths().expect("fits in u16 lengths");
-    let bytes = big.to_bytes();
+    let big = itl_core::EditableTrustList::new(tl.header().clone(), records);
+    let bytes = big.to_bytes_fixed().expect("fits in u16 lengths");
     assert_eq!(bytes.len(), size);
     assert!(TrustList::parse(&bytes).is_ok());
     bytes

@@ -39,6 +39,7 @@ use thiserror::Error;
 
 use crate::cert::CertInfo;
 use crate::digest::DigestAlgorithm;
+use crate::edit::EditableTrustList;
 use crate::element::Element;
 use crate::error::EncodeError;
 use crate::fingerprint::hash;
@@ -46,7 +47,7 @@ use crate::header::Header;
 use crate::record::Record;
 use crate::role::Role;
 use crate::tag::{HeaderTag, RecordTag};
-use crate::trustlist::TrustList;
+use crate::trustlist::{Limits, TrustList};
 use crate::verify::{certificate_public_key, verify_signature, verify_signature_with_key};
 
 /// Why a trust list could not be built. Nothing is produced when building fails.
@@ -308,13 +309,17 @@ impl Builder {
             HeaderTag::TIMESTAMP.0,
             timestamp.to_be_bytes().to_vec(),
         ));
-        // Three padding bytes; fix_lengths resizes them to reach a multiple of 4.
-        header.extend((0..3).map(|_| Element::new_padding()));
-        let mut tl = TrustList::from_parts(Header::from_elements(header), records);
-        tl.fix_lengths()?;
-        let unsigned = tl.to_bytes();
+        let mut tl = EditableTrustList::new(Header::from_elements(header), records);
+        // Padding to a multiple of 4 at the end of the header, as CUCM writes it.
+        tl.pad_header();
+        let unsigned = tl.to_bytes_fixed()?;
 
-        let parsed = TrustList::parse(&unsigned).map_err(|e| {
+        // Our own output: checked whatever its size (the input limits are for
+        // files from elsewhere).
+        let unbounded = Limits::DEFAULT
+            .with_max_size(usize::MAX)
+            .with_max_elements(usize::MAX);
+        let parsed = TrustList::parse_with(&unsigned, unbounded).map_err(|e| {
             BuildError::SelfCheck(format!("the unsigned layout does not parse: {e}"))
         })?;
         let range = parsed
@@ -348,7 +353,7 @@ impl Builder {
         }
 
         // Check what we produce with the same code that verifies files.
-        let built = TrustList::parse(&out)
+        let built = TrustList::parse_with(&out, unbounded)
             .map_err(|e| BuildError::SelfCheck(format!("the signed file does not parse: {e}")))?;
         if signer_in_records {
             verify_signature(&built).map_err(|e| BuildError::SelfCheck(e.to_string()))?;

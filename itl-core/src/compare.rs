@@ -94,7 +94,7 @@ pub struct RecordSummary {
 }
 
 impl RecordSummary {
-    fn of(index: usize, r: &Record<'_>) -> Self {
+    pub(crate) fn of(index: usize, r: &Record<'_>) -> Self {
         let (cert_hash, hash_from_certhash) = match r.certificate() {
             Some(der) => (hash(DigestAlgorithm::SHA1, der), false),
             None => (r.cert_hash().map(<[u8]>::to_vec), r.cert_hash().is_some()),
@@ -150,8 +150,11 @@ pub struct SignerId {
 }
 
 impl SignerId {
-    fn of(tl: &TrustList<'_>) -> Self {
-        let h = tl.header();
+    pub(crate) fn of(tl: &TrustList<'_>) -> Self {
+        Self::of_header(tl.header())
+    }
+
+    pub(crate) fn of_header(h: &crate::header::Header<'_>) -> Self {
         Self {
             name: h.signer_name().unwrap_or_default(),
             serial: h.signer_serial().unwrap_or_default().to_vec(),
@@ -434,7 +437,7 @@ fn is_signer_role(r: &Record<'_>) -> bool {
 }
 
 /// Whether a SAST record is an ITLRecovery entry (CUCM names it `ITLRECOVERY_<host>`).
-fn is_itl_recovery(r: &Record<'_>) -> bool {
+pub(crate) fn is_itl_recovery(r: &Record<'_>) -> bool {
     r.function() == Some(Role::SAST)
         && r.subject_name()
             .and_then(|s| common_name(&s))
@@ -881,7 +884,12 @@ mod tests {
             Element::new_value(1, vec![1, 2]),
             Element::new_value(2, vec![0, 0]),
         ]);
-        TrustList::from_parts(header, records)
+        let bytes = crate::EditableTrustList::new(header, records)
+            .to_bytes_fixed()
+            .expect("small lists fit");
+        TrustList::parse(&bytes)
+            .expect("built list parses")
+            .into_owned()
     }
 
     #[test]

@@ -64,7 +64,8 @@ impl<'a> Element<'a> {
         self.tag
     }
 
-    /// Byte offset of the tag in the parsed input (0 for built elements).
+    /// Byte offset of the tag in the parsed input (0 for built elements). Editing
+    /// ([`crate::EditableTrustList`]) does not update it.
     pub fn offset(&self) -> usize {
         self.offset
     }
@@ -151,23 +152,35 @@ impl<'a> Element<'a> {
         }
     }
 
-    /// Appends the encoding to `out`. Lengths are those of the content, clamped to
-    /// `u16::MAX`; [`Element::check_lengths`] tells whether any would not fit.
-    pub(crate) fn write(&self, out: &mut Vec<u8>) {
+    /// Appends the encoding to `out`. Each length field is that of the content;
+    /// a content over 65,535 bytes is refused, never clamped or wrapped. `what`
+    /// names a tag for the error (`header SIGNATURE (tag 12)`).
+    pub(crate) fn write(
+        &self,
+        out: &mut Vec<u8>,
+        what: &dyn Fn(u8) -> String,
+    ) -> Result<(), EncodeError> {
         out.push(self.tag);
+        let length = |len: usize| {
+            u16::try_from(len).map_err(|_| EncodeError::TooLong {
+                what: what(self.tag),
+                len,
+            })
+        };
         match &self.body {
             Body::Padding => {}
             Body::Value(v) => {
-                out.extend_from_slice(&clamp_u16(v.len()).to_be_bytes());
+                out.extend_from_slice(&length(v.len())?.to_be_bytes());
                 out.extend_from_slice(v);
             }
             Body::Container(c) => {
-                out.extend_from_slice(&clamp_u16(self.content_len()).to_be_bytes());
+                out.extend_from_slice(&length(self.content_len())?.to_be_bytes());
                 for child in c {
-                    child.write(out);
+                    child.write(out, what)?;
                 }
             }
         }
+        Ok(())
     }
 
     /// Checks that this element's length field (and its children's) fit a u16.
@@ -191,10 +204,6 @@ impl<'a> Element<'a> {
 pub fn text(bytes: &[u8]) -> Cow<'_, str> {
     let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
     String::from_utf8_lossy(&bytes[..end])
-}
-
-pub(crate) fn clamp_u16(n: usize) -> u16 {
-    u16::try_from(n).unwrap_or(u16::MAX)
 }
 
 /// Tag and length of the element starting at `input[0]`.

@@ -13,11 +13,23 @@ pub enum ParseError {
     #[error("header at byte 0: the file is empty; an ITL/CTL file starts with VERSION (tag 1)")]
     Empty,
 
-    /// The input is larger than [`crate::MAX_FILE_SIZE`].
+    /// The input is larger than [`crate::Limits::max_size`] ([`crate::MAX_FILE_SIZE`]
+    /// by default).
     #[error("file of {size} bytes is over the {max}-byte limit (at byte 0)")]
     TooLarge {
         /// Input size in bytes.
         size: usize,
+        /// The limit.
+        max: usize,
+    },
+
+    /// The file has more elements than [`crate::Limits::max_elements`] allows.
+    #[error(
+        "element at byte {offset} is over the limit of {max} elements in one file (real ITL/CTL files have a few hundred)"
+    )]
+    TooManyElements {
+        /// Where the first element over the limit starts.
+        offset: usize,
         /// The limit.
         max: usize,
     },
@@ -170,6 +182,7 @@ impl ParseError {
         match self {
             Self::Empty | Self::TooLarge { .. } => 0,
             Self::BadStart { offset, .. }
+            | Self::TooManyElements { offset, .. }
             | Self::TruncatedElement { offset, .. }
             | Self::ElementOverrun { offset, .. }
             | Self::HeaderLengthPastEnd { offset, .. }

@@ -7,6 +7,7 @@ use crate::digest::DigestAlgorithm;
 use crate::element::{self, Element, PADDING_BYTE, Scope, read_tlv};
 use crate::error::ParseError;
 use crate::tag::HeaderTag;
+use crate::trustlist::take_element;
 
 /// The header of an ITL/CTL file, every element kept in file order.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,7 +26,20 @@ impl<'a> Header<'a> {
     }
 
     /// Parses the header at the start of `data`; returns it and the header length.
+    /// A header is at most 65,535 bytes, so it has fewer elements than
+    /// [`crate::MAX_ELEMENTS`]; no limit is applied here.
     pub(crate) fn parse(data: &'a [u8]) -> Result<(Self, usize), ParseError> {
+        let mut left = usize::MAX;
+        Self::parse_counted(data, &mut left, usize::MAX)
+    }
+
+    /// [`Header::parse`], counting every element (container children and padding
+    /// bytes included) against `left`, of the `max` elements a file may hold.
+    pub(crate) fn parse_counted(
+        data: &'a [u8],
+        left: &mut usize,
+        max: usize,
+    ) -> Result<(Self, usize), ParseError> {
         let scope = Scope {
             context: "header",
             name: &header_name,
@@ -66,6 +80,8 @@ impl<'a> Header<'a> {
                 file_len,
             });
         }
+        take_element(left, 0, max)?;
+        take_element(left, hpos, max)?;
         // A CUCM header has 9 top-level elements plus up to 3 padding bytes.
         let mut elements = Vec::with_capacity(16);
         elements.push(version);
@@ -80,6 +96,7 @@ impl<'a> Header<'a> {
             });
         }
         while pos < header_len {
+            take_element(left, pos, max)?;
             if data[pos] == PADDING_BYTE {
                 elements.push(element::parsed_padding(pos));
                 pos += 1;
@@ -96,7 +113,13 @@ impl<'a> Header<'a> {
                     element_end: stop,
                 });
             }
-            elements.push(parse_element(data, pos, tag, start, stop, None)?);
+            let at = Frame {
+                pos,
+                tag,
+                start,
+                stop,
+            };
+            elements.push(parse_element(data, &at, None, left, max)?);
             pos = stop;
         }
         Ok((Self { elements }, header_len))
@@ -289,34 +312,60 @@ impl<'a> Header<'a> {
     }
 }
 
-/// Parses one header element whose value is `data[start..stop]`, stepping into containers.
-fn parse_element<'a>(
-    data: &'a [u8],
+/// Where one element is: its tag at `pos`, its value `start..stop`.
+struct Frame {
     pos: usize,
     tag: u8,
     start: usize,
     stop: usize,
+}
+
+/// Parses one header element whose value is `data[start..stop]`, stepping into
+/// containers; each child is counted against `left` (the element itself was).
+fn parse_element<'a>(
+    data: &'a [u8],
+    at: &Frame,
     parent: Option<HeaderTag>,
+    left: &mut usize,
+    max: usize,
 ) -> Result<Element<'a>, ParseError> {
+    let &Frame {
+        pos,
+        tag,
+        start,
+        stop,
+    } = at;
     let header_tag = HeaderTag(tag);
     if !header_tag.is_container(parent) {
         return Ok(element::parsed_value(pos, tag, &data[start..stop]));
     }
     if header_tag.is_optional_container() {
-        return Ok(parse_container(data, pos, tag, start, stop)
-            .unwrap_or_else(|_| element::parsed_value(pos, tag, &data[start..stop])));
+        // Children count only if it is read as a container.
+        let mut trial = *left;
+        return Ok(match parse_container(data, at, &mut trial, max) {
+            Ok(e) => {
+                *left = trial;
+                e
+            }
+            Err(_) => element::parsed_value(pos, tag, &data[start..stop]),
+        });
     }
-    parse_container(data, pos, tag, start, stop)
+    parse_container(data, at, left, max)
 }
 
-/// Parses the container element at `pos` whose value is `data[start..stop]`.
+/// Parses the container element `at`, counting its children against `left`.
 fn parse_container<'a>(
     data: &'a [u8],
-    pos: usize,
-    tag: u8,
-    start: usize,
-    stop: usize,
+    at: &Frame,
+    left: &mut usize,
+    max: usize,
 ) -> Result<Element<'a>, ParseError> {
+    let &Frame {
+        pos,
+        tag,
+        start,
+        stop,
+    } = at;
     let name = header_name(tag);
     let scope = Scope {
         context: "header",
@@ -347,13 +396,19 @@ fn parse_container<'a>(
                 ),
             });
         }
+        take_element(left, cpos, max)?;
+        let child = Frame {
+            pos: cpos,
+            tag: ctag,
+            start: cstart,
+            stop: cstop,
+        };
         children.push(parse_element(
             data,
-            cpos,
-            ctag,
-            cstart,
-            cstop,
+            &child,
             Some(HeaderTag(tag)),
+            left,
+            max,
         )?);
         cpos = cstop;
     }

@@ -28,12 +28,14 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod audit;
 pub mod build;
 pub mod cert;
 pub mod certcheck;
 pub mod compare;
 pub mod digest;
 pub mod dn;
+mod edit;
 pub mod element;
 mod encrypted;
 pub mod error;
@@ -41,6 +43,7 @@ pub mod fingerprint;
 pub mod header;
 mod kind;
 mod memo;
+mod phone;
 mod pkcs1v15;
 pub mod record;
 pub mod role;
@@ -50,17 +53,28 @@ pub mod timefmt;
 pub mod trustlist;
 pub mod verify;
 
+pub use audit::{
+    AuditGroup, AuditInput, AuditReport, AuditRow, AuditSummary, AuditVerdict, BadHash, BadLine,
+    BadMac, CsvError, FileId, FileSet, FileStatus, Held, Judgement, KnownFile, LineProblem, Mac,
+    Phone, PhoneHash, PhoneList, Served, Target, UnknownReason, audit, write_csv_record,
+};
 pub use build::{BuildError, Builder, RecordSpec, load_certificate, load_private_key};
 pub use cert::CertInfo;
 pub use certcheck::{CertReport, Check, RecordChecks, Warning, WarningKind, check_certificates};
 pub use compare::{Comparison, PhoneHashes, Verdict, compare, compare_hashes};
 pub use digest::DigestAlgorithm;
+pub use edit::EditableTrustList;
 pub use element::{Body, Element};
 pub use encrypted::{ALGORITHM_AES, DecryptError, EncryptionError, EncryptionInfo, decrypt};
 pub use error::{EncodeError, ParseError};
 pub use fingerprint::Fingerprints;
 pub use header::Header;
 pub use kind::{AnyFile, detect_kind};
+pub use phone::{
+    Broken, DecidingRecord, Decision, DirSource, DirSourceError, FileSource, HeldFile, HeldList,
+    Outcome, PhoneStart, Reason, RecordSource, Remedy, Replay, ReplayError, Stage, Step,
+    TrustState, TvsCheck, replay,
+};
 pub use record::Record;
 pub use role::Role;
 /// The `rsa` crate this library uses (for `rsa::PrivateKey` and `rsa::PublicKey`).
@@ -71,7 +85,7 @@ pub use signed::{
     verify_signed_file_with_certificate,
 };
 pub use tag::{HeaderTag, RecordTag};
-pub use trustlist::{FileKind, MAX_FILE_SIZE, TrustList};
+pub use trustlist::{FileKind, Limits, MAX_ELEMENTS, MAX_FILE_SIZE, TrustList};
 pub use verify::{
     SignatureError, SignatureReport, TrustAnchor, TrustReport, verify_signature,
     verify_signature_with_key, verify_with_trust,

@@ -7,6 +7,7 @@ use crate::element::{self, Element, Scope, read_values};
 use crate::error::ParseError;
 use crate::role::Role;
 use crate::tag::RecordTag;
+use crate::trustlist::take_element;
 
 /// One record of the trust list, every element kept in file order.
 ///
@@ -85,15 +86,30 @@ impl<'a> Record<'a> {
     }
 
     /// Parses the elements of record number `index` framed as `data[pos..end]` by
-    /// [`Record::frame`].
+    /// [`Record::frame`]. Its elements after RECORDLENGTH (which the framing
+    /// counted) are counted against `left`, of the `max` a file may hold.
     pub(crate) fn parse(
         data: &'a [u8],
         pos: usize,
         end: usize,
         index: usize,
+        left: &mut usize,
+        max: usize,
     ) -> Result<Self, ParseError> {
-        // A CUCM record has up to 11 elements; one allocation covers them all.
-        let mut elements = Vec::with_capacity(12);
+        // Count first (a cheap walk over tags and lengths), so the list is
+        // allocated once at its size: a 5-byte record takes one element, not a
+        // guess. A walk that stops early leaves the error to `read_values` below.
+        let mut count = 1;
+        let mut at = pos + 5;
+        while at < end {
+            take_element(left, at, max)?;
+            count += 1;
+            match data.get(at + 1..at + 3) {
+                Some(&[a, b]) => at += 3 + usize::from(u16::from_be_bytes([a, b])),
+                _ => break,
+            }
+        }
+        let mut elements = Vec::with_capacity(count);
         elements.push(element::parsed_value(
             pos,
             RecordTag::RECORD_LENGTH.0,

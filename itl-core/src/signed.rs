@@ -107,7 +107,13 @@ impl<'a> SignedFile<'a> {
         let payload = self.payload();
         let mut out = Vec::with_capacity(self.header.encoded_len() + payload.len());
         for e in self.header.elements() {
-            e.write(&mut out);
+            // Parsed lengths came from u16 fields: writing them cannot fail; the
+            // input is the answer if it did.
+            if e.write(&mut out, &|t| format!("header {}", HeaderTag(t)))
+                .is_err()
+            {
+                return self.raw.to_vec();
+            }
         }
         out.extend_from_slice(payload);
         out
@@ -619,7 +625,7 @@ impl SignedFileBuilder {
 
         let mut out = Vec::with_capacity(header_len + body.len());
         for e in &elements {
-            e.write(&mut out);
+            e.write(&mut out, &|t| format!("header {}", HeaderTag(t)))?;
         }
         out.extend_from_slice(&body);
 

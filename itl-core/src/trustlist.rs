@@ -2,20 +2,102 @@
 
 use std::borrow::Cow;
 
-use crate::element::Element;
+use crate::edit::EditableTrustList;
 use crate::error::{EncodeError, ParseError};
 use crate::header::Header;
 use crate::record::Record;
-use crate::tag::{HeaderTag, RecordTag};
 
-/// Largest input [`TrustList::parse`] accepts: 16 MiB. Phones refuse files over
-/// 64 KiB; the margin leaves room for odd server-side files.
-pub const MAX_FILE_SIZE: usize = 16 * 1024 * 1024;
+/// Largest input [`TrustList::parse`] accepts by default: 1 MiB. Phones refuse
+/// trust lists over 64 KiB and real ones are 5–65 KB (a CUCM 10 CTL with five
+/// records is 7,166 bytes), so 16 times the phone limit leaves room for odd
+/// server-side files while keeping every command within 64 MiB of memory.
+/// [`Limits::with_max_size`] raises it.
+pub const MAX_FILE_SIZE: usize = 1024 * 1024;
 
-/// A parsed ITL or CTL file.
+/// Most elements [`TrustList::parse`] accepts by default in one file, counting
+/// every header element (container children and padding bytes included) and
+/// every record element (RECORDLENGTH included): 65,536. A real record has up
+/// to 11 elements, so this is about 6,000 records, far more than the ~2,000
+/// 33-byte records that fit in the 64 KiB a phone accepts; any file up to
+/// 192 KiB is under it whatever its shape. It bounds the memory parsing takes
+/// (about 3 MiB of element descriptors) whatever the size limit.
+/// [`Limits::with_max_elements`] raises it.
+pub const MAX_ELEMENTS: usize = 65_536;
+
+/// What [`TrustList::parse_with`] accepts: the input size and the number of
+/// elements. Both bound the memory and time every later step takes (rendering,
+/// comparing, verifying), so that a hostile file cannot exhaust either.
+///
+/// ```
+/// use itl_core::{Limits, MAX_ELEMENTS, MAX_FILE_SIZE};
+/// let limits = Limits::default().with_max_size(4 * MAX_FILE_SIZE);
+/// assert_eq!(limits.max_size(), 4 * 1024 * 1024);
+/// assert_eq!(limits.max_elements(), MAX_ELEMENTS);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    max_size: usize,
+    max_elements: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+impl Limits {
+    /// [`MAX_FILE_SIZE`] bytes and [`MAX_ELEMENTS`] elements.
+    pub const DEFAULT: Self = Self {
+        max_size: MAX_FILE_SIZE,
+        max_elements: MAX_ELEMENTS,
+    };
+
+    /// The largest input accepted, in bytes.
+    pub const fn max_size(self) -> usize {
+        self.max_size
+    }
+
+    /// The most elements accepted in one file.
+    pub const fn max_elements(self) -> usize {
+        self.max_elements
+    }
+
+    /// These limits with another size limit in bytes.
+    #[must_use]
+    pub const fn with_max_size(self, bytes: usize) -> Self {
+        Self {
+            max_size: bytes,
+            ..self
+        }
+    }
+
+    /// These limits with another element limit.
+    #[must_use]
+    pub const fn with_max_elements(self, elements: usize) -> Self {
+        Self {
+            max_elements: elements,
+            ..self
+        }
+    }
+}
+
+/// Counts one more element at `offset` against the element limit.
+pub(crate) fn take_element(left: &mut usize, offset: usize, max: usize) -> Result<(), ParseError> {
+    *left = left
+        .checked_sub(1)
+        .ok_or(ParseError::TooManyElements { offset, max })?;
+    Ok(())
+}
+
+/// A parsed ITL or CTL file: an immutable view of the bytes it was parsed from.
 ///
 /// Parsing borrows the input (`TrustList<'a>`); [`TrustList::into_owned`] gives a
-/// `TrustList<'static>` for building and editing.
+/// `TrustList<'static>`. The only way to get one is to parse bytes, so
+/// [`TrustList::raw`], [`TrustList::signed_bytes`], verification and hashes
+/// always describe the parsed file. To change a file, edit an
+/// [`EditableTrustList`] ([`TrustList::to_editable`]), write it and parse the
+/// result.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TrustList<'a> {
     raw: Cow<'a, [u8]>,
@@ -24,7 +106,7 @@ pub struct TrustList<'a> {
 }
 
 /// What kind of trust list a file is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FileKind {
     /// Initial Trust List (`ITLFile.tlv`, `ITLSEP<MAC>.tlv`).
@@ -57,50 +139,49 @@ impl FileKind {
 }
 
 impl<'a> TrustList<'a> {
-    /// Parses a whole file strictly; every byte must belong to an element.
+    /// Parses a whole file strictly, within the default [`Limits`]; every byte
+    /// must belong to an element.
     pub fn parse(data: &'a [u8]) -> Result<Self, ParseError> {
+        Self::parse_with(data, Limits::DEFAULT)
+    }
+
+    /// Parses a whole file strictly within `limits`: an input over
+    /// [`Limits::max_size`] is refused before any parsing
+    /// ([`ParseError::TooLarge`]), a file with more than
+    /// [`Limits::max_elements`] elements where the count passes the limit
+    /// ([`ParseError::TooManyElements`]).
+    pub fn parse_with(data: &'a [u8], limits: Limits) -> Result<Self, ParseError> {
         if data.is_empty() {
             return Err(ParseError::Empty);
         }
-        if data.len() > MAX_FILE_SIZE {
+        if data.len() > limits.max_size {
             return Err(ParseError::TooLarge {
                 size: data.len(),
-                max: MAX_FILE_SIZE,
+                max: limits.max_size,
             });
         }
-        let (header, mut pos) = Header::parse(data)?;
+        let max = limits.max_elements;
+        let mut left = max;
+        let (header, mut pos) = Header::parse_counted(data, &mut left, max)?;
         // Frame every record first, so that a broken RECORDLENGTH chain is reported
         // where it breaks, then read the elements inside each record.
         // Records are rarely under 400 bytes; this guess avoids regrowing the list.
         let mut frames = Vec::with_capacity(data.len().saturating_sub(pos) / 400 + 1);
         while pos < data.len() {
             let end = Record::frame(data, pos, frames.len() + 1)?;
+            take_element(&mut left, pos, max)?;
             frames.push((pos, end));
             pos = end;
         }
-        let records = frames
-            .iter()
-            .enumerate()
-            .map(|(i, &(start, end))| Record::parse(data, start, end, i + 1))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut records = Vec::with_capacity(frames.len());
+        for (i, &(start, end)) in frames.iter().enumerate() {
+            records.push(Record::parse(data, start, end, i + 1, &mut left, max)?);
+        }
         Ok(Self {
             raw: Cow::Borrowed(data),
             header,
             records,
         })
-    }
-
-    /// Builds a trust list from parts (for building and editing). The raw bytes are
-    /// those of [`TrustList::to_bytes`]; use [`TrustList::to_bytes_fixed`] to recompute
-    /// lengths first.
-    pub fn from_parts(header: Header<'a>, records: Vec<Record<'a>>) -> Self {
-        let mut tl = Self {
-            raw: Cow::Borrowed(&[]),
-            header,
-            records,
-        };
-        tl.raw = Cow::Owned(tl.to_bytes());
-        tl
     }
 
     /// The header.
@@ -113,17 +194,7 @@ impl<'a> TrustList<'a> {
         &self.records
     }
 
-    /// Mutable header, for editing.
-    pub fn header_mut(&mut self) -> &mut Header<'a> {
-        &mut self.header
-    }
-
-    /// Mutable records, for editing.
-    pub fn records_mut(&mut self) -> &mut Vec<Record<'a>> {
-        &mut self.records
-    }
-
-    /// The bytes the list was parsed from (or built from, for [`TrustList::from_parts`]).
+    /// The bytes the list was parsed from.
     pub fn raw(&self) -> &[u8] {
         &self.raw
     }
@@ -156,80 +227,30 @@ impl<'a> TrustList<'a> {
         crate::verify::signed_bytes(&self.header, self.raw())
     }
 
-    /// Writes the list verbatim: element lengths follow their contents and the
-    /// HEADERLENGTH and RECORDLENGTH values are written as stored. For every file
-    /// [`TrustList::parse`] accepts, the result equals the input byte for byte.
+    /// The list encoded again from its elements, verbatim: element lengths follow
+    /// their contents and the HEADERLENGTH and RECORDLENGTH values are written as
+    /// stored. For every file [`TrustList::parse`] accepts, the result equals the
+    /// input byte for byte (tested on every vector, by proptest and by fuzzing).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let size =
-            self.header.encoded_len() + self.records.iter().map(Record::encoded_len).sum::<usize>();
-        let mut out = Vec::with_capacity(size);
-        for e in self.header.elements() {
-            e.write(&mut out);
-        }
-        for r in &self.records {
-            for e in r.elements() {
-                e.write(&mut out);
-            }
-        }
-        out
+        // Every length of a parsed list was read from a u16 field, so encoding it
+        // cannot meet a length over 65,535; the input is the answer if it did.
+        crate::edit::encode(&self.header, &self.records).unwrap_or_else(|_| self.raw.to_vec())
     }
 
-    /// Writes the list with every length recomputed ("fix" mode): element and
-    /// container lengths, HEADERLENGTH, each RECORDLENGTH, and the padding (when the
-    /// header has padding, it is resized so the header length is a multiple of 4).
-    /// Refuses any length that does not fit a u16. Fixing a parsed valid file
-    /// changes nothing.
+    /// The list written with every length recomputed, as
+    /// [`EditableTrustList::to_bytes_fixed`] does. A parsed list's lengths are
+    /// already right (the parser checks them all) and padding is left as it is,
+    /// so for every file [`TrustList::parse`] accepts this equals the input.
     pub fn to_bytes_fixed(&self) -> Result<Vec<u8>, EncodeError> {
-        let mut fixed = self.clone();
-        fixed.fix_lengths()?;
-        Ok(fixed.to_bytes())
+        self.to_editable().to_bytes_fixed()
     }
 
-    /// Recomputes HEADERLENGTH, RECORDLENGTH and padding in place (see
-    /// [`TrustList::to_bytes_fixed`]).
-    pub fn fix_lengths(&mut self) -> Result<(), EncodeError> {
-        // Padding: keep its place, resize it.
-        let elements = self.header.elements_mut();
-        if let Some(first_pad) = elements.iter().position(Element::is_padding) {
-            elements.retain(|e| !e.is_padding());
-            let unpadded: usize = elements.iter().map(Element::encoded_len).sum();
-            let pad = (4 - unpadded % 4) % 4;
-            let at = first_pad.min(elements.len());
-            for _ in 0..pad {
-                elements.insert(at, Element::new_padding());
-            }
-        }
-        let header_len = self.header.encoded_len();
-        for e in self.header.elements() {
-            e.check_lengths(&|t| format!("header {}", HeaderTag(t)))?;
-        }
-        let hl = u16::try_from(header_len).map_err(|_| EncodeError::TooLong {
-            what: "header".to_owned(),
-            len: header_len,
-        })?;
-        if let Some(e) = self
-            .header
-            .elements_mut()
-            .iter_mut()
-            .find(|e| e.tag() == HeaderTag::HEADER_LENGTH.0)
-        {
-            e.set_value(hl.to_be_bytes().to_vec());
-        }
-        for (i, r) in self.records.iter_mut().enumerate() {
-            let len = r.encoded_len();
-            for e in r.elements() {
-                e.check_lengths(&|t| format!("record {} {}", i + 1, RecordTag(t)))?;
-            }
-            let rl = u16::try_from(len).map_err(|_| EncodeError::TooLong {
-                what: format!("record {}", i + 1),
-                len,
-            })?;
-            if let Some(first) = r.elements_mut().first_mut() {
-                first.set_value(rl.to_be_bytes().to_vec());
-            }
-        }
-        self.raw = Cow::Owned(self.to_bytes());
-        Ok(())
+    /// An editable copy of the header and records (the write side). Edits there
+    /// cannot reach this list: its raw bytes, signed bytes and hashes keep
+    /// describing the file that was parsed; parse the edited bytes again to
+    /// verify or hash them.
+    pub fn to_editable(&self) -> EditableTrustList<'a> {
+        EditableTrustList::new(self.header.clone(), self.records.clone())
     }
 
     /// Copies all borrowed data, giving an owned list.

@@ -72,12 +72,18 @@ pub enum SignatureError {
         reason: String,
     },
     /// The signer's key does not verify the signature.
-    #[error("signature mismatch: the signature does not verify with the key of record {record}{}", if others.is_empty() { String::new() } else { format!(" (nor records {others})") })]
+    #[error("signature mismatch: the signature does not verify with the key of record {record}{}{}",
+        if others.is_empty() { String::new() } else { format!(" (nor records {others})") },
+        if no_key.is_empty() { String::new() } else { format!("; SAST records {no_key} have no usable RSA key") })]
     Mismatch {
         /// The record named by the header (1-based).
         record: usize,
-        /// Other records tried (comma-separated; the first ten and how many more).
+        /// Other records whose key was tried and did not verify (comma-separated;
+        /// the first ten and how many more).
         others: String,
+        /// SAST records that could not be tried: no CERTIFICATE or PUBLICKEY, or
+        /// not a usable RSA key (comma-separated; the first ten and how many more).
+        no_key: String,
     },
     /// The given outside key does not verify the signature.
     #[error("signature mismatch: the signature does not verify with the given key")]
@@ -280,6 +286,7 @@ pub fn verify_signature(tl: &TrustList<'_>) -> Result<SignatureReport, Signature
     }
     let mut seen = vec![false; tl.records().len()];
     let mut tried = Vec::new();
+    let mut no_key = Vec::new();
     let mut key_error = None;
     let sast = tl
         .records()
@@ -291,7 +298,6 @@ pub fn verify_signature(tl: &TrustList<'_>) -> Result<SignatureReport, Signature
         if std::mem::replace(&mut seen[i], true) {
             continue;
         }
-        tried.push(i);
         match record_key_der(&tl.records()[i])
             .and_then(|k| pkcs1v15::check(&k, digest, &hashed, sig))
         {
@@ -302,8 +308,9 @@ pub fn verify_signature(tl: &TrustList<'_>) -> Result<SignatureReport, Signature
                     key_bits,
                 });
             }
-            Ok(Outcome::Mismatch) => {}
+            Ok(Outcome::Mismatch) => tried.push(i),
             Err(reason) => {
+                no_key.push(i);
                 if is_named[i] && key_error.is_none() {
                     key_error = Some(SignatureError::KeyNotUsable {
                         record: i + 1,
@@ -325,6 +332,7 @@ pub fn verify_signature(tl: &TrustList<'_>) -> Result<SignatureReport, Signature
                     .filter(|&&i| i != first)
                     .map(|i| (i + 1).to_string()),
             ),
+            no_key: short_list(no_key.iter().map(|i| (i + 1).to_string())),
         }),
         None => Err(SignatureError::SignerNotFound {
             serial: hex_lower(serial),

@@ -255,7 +255,7 @@ fn hash_only_records_warn_about_small_keys_from_publickey() {
 /// The replica with one value of record 1 changed.
 fn replica_with(tag: u8, change: impl Fn(&mut Vec<u8>)) -> Vec<u8> {
     let bytes = read_vector("own/ITLSEP0011215A1AE3-sbd-replica.tlv");
-    let mut tl = TrustList::parse(&bytes).unwrap().into_owned();
+    let mut tl = TrustList::parse(&bytes).unwrap().to_editable();
     let rec = &mut tl.records_mut()[0];
     let e = rec
         .elements_mut()
@@ -343,7 +343,7 @@ fn certhash_next_to_a_certificate_is_checked() {
     };
     assert_eq!(der.len(), 1442);
     let with_hash = |hash: Vec<u8>, alg: u8| {
-        let mut tl = TrustList::parse(&bytes).unwrap().into_owned();
+        let mut tl = TrustList::parse(&bytes).unwrap().to_editable();
         let rec = &mut tl.records_mut()[0];
         rec.elements_mut().push(Element::new_value(11, hash));
         rec.elements_mut().push(Element::new_value(12, vec![alg]));

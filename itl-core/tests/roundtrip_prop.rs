@@ -2,7 +2,7 @@
 //! changes nothing, and random bytes never panic the parser.
 
 #![allow(clippy::expect_used)] // test strategies build known-good lists
-use itl_core::{Element, Header, Record, TrustList};
+use itl_core::{EditableTrustList, Element, Header, Record, TrustList};
 use proptest::collection::vec;
 use proptest::prelude::*;
 
@@ -33,7 +33,7 @@ fn header() -> impl Strategy<Value = Header<'static>> {
         signer,
         sig_info,
         vec(value_el(header_value_tags()), 0..6),
-        0usize..4,
+        vec(any::<prop::sample::Index>(), 0..5),
         any::<bool>(),
     )
         .prop_map(
@@ -62,8 +62,11 @@ fn header() -> impl Strategy<Value = Header<'static>> {
                     }
                 }
                 els.extend(others);
-                for _ in 0..pad {
-                    els.push(Element::new_padding());
+                // Padding bytes anywhere after HEADERLENGTH, any number: valid
+                // files need not align the header to 4 nor keep padding together.
+                for at in pad {
+                    let at = 2 + at.index(els.len() - 1);
+                    els.insert(at, Element::new_padding());
                 }
                 Header::from_elements(els)
             },
@@ -80,9 +83,9 @@ fn record() -> impl Strategy<Value = Record<'static>> {
 
 fn trust_list() -> impl Strategy<Value = Vec<u8>> {
     (header(), vec(record(), 0..6)).prop_map(|(h, r)| {
-        let mut tl = TrustList::from_parts(h, r);
-        tl.fix_lengths().expect("small lists fit");
-        tl.raw().to_vec()
+        EditableTrustList::new(h, r)
+            .to_bytes_fixed()
+            .expect("small lists fit")
     })
 }
 
@@ -94,6 +97,9 @@ proptest! {
         let tl = TrustList::parse(&bytes).map_err(|e| TestCaseError::fail(format!("{e}")))?;
         prop_assert_eq!(tl.to_bytes(), bytes.clone());
         prop_assert_eq!(tl.to_bytes_fixed().expect("fits"), bytes.clone());
+        let editable = tl.to_editable();
+        prop_assert_eq!(editable.to_bytes().expect("fits"), bytes.clone());
+        prop_assert_eq!(editable.to_bytes_fixed().expect("fits"), bytes.clone());
         // The header length the writer computed is where the first record starts.
         let first = tl.records().first().map_or(bytes.len(), |r| r.offset());
         prop_assert_eq!(usize::from(tl.header().header_length()), first);
@@ -102,6 +108,7 @@ proptest! {
     #[test]
     fn random_bytes_never_panic(bytes in vec(any::<u8>(), 0..600)) {
         if let Ok(tl) = TrustList::parse(&bytes) {
+            prop_assert_eq!(tl.to_bytes_fixed().expect("fits"), bytes.clone());
             prop_assert_eq!(tl.to_bytes(), bytes);
         }
     }
@@ -114,6 +121,7 @@ proptest! {
             m[i] = b;
         }
         if let Ok(tl) = TrustList::parse(&m) {
+            prop_assert_eq!(tl.to_bytes_fixed().expect("fits"), m.clone());
             prop_assert_eq!(tl.to_bytes(), m);
         }
     }

@@ -73,7 +73,7 @@ fn errors_say_why_no_signer_verified() {
     let tl = TrustList::parse(&replica).unwrap();
 
     // No signature element: drop tag 12 and fix the lengths.
-    let mut unsigned = tl.clone().into_owned();
+    let mut unsigned = tl.to_editable();
     unsigned
         .header_mut()
         .elements_mut()
@@ -83,7 +83,7 @@ fn errors_say_why_no_signer_verified() {
     assert_eq!(e, SignatureError::NoSignature);
 
     // Two signature elements.
-    let mut twice = tl.clone().into_owned();
+    let mut twice = tl.to_editable();
     let sig = twice
         .header()
         .get(itl_core::HeaderTag::SIGNATURE)
@@ -127,14 +127,15 @@ fn errors_say_why_no_signer_verified() {
         e,
         SignatureError::Mismatch {
             record: 1,
-            others: "2".to_owned()
+            others: "2".to_owned(),
+            no_key: String::new(),
         }
     );
 
     // The signer's serial changed in the header: no record matches, the SAST record
     // is tried and fails (the header is signed too), and the error lists the
     // serials searched.
-    let mut moved = tl.clone().into_owned();
+    let mut moved = tl.to_editable();
     for e in moved.header_mut().elements_mut() {
         if e.tag() == 3 {
             let mut kids = e.children().to_vec();
@@ -159,7 +160,7 @@ fn errors_say_why_no_signer_verified() {
 }
 
 /// Sets the header's signer SERIALNUMBER (tag 5 inside tag 3).
-fn set_header_serial(tl: &mut TrustList<'static>, serial: Vec<u8>) {
+fn set_header_serial(tl: &mut itl_core::EditableTrustList<'_>, serial: Vec<u8>) {
     for e in tl.header_mut().elements_mut() {
         if e.tag() == 3 {
             let mut kids = e.children().to_vec();
@@ -184,7 +185,7 @@ fn a_sast_record_not_named_by_the_header_is_found() {
         .record(Role::SAST, tvs)
         .build()
         .unwrap();
-    let mut tl = TrustList::parse(&bytes).unwrap().into_owned();
+    let mut tl = TrustList::parse(&bytes).unwrap().to_editable();
     set_header_serial(&mut tl, vec![0x0b, 0xad]);
     let bytes = common::resign(tl.to_bytes_fixed().unwrap(), &tvs_key);
     let r = verify_signature(&TrustList::parse(&bytes).unwrap()).unwrap();

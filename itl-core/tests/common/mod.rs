@@ -129,7 +129,11 @@ pub fn sidecar(tlv: &Path) -> serde_json::Value {
 /// Signs `bytes` (a trust list changed after building) again with `key` and SHA-1:
 /// the signature over the file minus its SIGNATURE element replaces the old one.
 pub fn resign(mut bytes: Vec<u8>, key: &itl_core::rsa::PrivateKey) -> Vec<u8> {
-    let tl = itl_core::TrustList::parse(&bytes).unwrap();
+    // Any size: tests/scale.rs re-signs files over the default limits.
+    let unbounded = itl_core::Limits::DEFAULT
+        .with_max_size(usize::MAX)
+        .with_max_elements(usize::MAX);
+    let tl = itl_core::TrustList::parse_with(&bytes, unbounded).unwrap();
     let hashed =
         itl_core::fingerprint::hash(itl_core::DigestAlgorithm::SHA1, &tl.signed_bytes().unwrap())
             .unwrap();

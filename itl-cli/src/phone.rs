@@ -1,0 +1,694 @@
+//! `itltool phone`: replay a phone's boot through the cluster's files (CTL, ITL,
+//! configuration) and say whether it ends trusting the cluster. The replay is
+//! [`itl_core::replay`]; this module reads the inputs, serves files from a
+//! directory or a TFTP server, and words the typed result as text or JSON.
+
+use std::fmt;
+use std::io::{self, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use itl_core::compare::{RecordSummary, SignerId};
+use itl_core::{
+    Decision, DirSource, DirSourceError, FileKind, HeldFile, HeldList, Mac, Outcome, PhoneStart,
+    Reason, RecordSource, Remedy, Replay, ReplayError, Stage, Step, TrustState, TvsCheck,
+    hex_lower, printable,
+};
+use serde_json::{Value, json};
+
+use crate::input::{self, InputError};
+use crate::show_text::{MAX_WIDTH, wrap};
+use crate::tftp::{self, TftpError};
+use crate::{EXIT_FAIL, EXIT_OK};
+
+/// Version of the `phone --format json` schema (docs/JSON.md).
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Where the cluster's files come from.
+#[derive(Clone, Debug)]
+pub enum Server {
+    /// A copy of the TFTP root.
+    Dir(PathBuf),
+    /// A TFTP server, `tftp://HOST[:PORT]`.
+    Tftp(String),
+}
+
+/// What `itltool phone` was asked.
+#[derive(Clone, Debug)]
+pub struct PhoneRequest {
+    /// The MAC address as given.
+    pub mac: String,
+    /// Where the files are.
+    pub server: Server,
+    /// The phone's current ITL (path or tftp:// URL).
+    pub itl: Option<PathBuf>,
+    /// The phone's current CTL.
+    pub ctl: Option<PathBuf>,
+    /// Print JSON instead of text.
+    pub json: bool,
+    /// Colour the result (text only).
+    pub color: bool,
+    /// TFTP: give up when the server is silent this long.
+    pub timeout: Duration,
+}
+
+/// Why the replay could not run (exit status 2).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PhoneError {
+    /// The MAC address is malformed.
+    Mac(String),
+    /// The phone's ITL or CTL could not be read or parsed.
+    Input(InputError),
+    /// A file given as the phone's ITL is a CTL or the other way round.
+    Kind {
+        /// The file.
+        path: PathBuf,
+        /// What it was given as.
+        expected: FileKind,
+        /// What it is.
+        found: FileKind,
+    },
+    /// The directory, or a file in it, cannot be read.
+    Dir(DirSourceError),
+    /// The TFTP server cannot be reached, or a transfer failed otherwise than
+    /// "File not found".
+    Tftp {
+        /// The server or URL.
+        what: String,
+        /// Why.
+        error: TftpError,
+    },
+    /// Writing the output failed.
+    Io(io::Error),
+}
+
+impl fmt::Display for PhoneError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Mac(given) => write!(
+                f,
+                "MAC address {given:?}: expected 12 hex digits such as 0011215A1AE3 (a SEP prefix, any case and the separators : - . are allowed)"
+            ),
+            Self::Input(e) => write!(f, "{e}"),
+            Self::Kind {
+                path,
+                expected,
+                found,
+            } => write!(
+                f,
+                "{}: given as the phone's {} but it is a {} (from its FILENAME and records)",
+                path.display(),
+                expected.as_str(),
+                found.as_str()
+            ),
+            Self::Dir(e) => write!(f, "{e}"),
+            Self::Tftp { what, error } => write!(f, "{what}: {error}"),
+            Self::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for PhoneError {}
+
+impl From<io::Error> for PhoneError {
+    fn from(e: io::Error) -> Self {
+        Self::Io(e)
+    }
+}
+
+/// `tftp://HOST[:PORT]` (a trailing `/` allowed) → host and port.
+pub fn parse_server_url(url: &str) -> Result<(String, u16), TftpError> {
+    let bad = |reason| TftpError::BadAddress {
+        given: url.to_owned(),
+        reason,
+        expected: "tftp://HOST[:PORT]",
+    };
+    let rest = match url.get(7..) {
+        Some(rest) if tftp::is_tftp_url(url) => rest,
+        _ => return Err(bad("it does not start with tftp://")),
+    };
+    let authority = rest.strip_suffix('/').unwrap_or(rest);
+    if authority.contains('/') {
+        return Err(bad(
+            "give only the server; the phone's file names are asked for in the TFTP root",
+        ));
+    }
+    tftp::parse_host_port(authority).map_err(|e| match e {
+        TftpError::BadAddress { reason, .. } => bad(reason),
+        other => other,
+    })
+}
+
+fn held(path: &Option<PathBuf>, kind: FileKind) -> Result<Option<HeldFile>, PhoneError> {
+    let Some(path) = path else { return Ok(None) };
+    let bytes = input::read_source(path).map_err(PhoneError::Input)?;
+    let found = input::parse(path, &bytes)
+        .map_err(PhoneError::Input)?
+        .kind();
+    if found != kind {
+        return Err(PhoneError::Kind {
+            path: path.clone(),
+            expected: kind,
+            found,
+        });
+    }
+    Ok(Some(HeldFile {
+        name: path.display().to_string(),
+        bytes,
+    }))
+}
+
+/// The phone's files were checked before the replay; its errors about them
+/// cannot happen, but are reported rather than trusted away.
+fn replay_error<E>(e: ReplayError<E>, source: impl FnOnce(String, E) -> PhoneError) -> PhoneError {
+    match e {
+        ReplayError::Source { name, error } => source(name, error),
+        ReplayError::PhoneFile { name, error, .. } => PhoneError::Input(InputError::Parse {
+            path: PathBuf::from(name),
+            error,
+            hint: None,
+        }),
+        ReplayError::PhoneFileKind {
+            expected,
+            found,
+            name,
+        } => PhoneError::Kind {
+            path: PathBuf::from(name),
+            expected,
+            found,
+        },
+        _ => PhoneError::Io(io::Error::other("replay failed")),
+    }
+}
+
+/// Runs the replay and prints it; returns the exit status (0 trusted, 1 broken).
+pub fn run(req: &PhoneRequest, out: &mut dyn Write) -> Result<i32, PhoneError> {
+    let mac: Mac = req
+        .mac
+        .parse()
+        .map_err(|_| PhoneError::Mac(req.mac.clone()))?;
+    let start = PhoneStart {
+        itl: held(&req.itl, FileKind::Itl)?,
+        ctl: held(&req.ctl, FileKind::Ctl)?,
+    };
+    let (replay, source) = match &req.server {
+        Server::Dir(dir) => {
+            let mut src = DirSource::new(dir).map_err(PhoneError::Dir)?;
+            let r = itl_core::replay(&mac, start, &mut src)
+                .map_err(|e| replay_error(e, |_, error| PhoneError::Dir(error)))?;
+            (r, dir.display().to_string())
+        }
+        Server::Tftp(url) => {
+            let tftp_err = |error| PhoneError::Tftp {
+                what: url.clone(),
+                error,
+            };
+            let (host, port) = parse_server_url(url).map_err(tftp_err)?;
+            let addr = tftp::resolve(&host, port).map_err(tftp_err)?;
+            let options = tftp::Options {
+                timeout: req.timeout,
+                ..tftp::Options::default()
+            };
+            let mut src = tftp_source(addr, options);
+            let r = itl_core::replay(&mac, start, &mut src).map_err(|e| {
+                replay_error(e, |name, error| PhoneError::Tftp {
+                    what: tftp::TftpUrl {
+                        host: host.clone(),
+                        port,
+                        name,
+                    }
+                    .to_string(),
+                    error,
+                })
+            })?;
+            let server = tftp::TftpUrl {
+                host: host.clone(),
+                port,
+                name: String::new(),
+            };
+            (r, server.to_string())
+        }
+    };
+    if req.json {
+        serde_json::to_writer_pretty(&mut *out, &replay_json(&replay, &source))
+            .map_err(io::Error::from)?;
+        writeln!(out)?;
+    } else {
+        write_text(out, &replay, &source, req.color)?;
+    }
+    Ok(match replay.outcome {
+        Outcome::Trusted => EXIT_OK,
+        _ => EXIT_FAIL,
+    })
+}
+
+/// A [`itl_core::FileSource`] asking a TFTP server: "File not found" is `None`.
+pub fn tftp_source(
+    addr: SocketAddr,
+    options: tftp::Options,
+) -> impl FnMut(&str) -> Result<Option<Vec<u8>>, TftpError> {
+    move |name: &str| match tftp::download(addr, name, &options) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Words.
+
+/// `ITL` / `CTL`.
+fn kind_name(kind: FileKind) -> &'static str {
+    kind.as_str()
+}
+
+fn tvs_text(tvs: TvsCheck) -> &'static str {
+    match tvs {
+        TvsCheck::NoPhoneItl => "the phone holds no ITL, so it knows no TVS server to ask",
+        TvsCheck::NoTvsEntry => "the phone's ITL has no TVS entry, so it cannot ask TVS",
+        TvsCheck::TvsChanged => {
+            "the TVS server's certificate (the TVS entry of the cluster's ITL) is not the one in the phone's ITL, so the phone cannot trust what TVS says"
+        }
+        TvsCheck::SignerUnknown => {
+            "TVS does not know the signer either (it is not a TFTP or CCM+TFTP entry of the cluster's ITL whose key verifies the file)"
+        }
+        _ => "TVS cannot vouch for it",
+    }
+}
+
+fn record_text(r: &RecordSummary) -> String {
+    r.label()
+}
+
+/// A short code for a reason (JSON `reason_code`).
+pub fn reason_code(r: &Reason) -> &'static str {
+    match r {
+        Reason::Malformed(_) => "malformed",
+        Reason::BadSignature(_) => "bad-signature",
+        Reason::SignerNotTrusted { .. } => "signer-not-trusted",
+        Reason::NotCtlCcmTftp { .. } => "not-ctl-ccm-tftp",
+        Reason::ConfigSignerNotTrusted { .. } => "config-signer-not-trusted",
+        Reason::ConfigSignerWrongRole { .. } => "config-signer-wrong-role",
+        Reason::ConfigRefused(_) => "config-signature",
+        Reason::UnsignedConfig { .. } => "unsigned-config",
+        Reason::NoConfig => "no-config",
+        _ => "other",
+    }
+}
+
+/// The reason in the admin's words.
+pub fn reason_text(r: &Reason) -> String {
+    match r {
+        Reason::Malformed(e) => {
+            format!("The file is not a well-formed trust list ({e}); the phone refuses it.")
+        }
+        Reason::BadSignature(e) => format!(
+            "The file's signature does not verify with its own signer ({e}): it is damaged or was changed after signing, and the phone refuses it."
+        ),
+        Reason::SignerNotTrusted { kind, signer, tvs } => {
+            let k = kind_name(*kind);
+            let status = match kind {
+                FileKind::Ctl => "CTL update failed",
+                _ => "Trust List update failed",
+            };
+            format!(
+                "The {k} is signed by {}, which is not a SAST, CCM+TFTP or TFTP entry of the phone's CTL or ITL, and {}. The phone refuses the {k} (\"{status}\") and, until it is deleted, all signed configuration.",
+                signer.describe(),
+                tvs_text(*tvs)
+            )
+        }
+        Reason::NotCtlCcmTftp { signer } => format!(
+            "The phone holds a CTL but no ITL: it trusts an ITL only if its signer is a CCM+TFTP entry of the CTL, and {} is not.",
+            signer.describe()
+        ),
+        Reason::ConfigSignerNotTrusted { signer, tvs } => format!(
+            "The configuration is signed by {}, which is neither a TFTP nor a CCM+TFTP entry of the phone's ITL or CTL, and {}. The phone refuses it.",
+            signer.describe(),
+            tvs_text(*tvs)
+        ),
+        Reason::ConfigSignerWrongRole { signer, record } => format!(
+            "The configuration is signed by {}, which {} lists only as {}: only TFTP and CCM+TFTP entries authenticate configuration files. The phone refuses it.",
+            signer.describe(),
+            printable(&record.file),
+            record_text(&record.record)
+        ),
+        Reason::ConfigRefused(e) => format!(
+            "The configuration's signature does not hold: {e}. The phone refuses it."
+        ),
+        Reason::UnsignedConfig { holds } => {
+            let held: Vec<&str> = holds.iter().map(|k| kind_name(*k)).collect();
+            format!(
+                "The configuration is not signed, and the phone holds a trust list ({}): it accepts only signed configuration.",
+                held.join(" and ")
+            )
+        }
+        Reason::NoConfig => "None of the configuration files is on the server: the phone has nothing to register with.".to_owned(),
+        _ => "The phone refuses the file.".to_owned(),
+    }
+}
+
+/// A short code for a remedy (JSON `remedy_codes`).
+pub fn remedy_code(r: &Remedy) -> &'static str {
+    match r {
+        Remedy::DeleteOnPhone { .. } => "delete-on-phone",
+        Remedy::RestoreSigningKey { .. } => "restore-signing-key",
+        Remedy::RecoveryReset { .. } => "recovery-reset",
+        Remedy::RegenerateServerFile { .. } => "regenerate-server-file",
+        Remedy::ResignConfig { .. } => "resign-config",
+        Remedy::ServeSignedConfig { .. } => "serve-signed-config",
+        Remedy::AddPhone { .. } => "add-phone",
+        _ => "other",
+    }
+}
+
+/// A remedy in the admin's words.
+pub fn remedy_text(r: &Remedy) -> String {
+    match r {
+        Remedy::DeleteOnPhone { kind } => {
+            let k = kind_name(*kind);
+            format!(
+                "Delete the {k} on each phone by hand (Settings > Security > Trust List > {k} File > Erase, or a factory reset); the phone then trusts the first {k} it downloads."
+            )
+        }
+        Remedy::RestoreSigningKey {
+            kind,
+            signer,
+            itl_recovery,
+        } => {
+            let which = if *itl_recovery {
+                "ITLRecovery"
+            } else {
+                "CallManager"
+            };
+            format!(
+                "Restore the old {which} certificate and key, which signed the phone's {} ({}), from a backup (DRS restore), so that the cluster signs with a key the phone trusts again.",
+                kind_name(*kind),
+                signer.describe()
+            )
+        }
+        Remedy::RecoveryReset { kind, record } => {
+            let k = kind_name(*kind);
+            let cmd = match kind {
+                FileKind::Ctl => "utils ctl reset localkey",
+                _ => "utils itl reset localkey",
+            };
+            format!(
+                "The phone's {k} holds the ITLRecovery entry {}, which the cluster still has: on the publisher run `{cmd}` (or `remotekey`), restart the TFTP service and reset the phones; the reset {k} is signed with the ITLRecovery key, which the phone trusts.",
+                record_text(record)
+            )
+        }
+        Remedy::RegenerateServerFile { file } => format!(
+            "Regenerate {} on the cluster (for the ITL, restart the TFTP service; for a tokenless CTL, `utils ctl update CTLFile`) and replay again.",
+            printable(file)
+        ),
+        Remedy::ResignConfig { file } => format!(
+            "Have the TFTP service sign {} again with the CallManager certificate listed in the ITL (restart the TFTP service once the ITL is rebuilt).",
+            printable(file)
+        ),
+        Remedy::ServeSignedConfig { file } => format!(
+            "Serve the signed configuration ({}.sgn): the TFTP service signs configuration files when it builds them; restart it, and make sure nothing serves an unsigned copy in its place.",
+            printable(file)
+        ),
+        Remedy::AddPhone { device } => format!(
+            "Add {device} to the cluster, or enable auto-registration so that XMLDefault.cnf.xml is served."
+        ),
+        _ => "See the reason above.".to_owned(),
+    }
+}
+
+fn source_code(s: RecordSource) -> &'static str {
+    match s {
+        RecordSource::PhoneCtl => "phone-ctl",
+        RecordSource::PhoneItl => "phone-itl",
+        RecordSource::ThisFile => "this-file",
+        _ => "other",
+    }
+}
+
+fn source_words(s: RecordSource) -> &'static str {
+    match s {
+        RecordSource::PhoneCtl => "the phone's CTL",
+        RecordSource::PhoneItl => "the phone's ITL",
+        RecordSource::ThisFile => "the file itself",
+        _ => "another file",
+    }
+}
+
+/// How the step was decided, in words.
+fn decision_text(step: &Step) -> String {
+    let by = step.by.as_ref().map(|d| {
+        format!(
+            "{} of {} ({})",
+            record_text(&d.record),
+            source_words(d.source),
+            printable(&d.file)
+        )
+    });
+    match (step.decision, by) {
+        (Decision::FirstUse, _) if step.stage == Stage::Config => {
+            "The phone holds no trust list to check the signature with: it takes the file as it is."
+                .to_owned()
+        }
+        (Decision::FirstUse, Some(by)) => format!(
+            "The phone held no trust list: it trusts the first one it gets (signed by {by})."
+        ),
+        (Decision::FirstUse, None) => {
+            "The phone held no trust list: it trusts the first one it gets.".to_owned()
+        }
+        (Decision::TrustedSigner, Some(by)) => {
+            format!("Signed by a key the phone trusts: {by}.")
+        }
+        (Decision::TrustedTvs, Some(by)) => format!(
+            "The phone does not know the signer; it asks its TVS server, whose certificate matches {by}, and TVS vouches for the signer."
+        ),
+        (Decision::Unchanged, _) => "The phone already holds this file.".to_owned(),
+        (Decision::NotFound, _) => match &step.fallback_for {
+            Some(_) => "Not on the server.".to_owned(),
+            None => "Not on the server; the phone asks for the next name.".to_owned(),
+        },
+        (Decision::Unsigned, _) if step.reason.is_none() => {
+            "Not signed; the phone holds no trust list, so it takes it as it is.".to_owned()
+        }
+        _ => step.reason.as_ref().map(reason_text).unwrap_or_default(),
+    }
+}
+
+fn held_text(h: &HeldList) -> String {
+    format!(
+        "{} (MD5 {}, signed by {})",
+        printable(&h.file),
+        h.fingerprints.md5,
+        h.signer.describe()
+    )
+}
+
+fn trust_text(t: &TrustState) -> String {
+    match (&t.ctl, &t.itl) {
+        (None, None) => "nothing (factory state)".to_owned(),
+        (ctl, itl) => {
+            let mut parts = Vec::new();
+            match ctl {
+                Some(c) => parts.push(format!("CTL {}", held_text(c))),
+                None => parts.push("no CTL".to_owned()),
+            }
+            match itl {
+                Some(i) => parts.push(format!("ITL {}", held_text(i))),
+                None => parts.push("no ITL".to_owned()),
+            }
+            parts.join("; ")
+        }
+    }
+}
+
+fn lines(out: &mut dyn Write, text: &str, prefix: &str, indent: usize) -> io::Result<()> {
+    for l in wrap(text, prefix, indent, MAX_WIDTH) {
+        writeln!(out, "{l}")?;
+    }
+    Ok(())
+}
+
+fn paint(color: bool, trusted: bool, text: &str) -> String {
+    if !color {
+        return text.to_owned();
+    }
+    let code = if trusted { "1;32" } else { "1;31" };
+    format!("\x1b[{code}m{text}\x1b[0m")
+}
+
+/// The text report.
+pub fn write_text(out: &mut dyn Write, r: &Replay, source: &str, color: bool) -> io::Result<()> {
+    writeln!(out, "Phone   SEP{} (MAC {})", r.mac, r.mac)?;
+    lines(out, &printable(source), "Server  ", 8)?;
+    lines(out, &trust_text(&r.before), "Holds   ", 8)?;
+    writeln!(out)?;
+    let failing = match &r.outcome {
+        Outcome::Broken(b) => Some(b.step),
+        _ => None,
+    };
+    for (i, s) in r.steps.iter().enumerate() {
+        let mut head = format!("{}. {}", i + 1, s.file);
+        if !s.found {
+            head.push_str(": not found");
+        } else if let Some(size) = s.size {
+            head.push_str(&format!(": {size} bytes"));
+        }
+        head.push_str(&format!(" -> {}", s.decision));
+        writeln!(out, "{head}")?;
+        if let Some(fp) = &s.fingerprints {
+            writeln!(out, "   MD5 {}  SHA-1 {}", fp.md5, fp.sha1)?;
+        }
+        if let Some(signer) = &s.signer {
+            lines(out, &format!("signed by {}", signer.describe()), "   ", 3)?;
+        }
+        if failing == Some(i) && s.reason.is_some() {
+            writeln!(out, "   Refused: see the result below.")?;
+            lines(
+                out,
+                &trust_text(&s.trust_after),
+                "   Phone still trusts: ",
+                3,
+            )?;
+        } else if s.decision != Decision::NotFound {
+            lines(out, &printable(&decision_text(s)), "   ", 3)?;
+            lines(out, &trust_text(&s.trust_after), "   Phone now trusts: ", 3)?;
+        }
+    }
+    writeln!(out)?;
+    match &r.outcome {
+        Outcome::Broken(b) => {
+            let head = format!("broken at {}", b.file);
+            writeln!(out, "Result: {}", paint(color, false, &head))?;
+            lines(out, &printable(&reason_text(&b.reason)), "  ", 2)?;
+            if !b.remedies.is_empty() {
+                writeln!(out, "What can be done:")?;
+                for m in &b.remedies {
+                    lines(out, &printable(&remedy_text(m)), "  - ", 4)?;
+                }
+            }
+        }
+        _ => {
+            writeln!(out, "Result: {}", paint(color, true, "trusted"))?;
+            let last = r.steps.last().map(|s| s.file.clone()).unwrap_or_default();
+            lines(
+                out,
+                &format!(
+                    "The phone trusts every file it read and registers with {}.",
+                    printable(&last)
+                ),
+                "  ",
+                2,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// JSON.
+
+fn signer_json(s: &SignerId) -> Value {
+    json!({ "name": s.name, "serial": hex_lower(&s.serial), "issuer": s.issuer })
+}
+
+fn summary_json(r: &RecordSummary) -> Value {
+    json!({
+        "index": r.index,
+        "function": r.role.map(|f| f.cucm_text().map_or_else(|| Value::from(f.code()), Value::from)),
+        "function_code": r.role.map(|f| f.code()),
+        "subject": r.subject,
+        "issuer": r.issuer,
+        "serial": hex_lower(&r.serial),
+    })
+}
+
+fn held_json(h: &HeldList) -> Value {
+    json!({
+        "file": h.file,
+        "md5": h.fingerprints.md5,
+        "sha1": h.fingerprints.sha1,
+        "signer": signer_json(&h.signer),
+        "records": h.records,
+    })
+}
+
+fn trust_json(t: &TrustState) -> Value {
+    json!({
+        "ctl": t.ctl.as_ref().map(held_json),
+        "itl": t.itl.as_ref().map(held_json),
+    })
+}
+
+fn step_json(s: &Step) -> Value {
+    json!({
+        "stage": s.stage.as_str(),
+        "file": s.file,
+        "fallback_for": s.fallback_for,
+        "found": s.found,
+        "size": s.size,
+        "md5": s.fingerprints.as_ref().map(|f| f.md5.clone()),
+        "sha1": s.fingerprints.as_ref().map(|f| f.sha1.clone()),
+        "signer": s.signer.as_ref().map(signer_json),
+        "decision": s.decision.as_str(),
+        "signer_record": s.by.as_ref().map(|d| d.record.index),
+        "deciding_record": s.by.as_ref().map(|d| json!({
+            "in": source_code(d.source),
+            "file": d.file,
+            "record": summary_json(&d.record),
+        })),
+        "reason": s.reason.as_ref().map(reason_text),
+        "reason_code": s.reason.as_ref().map(reason_code),
+        "trust_after": trust_json(&s.trust_after),
+    })
+}
+
+/// The `phone --format json` document (schema in docs/JSON.md).
+pub fn replay_json(r: &Replay, source: &str) -> Value {
+    let (result, broken_at, reason, code, remedies, codes) = match &r.outcome {
+        Outcome::Broken(b) => (
+            "broken",
+            Some(b.file.clone()),
+            Some(reason_text(&b.reason)),
+            Some(reason_code(&b.reason)),
+            b.remedies.iter().map(remedy_text).collect::<Vec<_>>(),
+            b.remedies.iter().map(remedy_code).collect::<Vec<_>>(),
+        ),
+        _ => ("trusted", None, None, None, Vec::new(), Vec::new()),
+    };
+    json!({
+        "schema": SCHEMA_VERSION,
+        "mac": r.mac.to_string(),
+        "device": format!("SEP{}", r.mac),
+        "server": source,
+        "before": trust_json(&r.before),
+        "result": result,
+        "broken_at": broken_at,
+        "reason": reason,
+        "reason_code": code,
+        "steps": r.steps.iter().map(step_json).collect::<Vec<_>>(),
+        "remedies": remedies,
+        "remedy_codes": codes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn server_urls() {
+        assert_eq!(
+            parse_server_url("tftp://10.0.0.1").unwrap(),
+            ("10.0.0.1".to_owned(), 69)
+        );
+        assert_eq!(
+            parse_server_url("TFTP://cucm.lab:6969/").unwrap(),
+            ("cucm.lab".to_owned(), 6969)
+        );
+        for bad in ["cucm.lab", "tftp://", "tftp://h/ITLFile.tlv", "tftp://h:0"] {
+            assert!(parse_server_url(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,747 @@
+//! Signed files (`.sgn`, `.enc.sgn`) in the CLI: `show` (text, JSON, CUCM-like
+//! header table), `verify` the way a phone does, `sign`, `unsign` and `decrypt`.
+//!
+//! ```text
+//! $ itltool verify SEP001122334455.cnf.xml.sgn --trust ITLFile.tlv
+//! SEP001122334455.cnf.xml.sgn: ok   trust: SHA-256, RSA-2048 key of ITLFile.tlv record 2 (CCM+TFTP) cucm-pub.signed.lab
+//! SEP001122334455.cnf.xml.sgn: valid and trusted
+//! ```
+
+use std::fmt;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use itl_core::{
+    DecryptError, DigestAlgorithm, Fingerprints, SignError, SignedFile, SignedFileBuilder,
+    SignedFileError, TrustList, TrustRecord, decrypt, dn, hex_lower, load_certificate,
+    load_private_key, printable, timefmt, verify_signed_file, verify_signed_file_with_certificate,
+};
+use serde_json::{Value, json};
+use sha1::{Digest, Sha1};
+
+use crate::fetch::{FetchError, write_new_file};
+use crate::input;
+use crate::verify::{TrustSourceError, pem_certificate_blocks};
+
+/// What `--trust` gave, kept as trust lists (for the phone's rule) and
+/// certificates (checked directly).
+#[derive(Debug, Default)]
+pub struct TrustSources {
+    lists: Vec<(String, Vec<u8>)>,
+    certs: Vec<(String, Vec<u8>)>,
+}
+
+impl TrustSources {
+    /// Reads each `--trust` source: an ITL/CTL file, a certificate (PEM or
+    /// DER) or a PEM bundle of certificates.
+    pub fn load(paths: &[PathBuf]) -> Result<Self, TrustSourceError> {
+        let mut s = Self::default();
+        for path in paths {
+            let bytes = input::read_source(path).map_err(TrustSourceError::Input)?;
+            let name = path.display().to_string();
+            let as_trust_list = match TrustList::parse(&bytes) {
+                Ok(_) => {
+                    s.lists.push((name, bytes));
+                    continue;
+                }
+                Err(e) => e.to_string(),
+            };
+            let blocks = pem_certificate_blocks(&bytes);
+            if blocks.len() > 1 {
+                for (i, block) in blocks.iter().enumerate() {
+                    let der = load_certificate(block).map_err(|e| {
+                        TrustSourceError::UnusableCertificate {
+                            path: path.clone(),
+                            reason: format!("certificate {} of the bundle: {e}", i + 1),
+                        }
+                    })?;
+                    s.certs.push((
+                        format!("{name} certificate {} of {}", i + 1, blocks.len()),
+                        der,
+                    ));
+                }
+                continue;
+            }
+            match load_certificate(&bytes) {
+                Ok(der) => s.certs.push((name, der)),
+                Err(e) => {
+                    return Err(TrustSourceError::Unrecognised {
+                        path: path.clone(),
+                        as_trust_list,
+                        as_certificate: e.to_string(),
+                    });
+                }
+            }
+        }
+        Ok(s)
+    }
+
+    /// Whether no source was given.
+    pub fn is_empty(&self) -> bool {
+        self.lists.is_empty() && self.certs.is_empty()
+    }
+}
+
+/// The outcome of checking a signed file against the `--trust` sources.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// No `--trust` source was given.
+    NotChecked,
+    /// A phone holding the trust lists (or the given certificate) accepts it.
+    Trusted {
+        /// Who signed: `ITLFile.tlv record 2 (CCM+TFTP) cucm-pub` or a certificate.
+        by: String,
+        /// The digest.
+        digest: DigestAlgorithm,
+        /// The signer's key size.
+        key_bits: usize,
+    },
+    /// Not trusted or invalid, and why (naming the record and the rule).
+    Rejected {
+        /// Why.
+        reason: String,
+    },
+}
+
+fn cn(dn_text: &str) -> String {
+    dn::common_name(dn_text).unwrap_or_else(|| dn_text.to_owned())
+}
+
+/// `ITLFile.tlv record 1 (SAST) ITLRECOVERY_…`.
+fn record_text(sources: &TrustSources, r: &TrustRecord) -> String {
+    let list = sources.lists.get(r.list).map_or("?", |(n, _)| n.as_str());
+    let role = r
+        .role
+        .map_or_else(|| "no FUNCTION".to_owned(), |f| f.short_name());
+    format!(
+        "{list} record {} ({role}) {}",
+        r.record,
+        printable(&cn(&r.subject))
+    )
+}
+
+fn records_text(sources: &TrustSources, rs: &[TrustRecord]) -> String {
+    rs.iter()
+        .map(|r| record_text(sources, r))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The words for a failure of [`verify_signed_file`].
+fn reason(sources: &TrustSources, file: &SignedFile<'_>, e: &SignedFileError) -> String {
+    let h = file.header();
+    match e {
+        SignedFileError::SignerNotTftp { found } => format!(
+            "signed by {} which is not a TFTP or CCM+TFTP entry (only those authenticate configuration files)",
+            records_text(sources, found)
+        ),
+        SignedFileError::SignerNotFound { serial, issuer } => format!(
+            "the signer {} (serial {}, issuer {}) is in no record of {}; a phone would ask its TVS server",
+            printable(&cn(&h.signer_name().unwrap_or_default())),
+            hex_lower(serial),
+            printable(issuer),
+            sources
+                .lists
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        SignedFileError::Mismatch { tried } => format!(
+            "signature mismatch: the signature does not verify with the key of {}: the file was changed after signing",
+            records_text(sources, tried)
+        ),
+        SignedFileError::KeyNotUsable { signer } => format!(
+            "the signer's entry {} has no usable RSA key",
+            record_text(sources, signer)
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// Checks `file` against the trust lists (the phone's rule), then, failing that,
+/// against each certificate given.
+pub fn check(file: &SignedFile<'_>, sources: &TrustSources) -> Verdict {
+    if sources.is_empty() {
+        return Verdict::NotChecked;
+    }
+    let mut reasons = Vec::new();
+    if !sources.lists.is_empty() {
+        let parsed: Vec<TrustList<'_>> = sources
+            .lists
+            .iter()
+            .filter_map(|(_, b)| TrustList::parse(b).ok())
+            .collect();
+        let refs: Vec<&TrustList<'_>> = parsed.iter().collect();
+        match verify_signed_file(file, &refs) {
+            Ok(r) => {
+                return Verdict::Trusted {
+                    by: record_text(sources, &r.signer),
+                    digest: r.digest,
+                    key_bits: r.key_bits,
+                };
+            }
+            Err(e) => reasons.push(reason(sources, file, &e)),
+        }
+    }
+    for (name, der) in &sources.certs {
+        match verify_signed_file_with_certificate(file, der) {
+            Ok(r) => {
+                let subject = itl_core::CertInfo::parse(der)
+                    .map(|c| cn(&c.subject))
+                    .unwrap_or_default();
+                return Verdict::Trusted {
+                    by: format!("certificate {name} ({})", printable(&subject)),
+                    digest: r.digest,
+                    key_bits: r.key_bits,
+                };
+            }
+            Err(SignedFileError::CertificateMismatch {
+                header_names_certificate,
+            }) => reasons.push(format!(
+                "the signature does not verify with the certificate {name}{}",
+                if header_names_certificate {
+                    ": the file was changed after signing"
+                } else {
+                    " (the file names another signer)"
+                }
+            )),
+            Err(e) => reasons.push(format!("{name}: {e}")),
+        }
+    }
+    Verdict::Rejected {
+        reason: reasons.join("; "),
+    }
+}
+
+const NO_TRUST: &str = "a signed file carries no key of its own: give --trust ITLFile.tlv (the phone's ITL, and/or its CTL) or --trust CERT";
+
+/// `itltool verify` of one signed file: one `ok`/`FAIL` line and a summary
+/// line. Returns whether it is valid and trusted.
+pub fn verify_lines(
+    out: &mut dyn Write,
+    name: &str,
+    file: &SignedFile<'_>,
+    sources: &TrustSources,
+) -> io::Result<bool> {
+    match check(file, sources) {
+        Verdict::NotChecked => {
+            writeln!(out, "{name}: FAIL trust: {NO_TRUST}")?;
+            writeln!(out, "{name}: NOT CHECKED (no --trust)")?;
+            Ok(false)
+        }
+        Verdict::Trusted {
+            by,
+            digest,
+            key_bits,
+        } => {
+            writeln!(
+                out,
+                "{name}: ok   trust: {digest}, RSA-{key_bits} key of {by}"
+            )?;
+            writeln!(out, "{name}: valid and trusted")?;
+            Ok(true)
+        }
+        Verdict::Rejected { reason } => {
+            writeln!(out, "{name}: FAIL trust: {reason}")?;
+            writeln!(out, "{name}: NOT TRUSTED ({reason})")?;
+            Ok(false)
+        }
+    }
+}
+
+fn kv(out: &mut dyn Write, key: &str, value: &str) -> io::Result<()> {
+    writeln!(out, "{key:<12}{value}")
+}
+
+/// `itltool show` (text) of a signed file. Returns whether the signature was
+/// checked and failed.
+pub fn write_text(
+    out: &mut dyn Write,
+    path: &Path,
+    file: &SignedFile<'_>,
+    verdict: &Verdict,
+) -> io::Result<bool> {
+    let h = file.header();
+    let fp = Fingerprints::of(file.raw());
+    let filename = h.filename().unwrap_or_default();
+    kv(out, "File", &printable(&path.display().to_string()))?;
+    kv(
+        out,
+        "Kind",
+        &format!(
+            "{} (FILENAME {})",
+            file.kind().as_str(),
+            printable(&filename)
+        ),
+    )?;
+    kv(out, "Size", &format!("{} bytes", file.raw().len()))?;
+    kv(out, "MD5", &fp.md5)?;
+    kv(out, "SHA-1", &fp.sha1)?;
+    kv(out, "Version", &h.version_string().unwrap_or_default())?;
+    kv(out, "Header", &format!("{} bytes", h.header_length()))?;
+    if let Some(ts) = h.timestamp() {
+        kv(
+            out,
+            "Timestamp",
+            &format!("{} ({ts})", timefmt::date_time(i64::from(ts))),
+        )?;
+    }
+    kv(
+        out,
+        "Digest",
+        &h.digest().map(|d| d.to_string()).unwrap_or_default(),
+    )?;
+    kv(
+        out,
+        "Signer",
+        &printable(&h.signer_name().unwrap_or_default()),
+    )?;
+    kv(
+        out,
+        "Serial",
+        &h.signer_serial().map(hex_lower).unwrap_or_default(),
+    )?;
+    kv(
+        out,
+        "Issuer",
+        &printable(&h.issuer_name().unwrap_or_default()),
+    )?;
+    kv(
+        out,
+        "Payload",
+        &format!(
+            "at byte {}, {} bytes, SHA-1 {}",
+            file.payload_offset(),
+            file.payload().len(),
+            hex_lower(&Sha1::digest(file.payload()))
+        ),
+    )?;
+    let failed = match verdict {
+        Verdict::NotChecked => {
+            kv(
+                out,
+                "Signature",
+                "not checked (give --trust ITLFile.tlv or a certificate)",
+            )?;
+            false
+        }
+        Verdict::Trusted {
+            by,
+            digest,
+            key_bits,
+        } => {
+            kv(
+                out,
+                "Signature",
+                &format!("valid and trusted: RSA {key_bits}, {digest}, by {by}"),
+            )?;
+            false
+        }
+        Verdict::Rejected { reason } => {
+            kv(out, "Signature", &format!("NOT TRUSTED: {reason}"))?;
+            true
+        }
+    };
+    if file.is_encrypted() {
+        match file.encryption() {
+            Ok(e) => {
+                let alg = if e.algorithm == itl_core::ALGORITHM_AES {
+                    format!("AES-{}-CBC", e.key_bits)
+                } else {
+                    format!("algorithm {} ({} bits)", e.algorithm, e.key_bits)
+                };
+                kv(
+                    out,
+                    "Encryption",
+                    &format!(
+                        "{alg}, IV {}, {} pad byte(s)",
+                        hex_lower(&e.iv),
+                        e.pad_count
+                    ),
+                )?;
+                kv(
+                    out,
+                    "AES key",
+                    &format!(
+                        "{} bytes, encrypted with the device's RSA key (RSA {})",
+                        e.encrypted_key.len(),
+                        e.encrypted_key.len() * 8
+                    ),
+                )?;
+                kv(
+                    out,
+                    "Plain hash",
+                    &format!("{} {}", e.hash_algorithm, hex_lower(e.plaintext_hash)),
+                )?;
+            }
+            Err(e) => kv(out, "Encryption", &format!("unreadable: {e}"))?,
+        }
+    }
+    Ok(failed)
+}
+
+/// The `show --format json` document of a signed file (schema in docs/JSON.md).
+pub fn json(path: &Path, file: &SignedFile<'_>, verdict: &Verdict) -> Value {
+    let h = file.header();
+    let fp = Fingerprints::of(file.raw());
+    let signature = match verdict {
+        Verdict::NotChecked => json!({ "state": "not-checked" }),
+        Verdict::Trusted {
+            by,
+            digest,
+            key_bits,
+        } => {
+            json!({ "state": "trusted", "signer": by, "digest": digest.to_string(), "key_bits": key_bits })
+        }
+        Verdict::Rejected { reason } => json!({ "state": "rejected", "reason": reason }),
+    };
+    let failures: Vec<Value> = match verdict {
+        Verdict::Rejected { reason } => vec![reason.clone().into()],
+        _ => Vec::new(),
+    };
+    let encryption = match file.encryption() {
+        Ok(e) => json!({
+            "iv": hex_lower(&e.iv),
+            "pad_count": e.pad_count,
+            "key_bits": e.key_bits,
+            "algorithm": e.algorithm,
+            "encrypted_key_length": e.encrypted_key.len(),
+            "encrypted_key": hex_lower(e.encrypted_key),
+            "hash_algorithm": e.hash_algorithm.to_string(),
+            "plaintext_hash": hex_lower(e.plaintext_hash),
+        }),
+        Err(itl_core::EncryptionError::NotEncrypted) => Value::Null,
+        Err(e) => json!({ "error": e.to_string() }),
+    };
+    json!({
+        "schema": crate::show_json::SCHEMA_VERSION,
+        "file": path.display().to_string(),
+        "size": file.raw().len(),
+        "kind": file.kind().as_str(),
+        "md5": fp.md5,
+        "sha1": fp.sha1,
+        "header": {
+            "version": h.version_string(),
+            "header_length": h.header_length(),
+            "signer_name": h.signer_name(),
+            "signer_serial": h.signer_serial().map(hex_lower),
+            "issuer_name": h.issuer_name(),
+            "digest": h.digest().map(|d| d.to_string()),
+            "signature_length": h.signature().map(<[u8]>::len),
+            "filename": h.filename(),
+            "timestamp": h.timestamp(),
+            "padding": h.padding_len(),
+        },
+        "payload": {
+            "offset": file.payload_offset(),
+            "length": file.payload().len(),
+            "sha1": hex_lower(&Sha1::digest(file.payload())),
+        },
+        "signature": signature,
+        "encryption": encryption,
+        "failures": failures,
+    })
+}
+
+/// `show --format cucm` of a signed file: CUCM's `show itl` header table (no
+/// CUCM output of a signed file is public; this follows the ITL layout), the
+/// payload line, and the verdict when `--trust` was given.
+pub fn write_cucm(
+    out: &mut dyn Write,
+    file: &SignedFile<'_>,
+    modified: Option<i64>,
+    verdict: &Verdict,
+) -> io::Result<bool> {
+    let fp = Fingerprints::of(file.raw());
+    writeln!(
+        out,
+        "The checksum value of the signed file: {}(MD5) {}(SHA1)",
+        fp.md5, fp.sha1
+    )?;
+    writeln!(out, "Length of signed file: {}", file.raw().len())?;
+    if let Some(m) = modified {
+        writeln!(
+            out,
+            "The signed File was last modified on {}",
+            timefmt::cucm(m)
+        )?;
+    }
+    writeln!(out)?;
+    writeln!(out, "Parse signed File")?;
+    writeln!(out, "----------------")?;
+    writeln!(out)?;
+    crate::show_cucm::write_header_table(out, file.header())?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Payload:\t{} bytes at byte {} (SHA1 {})",
+        file.payload().len(),
+        file.payload_offset(),
+        hex_lower(&Sha1::digest(file.payload()))
+    )?;
+    match verdict {
+        Verdict::NotChecked => Ok(false),
+        Verdict::Trusted { .. } => {
+            writeln!(out, "The signed file was verified successfully.")?;
+            Ok(false)
+        }
+        Verdict::Rejected { reason } => {
+            writeln!(out, "Verification of the signed file failed: {reason}")?;
+            Ok(true)
+        }
+    }
+}
+
+/// Why `sign`, `unsign` or `decrypt` wrote nothing.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SignedCliError {
+    /// An input could not be read or parsed.
+    Input(input::InputError),
+    /// A certificate or key file is not usable.
+    BadInput {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        error: itl_core::BuildError,
+    },
+    /// The input is a trust list, not a signed file.
+    NotSigned {
+        /// The file.
+        path: PathBuf,
+        /// What it is.
+        kind: itl_core::FileKind,
+    },
+    /// The output would replace an input.
+    OutputIsInput(PathBuf),
+    /// Signing failed.
+    Sign(SignError),
+    /// Decryption failed.
+    Decrypt {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        error: DecryptError,
+    },
+    /// Writing the output failed, or it exists.
+    Write(FetchError),
+    /// Bad usage.
+    Usage(String),
+}
+
+impl fmt::Display for SignedCliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Input(e) => write!(f, "{e}"),
+            Self::BadInput { path, error } => write!(f, "{}: {error}", path.display()),
+            Self::NotSigned { path, kind } => write!(
+                f,
+                "{}: this is an {}, not a signed file (.sgn)",
+                path.display(),
+                kind.as_str()
+            ),
+            Self::OutputIsInput(p) => write!(
+                f,
+                "{}: is also an input; refusing to overwrite it (choose another -o)",
+                p.display()
+            ),
+            Self::Sign(e) => write!(f, "sign: {e}"),
+            Self::Decrypt { path, error } => write!(f, "{}: {error}", path.display()),
+            Self::Write(e) => write!(f, "{e}"),
+            Self::Usage(m) => write!(f, "{m}"),
+        }
+    }
+}
+
+impl std::error::Error for SignedCliError {}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Writes `bytes` to `output` atomically (`-` is standard output), refusing to
+/// replace an input or (without `force`) an existing file.
+fn write_output(
+    output: &Path,
+    inputs: &[&Path],
+    bytes: &[u8],
+    force: bool,
+    out: &mut dyn Write,
+) -> Result<(), SignedCliError> {
+    if output == Path::new("-") {
+        out.write_all(bytes)
+            .map_err(|source| SignedCliError::Write(FetchError::Stdout(source)))?;
+        return Ok(());
+    }
+    if inputs.iter().any(|i| same_file(i, output)) {
+        return Err(SignedCliError::OutputIsInput(output.to_owned()));
+    }
+    if !force && output.symlink_metadata().is_ok() {
+        return Err(SignedCliError::Write(FetchError::Exists(output.to_owned())));
+    }
+    write_new_file(output, bytes, force).map_err(SignedCliError::Write)
+}
+
+fn read_signed(path: &Path) -> Result<Vec<u8>, SignedCliError> {
+    input::read_source(path).map_err(SignedCliError::Input)
+}
+
+fn parse_signed<'a>(path: &Path, bytes: &'a [u8]) -> Result<SignedFile<'a>, SignedCliError> {
+    match input::parse_any(path, bytes).map_err(SignedCliError::Input)? {
+        itl_core::AnyFile::Signed(f) => Ok(f),
+        other => Err(SignedCliError::NotSigned {
+            path: path.to_owned(),
+            kind: other.kind(),
+        }),
+    }
+}
+
+/// Everything `itltool sign` needs.
+#[derive(Clone, Debug)]
+pub struct SignOptions {
+    /// The file to sign.
+    pub payload: PathBuf,
+    /// Output file (`-`: standard output).
+    pub output: PathBuf,
+    /// Signer certificate.
+    pub signer: PathBuf,
+    /// Signer private key.
+    pub key: PathBuf,
+    /// Digest.
+    pub digest: DigestAlgorithm,
+    /// FILENAME; by default the output's file name.
+    pub filename: Option<String>,
+    /// TIMESTAMP; by default now.
+    pub timestamp: Option<u32>,
+    /// Encrypt for this device certificate (`.enc.sgn`).
+    pub encrypt_for: Option<PathBuf>,
+    /// Replace an existing output.
+    pub force: bool,
+}
+
+fn read_cert(path: &Path) -> Result<Vec<u8>, SignedCliError> {
+    let bytes = input::read_file(path).map_err(SignedCliError::Input)?;
+    load_certificate(&bytes).map_err(|error| SignedCliError::BadInput {
+        path: path.to_owned(),
+        error,
+    })
+}
+
+fn read_key(path: &Path) -> Result<itl_core::rsa::PrivateKey, SignedCliError> {
+    let bytes = input::read_file(path).map_err(SignedCliError::Input)?;
+    load_private_key(&bytes).map_err(|error| SignedCliError::BadInput {
+        path: path.to_owned(),
+        error,
+    })
+}
+
+/// `itltool sign`: signs (and with `--encrypt-for` encrypts) a file; prints one
+/// line on `err` saying what was written.
+pub fn sign(
+    opts: &SignOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), SignedCliError> {
+    let mut inputs = vec![
+        opts.payload.as_path(),
+        opts.signer.as_path(),
+        opts.key.as_path(),
+    ];
+    if let Some(d) = &opts.encrypt_for {
+        inputs.push(d);
+    }
+    if opts.output != Path::new("-") {
+        if inputs.iter().any(|i| same_file(i, &opts.output)) {
+            return Err(SignedCliError::OutputIsInput(opts.output.clone()));
+        }
+        if !opts.force && opts.output.symlink_metadata().is_ok() {
+            return Err(SignedCliError::Write(FetchError::Exists(
+                opts.output.clone(),
+            )));
+        }
+    }
+    let payload = input::read_source(&opts.payload).map_err(SignedCliError::Input)?;
+    let cert = read_cert(&opts.signer)?;
+    let key = read_key(&opts.key)?;
+    let filename = match &opts.filename {
+        Some(n) => n.clone(),
+        None => match opts.output.file_name() {
+            Some(n) if opts.output != Path::new("-") => n.to_string_lossy().into_owned(),
+            _ => {
+                return Err(SignedCliError::Usage(
+                    "give --filename (the name phones ask for, e.g. SEP001122334455.cnf.xml.sgn) when writing to standard output".to_owned(),
+                ));
+            }
+        },
+    };
+    let mut b = SignedFileBuilder::new(cert, key, &filename).digest(opts.digest);
+    if let Some(t) = opts.timestamp {
+        b = b.timestamp(t);
+    }
+    if let Some(device) = &opts.encrypt_for {
+        b = b.encrypt_for(read_cert(device)?);
+    }
+    let bytes = b.build(&payload).map_err(SignedCliError::Sign)?;
+    write_output(&opts.output, &inputs, &bytes, opts.force, out)?;
+    if opts.output != Path::new("-") {
+        let _ = writeln!(
+            err,
+            "wrote {} ({} bytes, {}FILENAME {}, {})",
+            opts.output.display(),
+            bytes.len(),
+            if opts.encrypt_for.is_some() {
+                "encrypted, "
+            } else {
+                ""
+            },
+            printable(&filename),
+            opts.digest
+        );
+    }
+    Ok(())
+}
+
+/// `itltool unsign X.sgn -o OUT`: writes the payload byte for byte. The
+/// signature is not checked (use `verify --trust`).
+pub fn unsign(
+    file: &Path,
+    output: &Path,
+    force: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), SignedCliError> {
+    let bytes = read_signed(file)?;
+    let parsed = parse_signed(file, &bytes)?;
+    if parsed.is_encrypted() {
+        let _ = writeln!(
+            err,
+            "warning: {} is encrypted: the payload written is the ciphertext (use `itltool decrypt --key DEVICE_KEY`)",
+            file.display()
+        );
+    }
+    write_output(output, &[file], parsed.payload(), force, out)
+}
+
+/// `itltool decrypt X.enc.sgn --key DEVICE_KEY -o OUT`: writes the decrypted
+/// configuration (its hash checked). The signature is not checked (use
+/// `verify --trust`).
+pub fn decrypt_file(
+    file: &Path,
+    key: &Path,
+    output: &Path,
+    force: bool,
+    out: &mut dyn Write,
+) -> Result<(), SignedCliError> {
+    let bytes = read_signed(file)?;
+    let parsed = parse_signed(file, &bytes)?;
+    let device_key = read_key(key)?;
+    let plain = decrypt(&parsed, &device_key).map_err(|error| SignedCliError::Decrypt {
+        path: file.to_owned(),
+        error,
+    })?;
+    write_output(output, &[file, key], &plain, force, out)
+}
