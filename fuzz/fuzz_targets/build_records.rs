@@ -7,10 +7,8 @@ use std::net::Ipv4Addr;
 use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
-use itl_core::rsa::PrivateKey;
 use itl_core::{
-    BuildError, Builder, DigestAlgorithm, RecordSpec, Role, TrustList, load_certificate,
-    load_private_key,
+    BuildError, Builder, DigestAlgorithm, RecordSpec, Role, SigningKey, TrustList, load_certificate,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -37,7 +35,7 @@ const MAX_RECORDS: usize = 10;
 
 struct Material {
     certs: Vec<Vec<u8>>,
-    key: PrivateKey,
+    key: SigningKey,
 }
 
 fn material() -> &'static Material {
@@ -47,7 +45,7 @@ fn material() -> &'static Material {
             .iter()
             .map(|pem| load_certificate(pem).expect("test certificate loads"))
             .collect(),
-        key: load_private_key(SIGNER_KEY).expect("test key loads"),
+        key: SigningKey::from_pem_or_der(SIGNER_KEY).expect("test key loads"),
     })
 }
 
@@ -150,7 +148,7 @@ fuzz_target!(|input: Input| {
         let report = itl_core::verify_signature(&tl).expect("built file verifies");
         assert_eq!(specs[report.signer_record - 1].cert_der, m.certs[SIGNER]);
     } else {
-        itl_core::verify_signature_with_key(&tl, &m.key.to_public_key())
+        itl_core::verify_signature_with_key(&tl, &m.key.public_key())
             .expect("built file verifies with the signer's key");
     }
 
@@ -166,7 +164,7 @@ fuzz_target!(|input: Input| {
         assert_eq!(r.ip_address(), s.ip, "record {n} IP");
         if s.hash_only {
             assert_eq!(r.certificate(), None, "record {n} has a certificate");
-            let sha1 = itl_core::fingerprint::hash(DigestAlgorithm::SHA1, &s.cert_der);
+            let sha1 = DigestAlgorithm::SHA1.hash(&s.cert_der);
             assert_eq!(r.cert_hash(), sha1.as_deref(), "record {n} CERTHASH");
             assert_eq!(r.hash_algorithm(), Some(DigestAlgorithm::SHA1));
         } else {

@@ -52,24 +52,22 @@ fuzz_target!(|data: &[u8]| {
         &tl,
     );
     for r in tl.records() {
-        let _ = itl_core::certcheck::cert_hash_matches(r, data);
+        let _ = itl_core::cert_hash_matches(r, data);
         if let Some(der) = r.certificate() {
             let _ = itl_core::CertInfo::parse(der);
-            let _ = itl_core::certcheck::cert_hash_matches(r, der);
+            let _ = itl_core::cert_hash_matches(r, der);
         }
-        if let Ok(key) = itl_core::verify::record_public_key(r) {
+        if let Ok(key) = itl_core::PublicKey::of_record(r) {
             let _ = itl_core::verify_signature_with_key(&tl, &key);
         }
         if let Some(der) = r.certificate() {
-            let _ = itl_core::verify::certificate_public_key(der);
-            let _ = itl_core::fingerprint::cucm_sha1(der);
+            let _ = itl_core::PublicKey::from_certificate(der);
             let _ = itl_core::Fingerprints::of(der);
         }
-        let _ = itl_core::dn::same_dn(
+        let _ = itl_core::same_dn(
             &r.subject_name().unwrap_or_default(),
             &r.issuer_name().unwrap_or_default(),
         );
-        let _ = itl_core::dn::common_name(&r.subject_name().unwrap_or_default());
-        let _ = itl_core::dn::attributes(&r.subject_name().unwrap_or_default());
+        let _ = itl_core::common_name(&r.subject_name().unwrap_or_default());
     }
 });

@@ -556,7 +556,7 @@ fn reason_of(v: AuditVerdict) -> Option<&'static str> {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    itl_core::hex_lower(bytes)
+    hex::encode(bytes)
 }
 
 impl View<'_> {
@@ -672,7 +672,7 @@ impl View<'_> {
                 [
                     p.mac.to_string(),
                     kind_name(p.kind).to_owned(),
-                    itl_core::printable(&self.held_name(r.held)).into_owned(),
+                    crate::text::printable(&self.held_name(r.held)).into_owned(),
                     r.status.as_str().to_owned(),
                     v(r.server),
                     v(r.next),
@@ -712,7 +712,7 @@ impl View<'_> {
                     let roles = self.roles(*id);
                     format!(
                         "{}  {} MD5 {}{}{}",
-                        itl_core::printable(f.name()),
+                        crate::text::printable(f.name()),
                         kind_name(f.kind()),
                         hex(f.md5()),
                         if roles.is_empty() {
@@ -775,9 +775,9 @@ impl View<'_> {
                 g.verdict.as_str(),
                 g.phones,
                 if g.phones == 1 { " " } else { "s" },
-                itl_core::printable(&self.held_name(g.held)),
+                crate::text::printable(&self.held_name(g.held)),
                 kind_name(g.kind),
-                itl_core::printable(&self.file_name(g.file)),
+                crate::text::printable(&self.file_name(g.file)),
             )?;
             if let AuditVerdict::Unknown(r) = g.verdict {
                 writeln!(out, "          why: {}", reason_str(r))?;
@@ -807,7 +807,7 @@ impl View<'_> {
                     let f = self.files().get(*id);
                     format!(
                         "{} ({} MD5 {})",
-                        itl_core::printable(f.name()),
+                        crate::text::printable(f.name()),
                         kind_name(f.kind()),
                         hex(f.md5())
                     )

@@ -15,8 +15,8 @@ use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 
 use itl_core::{
-    BuildError, Builder, DigestAlgorithm, Fingerprints, RecordSpec, Role, TrustList,
-    load_certificate, load_private_key,
+    BuildError, Builder, CertificateOf, DigestAlgorithm, Fingerprints, RecordSpec, Role,
+    SigningKey, TrustList, load_certificate,
 };
 
 use crate::fetch::{FetchError, write_new_file};
@@ -273,9 +273,9 @@ pub fn run(
     }
     let signer = read_cert(&opts.signer)?;
     let key_bytes = input::read_file(&opts.key).map_err(BuildCliError::Input)?;
-    let key = load_private_key(&key_bytes).map_err(|error| BuildCliError::BadInput {
+    let key = SigningKey::from_pem_or_der(&key_bytes).map_err(|e| BuildCliError::BadInput {
         path: opts.key.clone(),
-        error,
+        error: BuildError::PrivateKey(e),
     })?;
     let filename = match &opts.filename {
         Some(n) => n.clone(),
@@ -317,12 +317,14 @@ pub fn run(
             path: opts.key.clone(),
             error: e,
         },
-        BuildError::Certificate { ref what, .. } if what == "signer certificate" => {
-            BuildCliError::BadInput {
-                path: opts.signer.clone(),
-                error: e,
-            }
+        BuildError::Certificate {
+            which: CertificateOf::Signer,
+            ..
         }
+        | BuildError::SignerKey(_) => BuildCliError::BadInput {
+            path: opts.signer.clone(),
+            error: e,
+        },
         other => BuildCliError::Build(other),
     })?;
     write_new_file(&opts.output, &bytes, opts.force).map_err(BuildCliError::Write)?;

@@ -3,7 +3,7 @@
 //! [`itl_core::CertInfo`]; this module adds the key description (`RSA 2048`,
 //! `EC P-256`) and the CN.
 
-use itl_core::{Record, dn};
+use itl_core::Record;
 use x509_parser::prelude::FromDer;
 use x509_parser::public_key::RSAPublicKey;
 
@@ -55,7 +55,7 @@ fn curve_of_point(point: &[u8]) -> Option<(&'static str, usize)> {
 
 /// Parses a DER certificate (leftover bytes after it are refused).
 pub fn parse_certificate(der: &[u8]) -> Result<CertInfo, String> {
-    let c = itl_core::CertInfo::parse(der)?;
+    let c = itl_core::CertInfo::parse(der).map_err(|e| e.to_string())?;
     let described = public_key_description(&c.public_key);
     let (key, key_bits) = match described {
         Some((k, bits)) => (k, Some(bits)),
@@ -64,7 +64,7 @@ pub fn parse_certificate(der: &[u8]) -> Result<CertInfo, String> {
         None => ("unknown".to_owned(), None),
     };
     Ok(CertInfo {
-        subject_cn: dn::common_name(&c.subject),
+        subject_cn: itl_core::common_name(&c.subject),
         subject: c.subject,
         issuer: c.issuer,
         serial: c.serial,

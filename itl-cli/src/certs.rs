@@ -5,7 +5,7 @@ use std::fmt;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use itl_core::{DigestAlgorithm, TrustList, dn, fingerprint, hex_lower};
+use itl_core::{DigestAlgorithm, TrustList};
 
 use crate::certinfo::parse_certificate;
 
@@ -142,7 +142,7 @@ pub fn write_certs(
         };
         let cn = r
             .subject_name()
-            .and_then(|s| dn::common_name(&s))
+            .and_then(|s| itl_core::common_name(&s))
             .or_else(|| parse_certificate(cert).ok().and_then(|c| c.subject_cn))
             .unwrap_or_default();
         let name = format!("{index}-{}-{}.{ext}", safe_name(&function), safe_name(&cn));
@@ -198,7 +198,7 @@ pub fn write_certs(
         if !existed {
             created.push(path.clone());
         }
-        let sha1 = hex_lower(&fingerprint::hash(DigestAlgorithm::SHA1, cert).unwrap_or_default());
+        let sha1 = hex::encode(DigestAlgorithm::SHA1.hash(cert).unwrap_or_default());
         written.push((path, *index, function, cert.len(), sha1, existed));
     }
     if options.json {

@@ -6,14 +6,14 @@ use std::fmt;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use itl_core::compare::{
-    Comparison, PhoneHashes, RecordChange, RecordSummary, SignerId, TrustAnchor, parse_hex_hash,
+use itl_core::{
+    Comparison, PhoneHashes, RecordChange, RecordSummary, SignerId, TrustList, TrustedBy, Verdict,
 };
-use itl_core::{TrustList, Verdict, hex_lower, printable};
 use serde_json::{Value, json};
 
 use crate::input::{self, InputError};
 use crate::show_text::{MIN_WIDTH_FITTED, wrap};
+use crate::text::printable;
 use crate::{EXIT_FAIL, EXIT_OK};
 
 /// Version of the `compare --format json` schema (docs/JSON.md).
@@ -121,6 +121,26 @@ impl From<io::Error> for CompareError {
     }
 }
 
+/// Reads a hash as typed from a phone screen: any case, with or without `:`, `-`
+/// or spaces between digits. `hex_digits` is 32 for MD5 and 40 for SHA-1. Returns
+/// lower-case hex without separators.
+pub fn parse_hex_hash(text: &str, hex_digits: usize) -> Result<String, String> {
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !matches!(c, ':' | '-' | ' ' | '\t'))
+        .collect();
+    if let Some(bad) = cleaned.chars().find(|c| !c.is_ascii_hexdigit()) {
+        return Err(format!("{text:?} is not hexadecimal (found {bad:?})"));
+    }
+    if cleaned.len() != hex_digits {
+        return Err(format!(
+            "{text:?} has {} hex digits, expected {hex_digits}",
+            cleaned.len()
+        ));
+    }
+    Ok(cleaned.to_ascii_lowercase())
+}
+
 fn load(path: &Path) -> Result<TrustList<'static>, CompareError> {
     let bytes = input::read_source(path)?;
     Ok(input::parse(path, &bytes)?.into_owned())
@@ -171,8 +191,8 @@ fn summary_json(r: &RecordSummary) -> Value {
         "function_code": r.role.map(|f| f.code()),
         "subject": r.subject,
         "issuer": r.issuer,
-        "serial": hex_lower(&r.serial),
-        "cert_hash": r.cert_hash.as_deref().map(hex_lower),
+        "serial": hex::encode(&r.serial),
+        "cert_hash": r.cert_hash.as_deref().map(hex::encode),
         "cert_hash_source": r.cert_hash.as_ref().map(|_| if r.hash_from_certhash { "certhash" } else { "certificate-sha1" }),
     })
 }
@@ -182,10 +202,10 @@ fn change_json(c: &RecordChange) -> Value {
 }
 
 fn signer_json(s: &SignerId) -> Value {
-    json!({ "name": s.name, "serial": hex_lower(&s.serial), "issuer": s.issuer })
+    json!({ "name": s.name, "serial": hex::encode(&s.serial), "issuer": s.issuer })
 }
 
-fn anchor_json(a: &TrustAnchor) -> Value {
+fn anchor_json(a: &TrustedBy) -> Value {
     json!({
         "file": a.file.as_str(),
         "record": summary_json(&a.record),
@@ -244,14 +264,14 @@ fn wrapped(
 
 fn short(r: &RecordSummary) -> String {
     let mut s = r.label();
-    s.push_str(&format!(", serial {}", hex_lower(&r.serial)));
+    s.push_str(&format!(", serial {}", hex::encode(&r.serial)));
     if let Some(h) = &r.cert_hash {
         let what = if r.hash_from_certhash {
             "CERTHASH"
         } else {
             "SHA-1"
         };
-        s.push_str(&format!(", {what} {}", hex_lower(h)));
+        s.push_str(&format!(", {what} {}", hex::encode(h)));
     }
     s
 }
@@ -322,4 +342,25 @@ pub fn write_text(out: &mut dyn Write, req: &CompareRequest, c: &Comparison) -> 
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_as_typed_from_a_phone() {
+        let md5 = "53be72b43da047242b8e407d63851d48";
+        assert_eq!(parse_hex_hash(md5, 32).as_deref(), Ok(md5));
+        assert_eq!(
+            parse_hex_hash("53:BE:72:B4:3D:A0:47:24:2B:8E:40:7D:63:85:1D:48", 32).as_deref(),
+            Ok(md5)
+        );
+        assert_eq!(
+            parse_hex_hash("53 be 72 b4 3d a0 47 24 2b 8e 40 7d 63 85 1d 48", 32).as_deref(),
+            Ok(md5)
+        );
+        assert!(parse_hex_hash("53be", 32).is_err());
+        assert!(parse_hex_hash(&"g".repeat(32), 32).is_err());
+    }
 }

@@ -289,7 +289,7 @@ pub fn parse<'a>(path: &Path, bytes: &'a [u8]) -> Result<itl_core::TrustList<'a>
 /// encrypted signed file, see [`itl_core::detect_kind`]), turning a parse error
 /// into an [`InputError`].
 pub fn parse_any<'a>(path: &Path, bytes: &'a [u8]) -> Result<itl_core::AnyFile<'a>, InputError> {
-    itl_core::AnyFile::parse(bytes).map_err(|error| InputError::Parse {
+    itl_core::AnyFile::parse_with(bytes, limits()).map_err(|error| InputError::Parse {
         path: path.to_owned(),
         hint: sniff(bytes, &error),
         error,
@@ -309,7 +309,7 @@ pub fn sniff(bytes: &[u8], _error: &itl_core::ParseError) -> Option<String> {
                 .to_owned(),
         );
     }
-    if let Ok(kind) = itl_core::detect_kind(bytes)
+    if let Ok(kind) = itl_core::detect_kind_with(bytes, limits())
         && !kind.is_trust_list()
     {
         return Some(format!(

@@ -5,7 +5,9 @@
 
 use std::path::Path;
 
-use itl_core::{DigestAlgorithm, TrustList, fingerprint, hex_lower, timefmt};
+use itl_core::{DigestAlgorithm, TrustList};
+
+use crate::timefmt;
 use serde_json::{Map, Value, json};
 
 use crate::certinfo::{parse_certificate, public_key_description};
@@ -16,12 +18,12 @@ fn certificate_info(der: &[u8]) -> Value {
         Ok(c) => json!({
             "subject": c.subject,
             "issuer": c.issuer,
-            "serial": hex_lower(&c.serial),
+            "serial": hex::encode(&c.serial),
             "not_before": timefmt::rfc3339(c.not_before),
             "not_after": timefmt::rfc3339(c.not_after),
             "key": c.key,
             "key_bits": c.key_bits,
-            "sha256": hex_lower(&fingerprint::hash(DigestAlgorithm::SHA256, der).unwrap_or_default()),
+            "sha256": hex::encode(DigestAlgorithm::SHA256.hash(der).unwrap_or_default()),
         }),
         Err(e) => json!({ "error": e }),
     }

@@ -48,6 +48,16 @@ enum Command {
     /// For a signed file: FILENAME, signer, digest, time stamp, whole-file MD5 and
     /// SHA-1, the payload's offset, length and SHA-1, the encryption fields of an
     /// .enc.sgn, and with --trust whether a phone holding those files accepts it.
+    #[command(
+        after_help = "Exit status: 0 every file shown and valid; 1 a file's signature \
+or a record check fails (listed under Failures); 2 a file unreadable or malformed, or bad \
+arguments.
+
+Examples:
+  itltool show ITLFile.tlv
+  itltool show --format cucm tftp://10.1.1.10/CTLFile.tlv
+  itltool show --format json -r /srv/tftp > trust-lists.jsonl"
+    )]
     Show {
         /// Output format.
         #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
@@ -81,7 +91,12 @@ itltool compare [OPTIONS] --phone-md5 HEX SERVER\n       \
 itltool compare [OPTIONS] --phone-sha1 HEX SERVER",
         after_help = "Verdicts: identical, accepted-signer, accepted-tvs, rejected, \
 different (hashes only).\nExit status: 0 identical or accepted; 1 rejected or different; \
-2 error (unreadable or malformed file, bad hash, bad arguments)."
+2 error (unreadable or malformed file, bad hash, bad arguments).
+
+Examples:
+  itltool compare ITLSEP0011215A1AE3.tlv ITLFile.tlv
+  itltool compare --phone-md5 53be72b43da047242b8e407d63851d48 tftp://10.1.1.10/ITLFile.tlv
+  itltool compare --format json phone-ITL.tlv new-ITLFile.tlv"
     )]
     Compare {
         /// The phone's ITL/CTL (local path or tftp://HOST[:PORT]/NAME); with
@@ -210,7 +225,17 @@ Examples:
     /// Write each embedded certificate to DIR as <index>-<function>-<CN>.pem.
     ///
     /// Records that carry only a CERTHASH are listed and skipped. Existing files
-    /// are never overwritten: if any target exists, nothing is written.
+    /// are never overwritten without --force: if any target exists, nothing is
+    /// written.
+    #[command(
+        after_help = "Exit status: 0 written (or nothing to write); 2 unreadable or \
+malformed file, a target exists (without --force), or a write failed.
+
+Examples:
+  itltool certs ITLFile.tlv -o certs/
+  itltool certs --der tftp://10.1.1.10/CTLFile.tlv -o ctl-certs/ --force
+  itltool certs ITLFile.tlv -o certs/ && openssl x509 -in certs/1-SAST-*.pem -noout -text"
+    )]
     Certs {
         /// The ITL/CTL file (local path or tftp://HOST[:PORT]/NAME).
         file: PathBuf,
@@ -243,7 +268,12 @@ Examples:
     #[command(after_help = "Exit status: 0 saved (with --mac: an ITL was found); \
 1 with --mac: no ITL found (neither ITLSEP<MAC>.tlv nor ITLFile.tlv); \
 2 error (unknown host, no answer, TFTP error such as \"File not found\", \
-transfer ended short, file exists, bad arguments).")]
+transfer ended short, file exists, bad arguments).
+
+Examples:
+  itltool fetch tftp://10.1.1.10/ITLFile.tlv
+  itltool fetch --mac SEP0011215A1AE3 10.1.1.10 --dir phone1
+  itltool fetch tftp://10.1.1.10/CTLFile.tlv -o - | itltool show -")]
     Fetch {
         /// tftp://HOST[:PORT]/NAME; with --mac, the server as HOST[:PORT].
         target: String,
@@ -276,7 +306,12 @@ transfer ended short, file exists, bad arguments).")]
     /// from outside: a certificate, or the SAST, CCM+TFTP and TFTP entries of
     /// another ITL/CTL (the phone's current file).
     #[command(after_help = "Exit status: 0 every file valid; 1 any check failed; \
-2 any file or --trust source unreadable or malformed, or bad arguments.")]
+2 any file or --trust source unreadable or malformed, or bad arguments.
+
+Examples:
+  itltool verify ITLFile.tlv
+  itltool verify --trust phone-ITL.tlv --trust ca-bundle.pem new-ITLFile.tlv
+  itltool verify --summary -r /srv/tftp")]
     Verify {
         /// Files to verify (local paths or tftp://HOST[:PORT]/NAME).
         #[arg(required = true)]
@@ -299,7 +334,12 @@ transfer ended short, file exists, bad arguments).")]
     ///
     /// Phones show the MD5 or SHA-1 of their trust list under Settings >
     /// Security > Trust List.
-    #[command(after_help = "Exit status: 0 all hashed; 2 any file unreadable.")]
+    #[command(after_help = "Exit status: 0 all hashed; 2 any file unreadable.
+
+Examples:
+  itltool hash ITLFile.tlv CTLFile.tlv
+  itltool hash --algo sha1 tftp://10.1.1.10/ITLFile.tlv
+  itltool hash -r /srv/tftp > trust-lists.md5 && md5sum -c trust-lists.md5")]
     Hash {
         /// Hash algorithm.
         #[arg(long, value_enum, default_value_t = HashArg::Md5)]
@@ -323,8 +363,47 @@ transfer ended short, file exists, bad arguments).")]
     #[command(after_help = "Exit status: 0 written; 2 refused or failed (nothing \
 is written): unreadable input, key not matching the signer certificate, signer \
 not among the records, file too large for its u16 lengths, output exists \
-(without --force) or is an input.")]
+(without --force) or is an input. Warnings (the file is written): over 64 KiB, \
+records given twice, a FILENAME phones never ask for.
+
+Examples:
+  itltool build -o ITLFile.tlv --signer cm.pem --key cm.key --record SAST:cm.pem \\
+      --record CCM+TFTP:cm.pem,dns=cucm.example.com --hash-only TVS:tvs.pem
+  itltool build -o CTLFile.tlv --digest sha256 --signer cm.pem --key cm.key \\
+      --record SAST:cm.pem --record CCM+TFTP:cm.pem,ip=10.1.1.10")]
     Build(BuildArgs),
+    /// Print a shell completion script.
+    ///
+    /// Load it in the current shell, or install it where your shell looks for
+    /// completions (see README).
+    #[command(after_help = "Exit status: 0 printed; 2 bad arguments.
+
+Examples:
+  source <(itltool completions bash)
+  itltool completions zsh > ~/.zfunc/_itltool
+  itltool completions fish > ~/.config/fish/completions/itltool.fish")]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write one page per command to a directory.
+    #[command(
+        after_help = "Exit status: 0 written; 2 a page exists (without --force) or \
+cannot be written.
+
+Examples:
+  itltool man | man -l -
+  itltool man -o /usr/local/share/man/man1"
+    )]
+    Man {
+        /// Write itltool.1 and itltool-COMMAND.1 for every command to DIR
+        /// (created if missing) instead of printing itltool.1.
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Replace pages that exist.
+        #[arg(long)]
+        force: bool,
+    },
     /// Sign a file (a phone configuration, ring list, …) as a .sgn in CUCM's
     /// header layout; with --encrypt-for, encrypt it for a phone (.enc.sgn).
     ///
@@ -332,13 +411,19 @@ not among the records, file too large for its u16 lengths, output exists \
     /// their ITL/CTL (CUCM signs with the TFTP node's CallManager certificate).
     #[command(after_help = "Exit status: 0 written; 2 refused or failed (nothing \
 is written): unreadable input, key not matching the certificate, output exists \
-(without --force) or is an input.\n\nExample:\n  itltool sign SEP001122334455.cnf.xml \
--o SEP001122334455.cnf.xml.sgn --signer CallManager.pem --key CallManager.key")]
+(without --force) or is an input.\n\nExamples:\n  itltool sign SEP001122334455.cnf.xml \
+-o SEP001122334455.cnf.xml.sgn --signer CallManager.pem --key CallManager.key\n  \
+itltool sign SEP001122334455.cnf.xml -o SEP001122334455.cnf.xml.enc.sgn --signer CallManager.pem \
+--key CallManager.key --encrypt-for SEP001122334455-LSC.pem")]
     Sign(SignArgs),
     /// Write the payload of a signed file (what follows its header) byte for
     /// byte. The signature is not checked: use `verify --trust`.
     #[command(after_help = "Exit status: 0 written; 2 unreadable or malformed \
-input, not a signed file, output exists (without --force).")]
+input, not a signed file, output exists (without --force).
+
+Examples:
+  itltool unsign SEP001122334455.cnf.xml.sgn -o SEP001122334455.cnf.xml
+  itltool unsign tftp://10.1.1.10/SEP001122334455.cnf.xml.sgn -o - | less")]
     Unsign {
         /// The signed file (local path or tftp://HOST[:PORT]/NAME).
         file: PathBuf,
@@ -353,7 +438,11 @@ input, not a signed file, output exists (without --force).")]
     /// private key: unwrap the AES-128 key, decrypt, drop the padding, check the
     /// plaintext hash. The signature is not checked: use `verify --trust`.
     #[command(after_help = "Exit status: 0 written; 2 unreadable or malformed \
-input, not encrypted, wrong device key, hash mismatch, output exists (without --force).")]
+input, not encrypted, wrong device key, hash mismatch, output exists (without --force).
+
+Examples:
+  itltool decrypt SEP001122334455.cnf.xml.enc.sgn --key SEP001122334455-LSC.key -o SEP001122334455.cnf.xml
+  itltool decrypt tftp://10.1.1.10/SEP001122334455.cnf.xml.enc.sgn --key phone.key -o -")]
     Decrypt {
         /// The .enc.sgn file (local path or tftp://HOST[:PORT]/NAME).
         file: PathBuf,
@@ -701,6 +790,27 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             hash::run(&files, algo, options, out, &mut io::stderr())
         }
         Command::Build(args) => run_build(args, out),
+        Command::Completions { shell } => {
+            // Into memory first: clap_complete panics on a write error (a closed pipe).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "itltool", &mut script);
+            out.write_all(&script)?;
+            Ok(EXIT_OK)
+        }
+        Command::Man { output, force } => match output {
+            None => {
+                clap_mangen::Man::new(Cli::command()).render(out)?;
+                Ok(EXIT_OK)
+            }
+            Some(dir) => match itl_cli::man::write_pages(Cli::command(), &dir, force, out) {
+                Ok(()) => Ok(EXIT_OK),
+                Err(e) => {
+                    out.flush()?;
+                    eprintln!("error: {e}");
+                    Ok(EXIT_ERROR)
+                }
+            },
+        },
         Command::Sign(args) => {
             let opts = itl_cli::signed::SignOptions {
                 payload: args.payload,

@@ -9,16 +9,16 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use itl_core::compare::{RecordSummary, SignerId};
 use itl_core::{
     Decision, DirSource, DirSourceError, FileKind, HeldFile, HeldList, Mac, Outcome, PhoneStart,
     Reason, RecordSource, Remedy, Replay, ReplayError, Stage, Step, TrustState, TvsCheck,
-    hex_lower, printable,
 };
+use itl_core::{RecordSummary, SignerId};
 use serde_json::{Value, json};
 
 use crate::input::{self, InputError};
 use crate::show_text::{MAX_WIDTH, wrap};
+use crate::text::printable;
 use crate::tftp::{self, TftpError};
 use crate::{EXIT_FAIL, EXIT_OK};
 
@@ -355,6 +355,7 @@ pub fn remedy_code(r: &Remedy) -> &'static str {
         Remedy::DeleteOnPhone { .. } => "delete-on-phone",
         Remedy::RestoreSigningKey { .. } => "restore-signing-key",
         Remedy::RecoveryReset { .. } => "recovery-reset",
+        Remedy::UpdateCtl => "update-ctl",
         Remedy::RegenerateServerFile { .. } => "regenerate-server-file",
         Remedy::ResignConfig { .. } => "resign-config",
         Remedy::ServeSignedConfig { .. } => "serve-signed-config",
@@ -399,6 +400,7 @@ pub fn remedy_text(r: &Remedy) -> String {
                 record_text(record)
             )
         }
+        Remedy::UpdateCtl => "Update the CTL (`utils ctl update CTLFile`) so that it lists the TFTP server's CallManager certificate as CCM+TFTP; the phone takes the new CTL, then the ITL.".to_owned(),
         Remedy::RegenerateServerFile { file } => format!(
             "Regenerate {} on the cluster (for the ITL, restart the TFTP service; for a tokenless CTL, `utils ctl update CTLFile`) and replay again.",
             printable(file)
@@ -589,7 +591,7 @@ pub fn write_text(out: &mut dyn Write, r: &Replay, source: &str, color: bool) ->
 // JSON.
 
 fn signer_json(s: &SignerId) -> Value {
-    json!({ "name": s.name, "serial": hex_lower(&s.serial), "issuer": s.issuer })
+    json!({ "name": s.name, "serial": hex::encode(&s.serial), "issuer": s.issuer })
 }
 
 fn summary_json(r: &RecordSummary) -> Value {
@@ -599,7 +601,7 @@ fn summary_json(r: &RecordSummary) -> Value {
         "function_code": r.role.map(|f| f.code()),
         "subject": r.subject,
         "issuer": r.issuer,
-        "serial": hex_lower(&r.serial),
+        "serial": hex::encode(&r.serial),
     })
 }
 

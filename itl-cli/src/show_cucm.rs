@@ -11,9 +11,12 @@
 use std::io::{self, Write};
 
 use itl_core::{
-    Element, FileKind, Fingerprints, Record, Role, SignatureReport, TrustList, dn,
-    fingerprint::cucm_sha1, printable, tag::HeaderTag, tag::RecordTag, timefmt, verify_signature,
+    DigestAlgorithm, Element, FileKind, Fingerprints, HeaderTag, Record, RecordTag, Role,
+    SignatureReport, TrustList, verify_signature,
 };
+
+use crate::text::printable;
+use crate::timefmt;
 
 const TABLE_HEAD: &str = "BYTEPOS\tTAG\t\tLENGTH\tVALUE\n-------\t---\t\t------\t-----";
 
@@ -117,7 +120,10 @@ fn record_element(out: &mut dyn Write, e: &Element<'_>) -> io::Result<()> {
             _ => spaced_hex(v),
         },
         RecordTag::SERIAL_NUMBER => colon_hex(v),
-        RecordTag::CERTIFICATE => format!("{} (SHA1 Hash HEX)", cucm_sha1(v)),
+        RecordTag::CERTIFICATE => format!(
+            "{} (SHA1 Hash HEX)",
+            spaced_hex(&DigestAlgorithm::SHA1.hash(v).unwrap_or_default())
+        ),
         RecordTag::CERT_HASH => spaced_hex(v),
         RecordTag::HASH_ALGORITHM => match v {
             [c] => itl_core::DigestAlgorithm(*c).to_string(),
@@ -146,7 +152,7 @@ fn signer_of(tl: &TrustList<'_>, verified: Option<&SignatureReport>) -> Option<u
         .iter()
         .position(|r| {
             r.serial_number() == Some(serial)
-                && dn::same_dn(&r.issuer_name().unwrap_or_default(), &issuer)
+                && itl_core::same_dn(&r.issuer_name().unwrap_or_default(), &issuer)
         })
         .map(|i| i + 1)
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use itl_core::{Element, Record, TrustList, hex_lower};
+use itl_core::{Element, Record, TrustList};
 use serde_json::{Map, Value, json};
 use sha1::{Digest, Sha1};
 
@@ -22,7 +22,7 @@ fn element_json(e: &Element<'_>, name: Option<&str>) -> Value {
     m.insert("length".into(), e.content_len().into());
     match e.value() {
         Some(v) => {
-            m.insert("value_hex".into(), hex_lower(v).into());
+            m.insert("value_hex".into(), hex::encode(v).into());
         }
         None => {
             m.insert(
@@ -49,14 +49,14 @@ pub fn record_json(index: usize, r: &Record<'_>) -> Value {
         "function_code": opt(function.map(|f| f.code())),
         "subject": opt(r.subject_name()),
         "issuer": opt(r.issuer_name()),
-        "serial": opt(r.serial_number().map(hex_lower)),
+        "serial": opt(r.serial_number().map(hex::encode)),
         "dns_name": opt(r.dns_name()),
         "ip_address": opt(r.ip_address().map(|ip| ip.to_string())),
         "public_key_length": opt(r.public_key().map(<[u8]>::len)),
         "signature_length": opt(r.signature().map(<[u8]>::len)),
         "certificate_length": opt(r.certificate().map(<[u8]>::len)),
-        "certificate_sha1": opt(r.certificate().map(|c| hex_lower(&Sha1::digest(c)))),
-        "cert_hash": opt(r.cert_hash().map(hex_lower)),
+        "certificate_sha1": opt(r.certificate().map(|c| hex::encode(Sha1::digest(c)))),
+        "cert_hash": opt(r.cert_hash().map(hex::encode)),
         "cert_hash_algorithm": opt(r.hash_algorithm().map(|d| d.to_string())),
         "unknown_elements": r.unknown_elements().map(|e| element_json(e, None)).collect::<Vec<_>>(),
     })
@@ -77,7 +77,7 @@ pub fn trust_list_json(path: &Path, tl: &TrustList<'_>) -> Value {
             "version": opt(h.version_string()),
             "header_length": h.header_length(),
             "signer_name": opt(h.signer_name()),
-            "signer_serial": opt(h.signer_serial().map(hex_lower)),
+            "signer_serial": opt(h.signer_serial().map(hex::encode)),
             "issuer_name": opt(h.issuer_name()),
             "digest": digest.unwrap_or(Value::Null),
             "signature_algorithm": opt(h.signature_algorithm()),

@@ -9,12 +9,11 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use itl_core::{
-    Record, SignatureError, TrustList, dn, fingerprint, hex_lower, printable, timefmt,
-    verify_signature,
-};
+use itl_core::{Fingerprints, Record, SignatureError, TrustList, verify_signature};
 
 use crate::certinfo::{parse_certificate, record_key};
+use crate::text::printable;
+use crate::timefmt;
 use crate::warnings::{failures_given, record_label, warnings};
 
 /// A common terminal width, used by the golden tests (in characters).
@@ -150,7 +149,7 @@ fn field(out: &mut dyn Write, p: Paint, width: usize, label: &str, value: &str) 
 /// Short CN of a DN string, else the whole string.
 fn cn_of(name: Option<String>) -> String {
     match name {
-        Some(n) => dn::common_name(&n).unwrap_or(n),
+        Some(n) => itl_core::common_name(&n).unwrap_or(n),
         None => String::new(),
     }
 }
@@ -158,11 +157,13 @@ fn cn_of(name: Option<String>) -> String {
 /// The certificate SHA-1 (hex) of a record, or its CERTHASH; and whether it is CERTHASH.
 fn record_hash(r: &Record<'_>) -> (String, bool) {
     if let Some(der) = r.certificate() {
-        let h = fingerprint::hash(itl_core::DigestAlgorithm::SHA1, der).unwrap_or_default();
-        return (hex_lower(&h), false);
+        let h = itl_core::DigestAlgorithm::SHA1
+            .hash(der)
+            .unwrap_or_default();
+        return (hex::encode(&h), false);
     }
     match r.cert_hash() {
-        Some(h) => (hex_lower(h), true),
+        Some(h) => (hex::encode(h), true),
         None => ("-".to_owned(), false),
     }
 }
@@ -211,7 +212,7 @@ fn record_row(index: usize, r: &Record<'_>) -> [String; 9] {
         .map_or_else(|| "-".to_owned(), |c| timefmt::date(c.not_after));
     // A self-signed record's issuer is its subject: say so instead of repeating it.
     let issuer = match (r.subject_name(), r.issuer_name()) {
-        (Some(s), Some(i)) if !i.is_empty() && dn::same_dn(&s, &i) => "(self)".to_owned(),
+        (Some(s), Some(i)) if !i.is_empty() && itl_core::same_dn(&s, &i) => "(self)".to_owned(),
         (_, i) => cn_of(i),
     };
     // The address first: the DNS name usually repeats the CN.
@@ -228,7 +229,8 @@ fn record_row(index: usize, r: &Record<'_>) -> [String; 9] {
             .map_or_else(|| "-".to_owned(), |f| f.short_name()),
         subject,
         issuer,
-        r.serial_number().map_or_else(|| "-".to_owned(), hex_lower),
+        r.serial_number()
+            .map_or_else(|| "-".to_owned(), hex::encode),
         record_key(r).unwrap_or_else(|| "-".to_owned()),
         record_hash(r).0,
         valid,
@@ -332,11 +334,7 @@ pub fn write_text(
     let p = Paint(opts.color);
     let width = opts.limit();
     let h = tl.header();
-    // The two fingerprints shown (not the SHA-256 of `Fingerprints`).
-    let (md5, sha1) = (
-        fingerprint::md5_hex(tl.raw()),
-        fingerprint::sha1_hex(tl.raw()),
-    );
+    let fp = Fingerprints::of(tl.raw());
     writeln!(
         out,
         "{}{}",
@@ -354,8 +352,8 @@ pub fn write_text(
         &format!("{} ({})", tl.kind().as_str(), kind_source(tl)),
     )?;
     field(out, p, width, "Size", &format!("{} bytes", tl.raw().len()))?;
-    field(out, p, width, "MD5", &md5)?;
-    field(out, p, width, "SHA-1", &sha1)?;
+    field(out, p, width, "MD5", &fp.md5)?;
+    field(out, p, width, "SHA-1", &fp.sha1)?;
     field(
         out,
         p,
@@ -396,7 +394,7 @@ pub fn write_text(
         p,
         width,
         "Serial",
-        &h.signer_serial().map(hex_lower).unwrap_or_default(),
+        &h.signer_serial().map(hex::encode).unwrap_or_default(),
     )?;
     field(
         out,

@@ -13,14 +13,16 @@ use std::path::{Path, PathBuf};
 
 use itl_core::{
     DecryptError, DigestAlgorithm, Fingerprints, SignError, SignedFile, SignedFileBuilder,
-    SignedFileError, TrustList, TrustRecord, decrypt, dn, hex_lower, load_certificate,
-    load_private_key, printable, timefmt, verify_signed_file, verify_signed_file_with_certificate,
+    SignedFileError, SigningKey, TrustList, TrustRecord, decrypt, load_certificate,
+    verify_signed_file, verify_signed_file_with_certificate,
 };
 use serde_json::{Value, json};
 use sha1::{Digest, Sha1};
 
 use crate::fetch::{FetchError, write_new_file};
 use crate::input;
+use crate::text::printable;
+use crate::timefmt;
 use crate::verify::{TrustSourceError, pem_certificate_blocks};
 
 /// What `--trust` gave, kept as trust lists (for the phone's rule) and
@@ -104,7 +106,7 @@ pub enum Verdict {
 }
 
 fn cn(dn_text: &str) -> String {
-    dn::common_name(dn_text).unwrap_or_else(|| dn_text.to_owned())
+    itl_core::common_name(dn_text).unwrap_or_else(|| dn_text.to_owned())
 }
 
 /// `ITLFile.tlv record 1 (SAST) ITLRECOVERY_…`.
@@ -138,7 +140,7 @@ fn reason(sources: &TrustSources, file: &SignedFile<'_>, e: &SignedFileError) ->
         SignedFileError::SignerNotFound { serial, issuer } => format!(
             "the signer {} (serial {}, issuer {}) is in no record of {}; a phone would ask its TVS server",
             printable(&cn(&h.signer_name().unwrap_or_default())),
-            hex_lower(serial),
+            hex::encode(serial),
             printable(issuer),
             sources
                 .lists
@@ -300,7 +302,7 @@ pub fn write_text(
     kv(
         out,
         "Serial",
-        &h.signer_serial().map(hex_lower).unwrap_or_default(),
+        &h.signer_serial().map(hex::encode).unwrap_or_default(),
     )?;
     kv(
         out,
@@ -314,7 +316,7 @@ pub fn write_text(
             "at byte {}, {} bytes, SHA-1 {}",
             file.payload_offset(),
             file.payload().len(),
-            hex_lower(&Sha1::digest(file.payload()))
+            hex::encode(Sha1::digest(file.payload()))
         ),
     )?;
     let failed = match verdict {
@@ -356,7 +358,7 @@ pub fn write_text(
                     "Encryption",
                     &format!(
                         "{alg}, IV {}, {} pad byte(s)",
-                        hex_lower(&e.iv),
+                        hex::encode(e.iv),
                         e.pad_count
                     ),
                 )?;
@@ -372,7 +374,7 @@ pub fn write_text(
                 kv(
                     out,
                     "Plain hash",
-                    &format!("{} {}", e.hash_algorithm, hex_lower(e.plaintext_hash)),
+                    &format!("{} {}", e.hash_algorithm, hex::encode(e.plaintext_hash)),
                 )?;
             }
             Err(e) => kv(out, "Encryption", &format!("unreadable: {e}"))?,
@@ -402,14 +404,14 @@ pub fn json(path: &Path, file: &SignedFile<'_>, verdict: &Verdict) -> Value {
     };
     let encryption = match file.encryption() {
         Ok(e) => json!({
-            "iv": hex_lower(&e.iv),
+            "iv": hex::encode(e.iv),
             "pad_count": e.pad_count,
             "key_bits": e.key_bits,
             "algorithm": e.algorithm,
             "encrypted_key_length": e.encrypted_key.len(),
-            "encrypted_key": hex_lower(e.encrypted_key),
+            "encrypted_key": hex::encode(e.encrypted_key),
             "hash_algorithm": e.hash_algorithm.to_string(),
-            "plaintext_hash": hex_lower(e.plaintext_hash),
+            "plaintext_hash": hex::encode(e.plaintext_hash),
         }),
         Err(itl_core::EncryptionError::NotEncrypted) => Value::Null,
         Err(e) => json!({ "error": e.to_string() }),
@@ -425,7 +427,7 @@ pub fn json(path: &Path, file: &SignedFile<'_>, verdict: &Verdict) -> Value {
             "version": h.version_string(),
             "header_length": h.header_length(),
             "signer_name": h.signer_name(),
-            "signer_serial": h.signer_serial().map(hex_lower),
+            "signer_serial": h.signer_serial().map(hex::encode),
             "issuer_name": h.issuer_name(),
             "digest": h.digest().map(|d| d.to_string()),
             "signature_length": h.signature().map(<[u8]>::len),
@@ -436,7 +438,7 @@ pub fn json(path: &Path, file: &SignedFile<'_>, verdict: &Verdict) -> Value {
         "payload": {
             "offset": file.payload_offset(),
             "length": file.payload().len(),
-            "sha1": hex_lower(&Sha1::digest(file.payload())),
+            "sha1": hex::encode(Sha1::digest(file.payload())),
         },
         "signature": signature,
         "encryption": encryption,
@@ -478,7 +480,7 @@ pub fn write_cucm(
         "Payload:\t{} bytes at byte {} (SHA1 {})",
         file.payload().len(),
         file.payload_offset(),
-        hex_lower(&Sha1::digest(file.payload()))
+        hex::encode(Sha1::digest(file.payload()))
     )?;
     match verdict {
         Verdict::NotChecked => Ok(false),
@@ -631,11 +633,11 @@ fn read_cert(path: &Path) -> Result<Vec<u8>, SignedCliError> {
     })
 }
 
-fn read_key(path: &Path) -> Result<itl_core::rsa::PrivateKey, SignedCliError> {
+fn read_key(path: &Path) -> Result<itl_core::SigningKey, SignedCliError> {
     let bytes = input::read_file(path).map_err(SignedCliError::Input)?;
-    load_private_key(&bytes).map_err(|error| SignedCliError::BadInput {
+    SigningKey::from_pem_or_der(&bytes).map_err(|e| SignedCliError::BadInput {
         path: path.to_owned(),
-        error,
+        error: itl_core::BuildError::PrivateKey(e),
     })
 }
 

@@ -2,8 +2,7 @@
 //! fingerprints (`md5`, `sha1`, `sha256`), the file `signature` verdict, and per
 //! record `checks` and `warnings` (schema in `docs/JSON.md`).
 
-use itl_core::certcheck::{Check, Warning};
-use itl_core::{Fingerprints, TrustList, check_certificates, verify_signature};
+use itl_core::{Check, Fingerprints, TrustList, Warning, check_certificates, verify_signature};
 use serde_json::{Value, json};
 
 /// The `signature` object: `valid`, `signer_record` (1-based or null), `digest`

@@ -106,7 +106,7 @@ pub fn load_trust(path: &Path) -> Result<Vec<TrustAnchor>, TrustSourceError> {
             .map(|a| vec![a])
             .map_err(|reason| TrustSourceError::UnusableCertificate {
                 path: path.to_owned(),
-                reason,
+                reason: reason.to_string(),
             }),
         Err(e) => Err(TrustSourceError::Unrecognised {
             path: path.to_owned(),
@@ -200,11 +200,11 @@ impl Tally<'_> {
                 let status = if passed { "ok  " } else { "FAIL" };
                 write!(self.out, "{}: {status} ", self.file)?;
                 what(self.out)?;
-                writeln!(self.out, ": {}", itl_core::printable(detail().as_ref()))?;
+                writeln!(self.out, ": {}", crate::text::printable(detail().as_ref()))?;
             }
             Lines::Summary => {}
             Lines::Collect => {
-                let detail = itl_core::printable(detail().as_ref()).into_owned();
+                let detail = crate::text::printable(detail().as_ref()).into_owned();
                 self.checks.push((passed, text(&what), detail));
             }
         }
@@ -352,12 +352,12 @@ fn check_file<'o>(
         for w in &rc.warnings {
             t.warn(|o| {
                 write_record_label(o, tl, rc.index)?;
-                write!(o, ": {}", itl_core::printable(&w.to_string()))
+                write!(o, ": {}", crate::text::printable(&w.to_string()))
             })?;
         }
     }
     for w in &report.warnings {
-        t.warn(|o| write!(o, "file: {}", itl_core::printable(&w.to_string())))?;
+        t.warn(|o| write!(o, "file: {}", crate::text::printable(&w.to_string())))?;
     }
     Ok(t)
 }

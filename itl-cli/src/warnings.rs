@@ -9,7 +9,7 @@
 //! apart from warnings: `show` lists them under *Failures* and exits 1.
 
 use itl_core::{
-    DigestAlgorithm, Record, SignatureError, TrustList, check_certificates, tag::RecordTag,
+    DigestAlgorithm, Record, RecordTag, SignatureError, TrustList, check_certificates,
     verify_signature,
 };
 
@@ -28,7 +28,7 @@ pub fn record_label_cn(index: usize, r: &Record<'_>) -> String {
     let label = record_label(index, r);
     match r
         .subject_name()
-        .and_then(|s| itl_core::dn::common_name(&s).or(Some(s)))
+        .and_then(|s| itl_core::common_name(&s).or(Some(s)))
         .filter(|s| !s.is_empty())
     {
         Some(cn) => format!("{label} {cn}"),

@@ -457,3 +457,144 @@ fn wide_is_accepted_and_pipes_are_never_cut() {
     let o = itltool(&["compare", "--wide", f, f]);
     assert_eq!(o.status.code(), Some(0));
 }
+
+/// The subcommands `itltool --help` lists.
+fn subcommands() -> Vec<String> {
+    let help = stdout(&itltool(&["--help"]));
+    let commands = help
+        .split("Commands:\n")
+        .nth(1)
+        .unwrap()
+        .split("\n\n")
+        .next()
+        .unwrap();
+    commands
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn every_subcommand_help_ends_with_exit_status_and_examples_that_parse() {
+    let commands = subcommands();
+    for want in [
+        "show",
+        "verify",
+        "compare",
+        "hash",
+        "build",
+        "certs",
+        "fetch",
+        "completions",
+        "man",
+    ] {
+        assert!(
+            commands.iter().any(|c| c == want),
+            "{want} not in {commands:?}"
+        );
+    }
+    let empty = tempfile::tempdir().unwrap();
+    for cmd in &commands {
+        let help = stdout(&itltool(&[cmd, "--help"]));
+        assert!(
+            help.contains("Exit status: 0 "),
+            "{cmd}: no exit status:\n{help}"
+        );
+        let examples = help
+            .rsplit_once("\nExamples:\n")
+            .unwrap_or_else(|| panic!("{cmd}: no Examples at the end:\n{help}"))
+            .1;
+        // Two or three examples (a long one continues on lines ending in `\`).
+        let mut lines: Vec<String> = Vec::new();
+        let mut joined = String::new();
+        for l in examples.lines() {
+            joined.push_str(l.trim().trim_end_matches('\\'));
+            joined.push(' ');
+            if !l.ends_with('\\') {
+                lines.push(joined.trim().to_owned());
+                joined.clear();
+            }
+        }
+        assert!((2..=3).contains(&lines.len()), "{cmd}: {lines:?}");
+        for line in &lines {
+            assert!(line.contains(&format!("itltool {cmd}")), "{cmd}: {line}");
+            // Run what can run offline and harmlessly, in an empty directory: the
+            // command line must be accepted (a missing file is fine, a usage
+            // error is not).
+            let argv: Vec<&str> = line
+                .split("itltool ")
+                .nth(1)
+                .unwrap()
+                .split_whitespace()
+                .take_while(|a| !matches!(*a, "|" | ">" | "&&" | "<"))
+                .map(|a| a.trim_end_matches(')'))
+                .collect();
+            if argv
+                .iter()
+                .any(|a| a.contains("tftp://") || a.starts_with('~'))
+                || argv.starts_with(&["man", "-o"])
+                || argv.contains(&"--mac")
+            {
+                continue;
+            }
+            let o = std::process::Command::new(env!("CARGO_BIN_EXE_itltool"))
+                .args(&argv)
+                .current_dir(empty.path())
+                .stdin(std::process::Stdio::null())
+                .output()
+                .unwrap();
+            assert!(
+                !stderr(&o).contains("Usage:"),
+                "{cmd}: example {line:?} is not accepted:\n{}",
+                stderr(&o)
+            );
+        }
+    }
+    assert_eq!(std::fs::read_dir(empty.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn completions_and_man_pages() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let o = itltool(&["completions", shell]);
+        assert_eq!(o.status.code(), Some(0), "{shell}");
+        let script = stdout(&o);
+        for cmd in subcommands() {
+            assert!(script.contains(&cmd), "{shell}: {cmd} not completed");
+        }
+        assert!(script.contains("phone-md5"), "{shell}");
+    }
+    let o = itltool(&["completions", "tcsh"]);
+    assert_eq!(o.status.code(), Some(2));
+
+    let o = itltool(&["man"]);
+    assert_eq!(o.status.code(), Some(0));
+    let page = stdout(&o);
+    assert!(page.contains(".TH itltool 1"), "{page}");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("man1");
+    let o = itltool(&["man", "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    let mut want: Vec<String> = subcommands()
+        .iter()
+        .map(|c| format!("itltool-{c}.1"))
+        .chain(["itltool.1".to_owned()])
+        .collect();
+    want.sort();
+    assert_eq!(names, want);
+    let show = std::fs::read_to_string(out.join("itltool-show.1")).unwrap();
+    assert!(show.contains("Examples:"), "{show}");
+    // Pages are not overwritten without --force.
+    let o = itltool(&["man", "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
+    let o = itltool(&["man", "-o", out.to_str().unwrap(), "--force"]);
+    assert_eq!(o.status.code(), Some(0));
+}

@@ -54,10 +54,8 @@ fn hostile() -> Vec<u8> {
 /// Signs `bytes` again with the replica's key (SHA-1), so that the file verifies.
 fn resign(mut bytes: Vec<u8>) -> Vec<u8> {
     let tl = TrustList::parse(&bytes).unwrap();
-    let hashed =
-        itl_core::fingerprint::hash(DigestAlgorithm::SHA1, &tl.signed_bytes().unwrap()).unwrap();
     let sig = common::key("own/keys/publisher")
-        .sign(itl_core::rsa::Pkcs1v15Sign::new::<sha1::Sha1>(), &hashed)
+        .sign(DigestAlgorithm::SHA1, &tl.signed_bytes().unwrap())
         .unwrap();
     let range = tl.header().signature_range().unwrap();
     bytes[range.start + 3..range.end].copy_from_slice(&sig);

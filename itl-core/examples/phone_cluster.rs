@@ -22,7 +22,7 @@
 use std::error::Error;
 use std::path::{Path, PathBuf};
 
-use itl_core::{Builder, Role, SignedFileBuilder, load_certificate, load_private_key};
+use itl_core::{Builder, Role, SignedFileBuilder, SigningKey, load_certificate};
 
 const MAC: &str = "0011215A1AE3";
 
@@ -36,8 +36,8 @@ fn cert(rel: &str) -> Result<Vec<u8>, Box<dyn Error>> {
     )?)?)
 }
 
-fn key(rel: &str) -> Result<itl_core::rsa::PrivateKey, Box<dyn Error>> {
-    Ok(load_private_key(&std::fs::read(
+fn key(rel: &str) -> Result<itl_core::SigningKey, Box<dyn Error>> {
+    Ok(SigningKey::from_pem_or_der(&std::fs::read(
         vectors().join(format!("{rel}.key")),
     )?)?)
 }

@@ -1,70 +1,119 @@
-//! Building and signing a trust list in CUCM's layout.
-//!
-//! ```
-//! use itl_core::{Builder, DigestAlgorithm, Role, load_certificate, load_private_key};
-//! # let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/../testvectors/own/keys");
-//! # let (publisher_pem, publisher_key) = (format!("{keys}/publisher.crt"), format!("{keys}/publisher.key"));
-//! let cert = load_certificate(&std::fs::read(publisher_pem)?)?;
-//! let key = load_private_key(&std::fs::read(publisher_key)?)?;
-//! let bytes = Builder::new(cert.clone(), key)
-//!     .digest(DigestAlgorithm::SHA256)
-//!     .filename("ITLFile.tlv")
-//!     .record(Role::SAST, cert.clone())
-//!     .record(Role::CCM_TFTP, cert)
-//!     .build()?;
-//!
-//! let tl = itl_core::TrustList::parse(&bytes)?;
-//! assert_eq!(tl.records().len(), 2);
-//! assert_eq!(itl_core::verify_signature(&tl)?.signer_record, 1);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
-//!
-//! The header is `1, 2, [28], 3{4,5,6}, 7{8, 9{10,11}}, 12, 14, 15`, then bare
-//! padding bytes up to a multiple of 4. Each record holds, in ascending tag order,
-//! RECORDLENGTH, DNSNAME, SUBJECTNAME, FUNCTION, ISSUERNAME, SERIALNUMBER,
-//! PUBLICKEY, SIGNATURE, then CERTIFICATE (or CERTHASH + HASH ALGORITHM for a
-//! hash-only record) and IPADDRESS when one is given. Names are written CUCM style,
-//! `CN=…;OU=…;O=…;L=…;ST=…;C=…` (CUCM's fixed attribute order, see
-//! [`crate::cert::cucm_name`]), NUL-terminated.
+//! Building and signing a trust list in CUCM's layout (see [`Builder`]).
 
 use std::net::Ipv4Addr;
 
-use rsa::pkcs1::DecodeRsaPrivateKey;
-use rsa::pkcs8::DecodePrivateKey;
-use rsa::traits::PublicKeyParts;
-use rsa::{Pkcs1v15Sign, PrivateKey};
 use sha1::{Digest, Sha1};
-use sha2::{Sha256, Sha512};
 use thiserror::Error;
 
-use crate::cert::CertInfo;
+use crate::cert::{CertError, CertInfo};
 use crate::digest::DigestAlgorithm;
 use crate::edit::EditableTrustList;
 use crate::element::Element;
 use crate::error::EncodeError;
-use crate::fingerprint::hash;
+use crate::error::ParseError;
 use crate::header::Header;
+use crate::keys::{KeyError, PrivateKeyError, PublicKey, SigningError, SigningKey};
 use crate::record::Record;
 use crate::role::Role;
 use crate::tag::{HeaderTag, RecordTag};
 use crate::trustlist::{Limits, TrustList};
-use crate::verify::{certificate_public_key, verify_signature, verify_signature_with_key};
+use crate::verify::{SignatureError, verify_signature, verify_signature_with_key};
 
+/// Which certificate a [`BuildError::Certificate`] is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CertificateOf {
+    /// The signer's certificate.
+    Signer,
+    /// The certificate of record `index` (1-based) with this role.
+    Record {
+        /// 1-based record number.
+        index: usize,
+        /// The record's FUNCTION.
+        role: Role,
+    },
+    /// A certificate read by [`load_certificate`].
+    Input,
+}
+
+impl std::fmt::Display for CertificateOf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Signer => f.write_str("signer certificate"),
+            Self::Record { index, role } => write!(f, "record {index} ({role}) certificate"),
+            Self::Input => f.write_str("certificate"),
+        }
+    }
+}
+
+/// Which string value a [`BuildError::NulInString`] is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StringField {
+    /// FILENAME.
+    FileName,
+    /// The DNSNAME of record `index` (1-based).
+    DnsName {
+        /// 1-based record number.
+        index: usize,
+    },
+}
+
+impl std::fmt::Display for StringField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::FileName => f.write_str("the file name"),
+            Self::DnsName { index } => write!(f, "record {index} DNS name"),
+        }
+    }
+}
+
+/// What went wrong when the builder checked its own output (a bug).
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum SelfCheckError {
+    /// The laid-out file, before signing, does not parse.
+    #[error("the unsigned layout does not parse: {0}")]
+    UnsignedLayout(ParseError),
+    /// The layout has no SIGNATURE element.
+    #[error("no SIGNATURE element")]
+    NoSignatureElement,
+    /// The signature is not the length the key size promised.
+    #[error("the signature is {got} bytes, expected {expected}")]
+    SignatureLength {
+        /// Bytes the signature has.
+        got: usize,
+        /// Bytes laid out for it.
+        expected: usize,
+    },
+    /// The SIGNATURE element moved between layout and signing.
+    #[error("the SIGNATURE element is not where it was laid out")]
+    SignatureMoved,
+    /// The signed file does not parse.
+    #[error("the signed file does not parse: {0}")]
+    SignedFile(ParseError),
+    /// The signed file does not verify.
+    #[error("{0}")]
+    Verify(SignatureError),
+}
 /// Why a trust list could not be built. Nothing is produced when building fails.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum BuildError {
     /// A certificate could not be read.
-    #[error("{what}: {reason}")]
+    #[error("{which}: {reason}")]
     Certificate {
-        /// Which certificate (`signer certificate`, `record 3 (TVS) certificate`).
-        what: String,
+        /// Which certificate.
+        which: CertificateOf,
         /// Why.
-        reason: String,
+        reason: CertError,
     },
+    /// The signer certificate's key cannot sign a trust list.
+    #[error("signer certificate: {0}")]
+    SignerKey(KeyError),
     /// The private key could not be read.
     #[error("private key: {0}")]
-    PrivateKey(String),
+    PrivateKey(#[from] PrivateKeyError),
     /// The private key is not the key of the signer certificate.
     #[error(
         "the private key does not match the signer certificate {subject}: its public key differs"
@@ -93,17 +142,17 @@ pub enum BuildError {
     #[error("{what} contains a NUL byte")]
     NulInString {
         /// Which value.
-        what: String,
+        what: StringField,
     },
     /// Some length would not fit its u16 field.
     #[error("the file would not fit the format: {0}")]
     TooLong(#[from] EncodeError),
     /// Signing failed.
-    #[error("signing failed: {0}")]
-    Signing(String),
+    #[error("{0}")]
+    Signing(SigningError),
     /// The built file did not verify (a bug; nothing was produced).
     #[error("internal error: the built file does not verify: {0}")]
-    SelfCheck(String),
+    SelfCheck(SelfCheckError),
 }
 
 /// One record to put in the file.
@@ -122,10 +171,37 @@ pub struct RecordSpec {
     pub ip: Option<Ipv4Addr>,
 }
 
-/// Builds and signs a trust list. See the [module documentation](self).
+/// Builds and signs a trust list in CUCM's layout.
+///
+/// ```
+/// use itl_core::{Builder, DigestAlgorithm, Role, SigningKey, load_certificate};
+/// # let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/../testvectors/own/keys");
+/// # let (publisher_pem, publisher_key) = (format!("{keys}/publisher.crt"), format!("{keys}/publisher.key"));
+/// let cert = load_certificate(&std::fs::read(publisher_pem)?)?;
+/// let key = SigningKey::from_pem_or_der(&std::fs::read(publisher_key)?)?;
+/// let bytes = Builder::new(cert.clone(), key)
+///     .digest(DigestAlgorithm::SHA256)
+///     .filename("ITLFile.tlv")
+///     .record(Role::SAST, cert.clone())
+///     .record(Role::CCM_TFTP, cert)
+///     .build()?;
+///
+/// let tl = itl_core::TrustList::parse(&bytes)?;
+/// assert_eq!(tl.records().len(), 2);
+/// assert_eq!(itl_core::verify_signature(&tl)?.signer_record, 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// The header is `1, 2, [28], 3{4,5,6}, 7{8, 9{10,11}}, 12, 14, 15`, then bare
+/// padding bytes up to a multiple of 4. Each record holds, in ascending tag order,
+/// RECORDLENGTH, DNSNAME, SUBJECTNAME, FUNCTION, ISSUERNAME, SERIALNUMBER,
+/// PUBLICKEY, SIGNATURE, then CERTIFICATE (or CERTHASH + HASH ALGORITHM for a
+/// hash-only record) and IPADDRESS when one is given. Names are written CUCM style,
+/// `CN=…;OU=…;O=…;L=…;ST=…;C=…` (CUCM's fixed attribute order, as in
+/// [`CertInfo::subject`]), NUL-terminated.
 pub struct Builder {
     signer_cert: Vec<u8>,
-    signer_key: PrivateKey,
+    signer_key: SigningKey,
     digest: DigestAlgorithm,
     filename: String,
     timestamp: Option<u32>,
@@ -138,7 +214,7 @@ impl Builder {
     /// A builder signing with `signer_key`, whose certificate (DER) is
     /// `signer_cert_der`. Defaults: SHA-1, file name `ITLFile.tlv`, the current
     /// time, no SIGNER VERSION element, no records.
-    pub fn new(signer_cert_der: Vec<u8>, signer_key: PrivateKey) -> Self {
+    pub fn new(signer_cert_der: Vec<u8>, signer_key: SigningKey) -> Self {
         Self {
             signer_cert: signer_cert_der,
             signer_key,
@@ -215,22 +291,18 @@ impl Builder {
     pub fn build(self) -> Result<Vec<u8>, BuildError> {
         let signer =
             CertInfo::parse(&self.signer_cert).map_err(|reason| BuildError::Certificate {
-                what: "signer certificate".to_owned(),
+                which: CertificateOf::Signer,
                 reason,
             })?;
-        let cert_key = certificate_public_key(&self.signer_cert).map_err(|reason| {
-            BuildError::Certificate {
-                what: "signer certificate".to_owned(),
-                reason,
-            }
-        })?;
-        let public = self.signer_key.to_public_key();
+        let cert_key =
+            PublicKey::from_certificate(&self.signer_cert).map_err(BuildError::SignerKey)?;
+        let public = self.signer_key.public_key();
         if public != cert_key {
             return Err(BuildError::KeyMismatch {
                 subject: signer.subject,
             });
         }
-        let bits = public.n().bit_width() as usize;
+        let bits = public.bits();
         let modulus_code = match bits {
             512 => 0u8,
             1024 => 1,
@@ -238,12 +310,9 @@ impl Builder {
             4096 => 3,
             other => return Err(BuildError::UnsupportedKeySize(other)),
         };
-        let scheme = match self.digest {
-            DigestAlgorithm::SHA1 => Pkcs1v15Sign::new::<Sha1>(),
-            DigestAlgorithm::SHA256 => Pkcs1v15Sign::new::<Sha256>(),
-            DigestAlgorithm::SHA512 => Pkcs1v15Sign::new::<Sha512>(),
-            other => return Err(BuildError::UnsupportedDigest(other.code())),
-        };
+        if self.digest.name().is_none() {
+            return Err(BuildError::UnsupportedDigest(self.digest.code()));
+        }
         let signer_in_records = self.records.iter().any(|r| r.cert_der == self.signer_cert);
         if !signer_in_records && !self.allow_external_signer {
             return Err(BuildError::SignerNotInRecords {
@@ -258,14 +327,14 @@ impl Builder {
             .collect::<Result<Vec<_>, _>>()?;
         if self.filename.contains('\0') {
             return Err(BuildError::NulInString {
-                what: "the file name".to_owned(),
+                what: StringField::FileName,
             });
         }
         let timestamp = self.timestamp.unwrap_or_else(now);
 
         // Lay the header out with a signature of its final length, then sign the
         // file without the tag-12 element and put the signature in its place.
-        let sig_len = public.size();
+        let sig_len = bits.div_ceil(8);
         let mut header = vec![
             Element::new_value(HeaderTag::VERSION.0, vec![1, 2]),
             Element::new_value(HeaderTag::HEADER_LENGTH.0, vec![0, 0]),
@@ -314,52 +383,46 @@ impl Builder {
         tl.pad_header();
         let unsigned = tl.to_bytes_fixed()?;
 
+        let check = BuildError::SelfCheck;
         // Our own output: checked whatever its size (the input limits are for
         // files from elsewhere).
         let unbounded = Limits::DEFAULT
             .with_max_size(usize::MAX)
             .with_max_elements(usize::MAX);
-        let parsed = TrustList::parse_with(&unsigned, unbounded).map_err(|e| {
-            BuildError::SelfCheck(format!("the unsigned layout does not parse: {e}"))
-        })?;
+        let parsed = TrustList::parse_with(&unsigned, unbounded)
+            .map_err(|e| check(SelfCheckError::UnsignedLayout(e)))?;
         let range = parsed
             .header()
             .signature_range()
-            .ok_or_else(|| BuildError::SelfCheck("no SIGNATURE element".to_owned()))?;
+            .ok_or(check(SelfCheckError::NoSignatureElement))?;
         let signed = parsed
             .signed_bytes()
-            .ok_or_else(|| BuildError::SelfCheck("no SIGNATURE element".to_owned()))?;
-        let hashed =
-            hash(self.digest, &signed).ok_or(BuildError::UnsupportedDigest(self.digest.code()))?;
+            .ok_or(check(SelfCheckError::NoSignatureElement))?;
         let signature = self
             .signer_key
-            .sign(scheme, &hashed)
-            .map_err(|e| BuildError::Signing(e.to_string()))?;
+            .sign(self.digest, &signed)
+            .map_err(BuildError::Signing)?;
         if signature.len() != sig_len {
-            return Err(BuildError::Signing(format!(
-                "the signature is {} bytes, expected {sig_len}",
-                signature.len()
-            )));
+            return Err(check(SelfCheckError::SignatureLength {
+                got: signature.len(),
+                expected: sig_len,
+            }));
         }
         let mut out = unsigned;
         let value_at = range.start + 3;
         match out.get_mut(value_at..range.end) {
             Some(slot) if slot.len() == signature.len() => slot.copy_from_slice(&signature),
-            _ => {
-                return Err(BuildError::SelfCheck(
-                    "the SIGNATURE element is not where it was laid out".to_owned(),
-                ));
-            }
+            _ => return Err(check(SelfCheckError::SignatureMoved)),
         }
 
         // Check what we produce with the same code that verifies files.
         let built = TrustList::parse_with(&out, unbounded)
-            .map_err(|e| BuildError::SelfCheck(format!("the signed file does not parse: {e}")))?;
+            .map_err(|e| check(SelfCheckError::SignedFile(e)))?;
         if signer_in_records {
-            verify_signature(&built).map_err(|e| BuildError::SelfCheck(e.to_string()))?;
+            verify_signature(&built).map_err(|e| check(SelfCheckError::Verify(e)))?;
         } else {
             verify_signature_with_key(&built, &public)
-                .map_err(|e| BuildError::SelfCheck(e.to_string()))?;
+                .map_err(|e| check(SelfCheckError::Verify(e)))?;
         }
         Ok(out)
     }
@@ -367,15 +430,17 @@ impl Builder {
 
 /// The record for `spec` (number `index`, 1-based, for messages).
 fn build_record(index: usize, spec: &RecordSpec) -> Result<Record<'static>, BuildError> {
-    let what = format!("record {index} ({}) certificate", spec.role.short_name());
     let info = CertInfo::parse(&spec.cert_der).map_err(|reason| BuildError::Certificate {
-        what: what.clone(),
+        which: CertificateOf::Record {
+            index,
+            role: spec.role,
+        },
         reason,
     })?;
     let dns = match &spec.dns_name {
         Some(name) if name.contains('\0') => {
             return Err(BuildError::NulInString {
-                what: format!("record {index} DNS name"),
+                what: StringField::DnsName { index },
             });
         }
         Some(name) => nul(name),
@@ -434,80 +499,28 @@ fn now() -> u32 {
     u32::try_from(secs).unwrap_or(u32::MAX)
 }
 
-/// The first PEM block with one of `labels` in `text`: (label, whole block text).
-fn pem_block<'t>(text: &'t str, labels: &[&'static str]) -> Option<(&'static str, &'t str)> {
-    labels
-        .iter()
-        .filter_map(|&label| {
-            let begin = format!("-----BEGIN {label}-----");
-            let end = format!("-----END {label}-----");
-            let start = text.find(&begin)?;
-            let stop = start + text.get(start..)?.find(&end)? + end.len();
-            Some((start, label, text.get(start..stop)?))
-        })
-        .min_by_key(|&(start, _, _)| start)
-        .map(|(_, label, block)| (label, block))
-}
-
 /// Reads a certificate given as PEM (`-----BEGIN CERTIFICATE-----`) or DER, and
 /// returns its DER bytes, checked to parse as X.509.
 pub fn load_certificate(bytes: &[u8]) -> Result<Vec<u8>, BuildError> {
-    let err = |reason: String| BuildError::Certificate {
-        what: "certificate".to_owned(),
+    let err = |reason: CertError| BuildError::Certificate {
+        which: CertificateOf::Input,
         reason,
     };
     let der = if bytes.windows(10).any(|w| w == b"-----BEGIN") {
-        let text = std::str::from_utf8(bytes)
-            .map_err(|_| err("the PEM text is not valid UTF-8".to_owned()))?;
-        let Some((_, block)) = pem_block(text, &["CERTIFICATE", "X509 CERTIFICATE"]) else {
-            return Err(err(
-                "no -----BEGIN CERTIFICATE----- block in the PEM text (is this a key?)".to_owned(),
-            ));
+        let text = std::str::from_utf8(bytes).map_err(|_| err(CertError::PemNotUtf8))?;
+        let Some((_, block)) = crate::keys::pem_block(text, &["CERTIFICATE", "X509 CERTIFICATE"])
+        else {
+            return Err(err(CertError::NoPemBlock));
         };
-        let (_, pem) = x509_parser::pem::parse_x509_pem(block.as_bytes())
-            .map_err(|e| err(format!("the PEM block does not decode: {e}")))?;
+        let (_, pem) = x509_parser::pem::parse_x509_pem(block.as_bytes()).map_err(|e| {
+            err(CertError::BadPem {
+                detail: e.to_string(),
+            })
+        })?;
         pem.contents
     } else {
         bytes.to_vec()
     };
     CertInfo::parse(&der).map_err(err)?;
     Ok(der)
-}
-
-/// Reads an RSA private key: PEM PKCS#1 (`RSA PRIVATE KEY`) or PKCS#8
-/// (`PRIVATE KEY`), or the same as DER. Encrypted keys are refused.
-pub fn load_private_key(bytes: &[u8]) -> Result<PrivateKey, BuildError> {
-    let err = |s: String| BuildError::PrivateKey(s);
-    if bytes.windows(10).any(|w| w == b"-----BEGIN") {
-        let text = std::str::from_utf8(bytes)
-            .map_err(|_| err("the PEM text is not valid UTF-8".into()))?;
-        return match pem_block(
-            text,
-            &[
-                "RSA PRIVATE KEY",
-                "PRIVATE KEY",
-                "ENCRYPTED PRIVATE KEY",
-                "EC PRIVATE KEY",
-            ],
-        ) {
-            Some(("RSA PRIVATE KEY", block)) => PrivateKey::from_pkcs1_pem(block)
-                .map_err(|e| err(format!("the PKCS#1 RSA key does not decode: {e}"))),
-            Some(("PRIVATE KEY", block)) => PrivateKey::from_pkcs8_pem(block)
-                .map_err(|e| err(format!("the PKCS#8 key is not a usable RSA key: {e}"))),
-            Some(("ENCRYPTED PRIVATE KEY", _)) => Err(err(
-                "the key is encrypted; decrypt it first (openssl pkey -in KEY -out PLAIN.pem)"
-                    .into(),
-            )),
-            Some((_, _)) => Err(err(
-                "the key is an EC key; only RSA keys can sign a trust list".into(),
-            )),
-            None => Err(err(
-                "no -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY----- block in the PEM text"
-                    .into(),
-            )),
-        };
-    }
-    PrivateKey::from_pkcs8_der(bytes)
-        .or_else(|_| PrivateKey::from_pkcs1_der(bytes))
-        .map_err(|_| err("not a PEM key, nor a DER PKCS#8 or PKCS#1 RSA private key".into()))
 }

@@ -17,6 +17,36 @@ use x509_parser::x509::X509Name;
 
 use crate::memo::{self, Memo};
 
+/// Why bytes are not a certificate this crate can read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CertError {
+    /// The bytes do not parse as an X.509 certificate in DER.
+    #[error("the certificate does not parse as X.509 DER: {detail}")]
+    NotX509 {
+        /// The X.509 parser's finding.
+        detail: String,
+    },
+    /// Bytes follow the certificate's DER encoding.
+    #[error("{count} byte(s) follow the certificate's DER encoding")]
+    TrailingBytes {
+        /// How many.
+        count: usize,
+    },
+    /// PEM input that is not UTF-8 text.
+    #[error("the PEM text is not valid UTF-8")]
+    PemNotUtf8,
+    /// PEM text without a certificate block.
+    #[error("no -----BEGIN CERTIFICATE----- block in the PEM text (is this a key?)")]
+    NoPemBlock,
+    /// A PEM certificate block whose base64 does not decode.
+    #[error("the PEM block does not decode: {detail}")]
+    BadPem {
+        /// The PEM decoder's finding.
+        detail: String,
+    },
+}
+
 /// What a record says about its certificate, read from the certificate itself.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CertInfo {
@@ -58,26 +88,24 @@ impl CertInfo {
     /// the certificate are refused. Results are remembered per thread for the
     /// certificates seen last (see `memo.rs`): bulk runs meet the same few
     /// certificates in every file.
-    pub fn parse(der: &[u8]) -> Result<Self, String> {
+    pub fn parse(der: &[u8]) -> Result<Self, CertError> {
         Self::parse_shared(der).map(|info| (*info).clone())
     }
 
     /// [`CertInfo::parse`], shared with the memo rather than copied out of it.
-    pub(crate) fn parse_shared(der: &[u8]) -> Result<Rc<Self>, String> {
+    pub(crate) fn parse_shared(der: &[u8]) -> Result<Rc<Self>, CertError> {
         thread_local! {
-            static MEMO: RefCell<Memo<Result<Rc<CertInfo>, String>>> = const { RefCell::new(Memo::new()) };
+            static MEMO: RefCell<Memo<Result<Rc<CertInfo>, CertError>>> = const { RefCell::new(Memo::new()) };
         }
         memo::get_or_compute(&MEMO, 0, der, || Self::parse_uncached(der).map(Rc::new))
     }
 
-    fn parse_uncached(der: &[u8]) -> Result<Self, String> {
-        let (rest, cert) = X509Certificate::from_der(der)
-            .map_err(|e| format!("the certificate does not parse as X.509 DER: {e}"))?;
+    fn parse_uncached(der: &[u8]) -> Result<Self, CertError> {
+        let (rest, cert) = X509Certificate::from_der(der).map_err(|e| CertError::NotX509 {
+            detail: e.to_string(),
+        })?;
         if !rest.is_empty() {
-            return Err(format!(
-                "{} byte(s) follow the certificate's DER encoding",
-                rest.len()
-            ));
+            return Err(CertError::TrailingBytes { count: rest.len() });
         }
         let spki = cert.public_key();
         let is_rsa = spki.algorithm.algorithm == x509_parser::oid_registry::OID_PKCS1_RSAENCRYPTION;
@@ -108,7 +136,7 @@ impl CertInfo {
 }
 
 /// A serial number without its DER sign byte (at least one byte is kept).
-pub fn unsigned(serial: &[u8]) -> &[u8] {
+pub(crate) fn unsigned(serial: &[u8]) -> &[u8] {
     match serial {
         [0, rest @ ..] if !rest.is_empty() => rest,
         _ => serial,
@@ -120,7 +148,7 @@ pub fn unsigned(serial: &[u8]) -> &[u8] {
 /// CTL writes `CN=…;OU=…;O=…;L=…;ST=…;C=…` for certificates whose names are
 /// stored C-first, CN-first and in mixed orders). Other attributes follow, and
 /// repeated types keep their order, most specific (last in the certificate) first.
-pub fn cucm_name(name: &X509Name<'_>) -> String {
+pub(crate) fn cucm_name(name: &X509Name<'_>) -> String {
     let mut attrs: Vec<(usize, String)> = name
         .iter_attributes()
         .map(|attr| {
@@ -228,7 +256,7 @@ fn attribute_text(value: &x509_parser::asn1_rs::Any<'_>) -> String {
                 .collect();
             String::from_utf16_lossy(&units)
         }
-        _ => format!("#{}", crate::hex_lower(data)),
+        _ => format!("#{}", hex::encode(data)),
     }
 }
 

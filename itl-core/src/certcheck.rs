@@ -12,9 +12,9 @@ use crate::cert::{CertInfo, unsigned};
 use crate::dn::same_dn;
 use crate::fingerprint::hash;
 use crate::record::Record;
+use crate::text::printable;
 use crate::timefmt::date_time;
 use crate::trustlist::TrustList;
-use crate::{hex_lower, printable};
 
 /// Largest file phones accept: 64 KiB.
 pub const PHONE_MAX_FILE_SIZE: usize = 64 * 1024;
@@ -133,14 +133,6 @@ pub fn check_certificates(tl: &TrustList<'_>, now: i64) -> CertReport {
     }
 }
 
-/// Checks every record of `tl` now.
-pub fn check_certificates_now(tl: &TrustList<'_>) -> CertReport {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-    check_certificates(tl, now)
-}
-
 fn check(name: &'static str, passed: bool, detail: String) -> Check {
     Check {
         name,
@@ -174,7 +166,7 @@ pub fn check_record(index: usize, record: &Record<'_>, now: i64) -> RecordChecks
             info
         }
         Err(reason) => {
-            checks.push(check("certificate", false, reason));
+            checks.push(check("certificate", false, reason.to_string()));
             return RecordChecks {
                 index,
                 checks,
@@ -211,13 +203,13 @@ pub fn check_record(index: usize, record: &Record<'_>, now: i64) -> RecordChecks
         let detail = if passed {
             format!(
                 "SERIALNUMBER matches the certificate ({})",
-                hex_lower(serial)
+                hex::encode(serial)
             )
         } else {
             format!(
                 "SERIALNUMBER is {}, the certificate has {}",
-                hex_lower(serial),
-                hex_lower(&info.serial)
+                hex::encode(serial),
+                hex::encode(&info.serial)
             )
         };
         checks.push(check("serial_number", passed, detail));
@@ -264,8 +256,8 @@ pub fn check_record(index: usize, record: &Record<'_>, now: i64) -> RecordChecks
                 false,
                 format!(
                     "CERTHASH is {}, the {a} of the certificate is {}",
-                    hex_lower(stored),
-                    hex_lower(&h)
+                    hex::encode(stored),
+                    hex::encode(&h)
                 ),
             ),
             (Some(a), None) => check(

@@ -22,11 +22,12 @@ use std::fmt;
 use crate::digest::DigestAlgorithm;
 use crate::dn::{attributes, common_name, same_dn};
 use crate::fingerprint::{Fingerprints, hash};
+use crate::keys::PublicKey;
 use crate::record::Record;
 use crate::role::Role;
-use crate::trustlist::TrustList;
-use crate::verify::{self, record_public_key, verify_signature, verify_with_trust};
-use crate::{hex_lower, printable};
+use crate::text::printable;
+use crate::trustlist::{FileKind, TrustList};
+use crate::verify::{TrustAnchor, verify_signature, verify_with_trust};
 
 /// What the phone will do with the server's file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -169,35 +170,16 @@ impl SignerId {
     /// `CUCM8-Publisher.bbbburns.lab (serial 20d4…)`.
     pub fn describe(&self) -> String {
         let cn = common_name(&self.name).unwrap_or_else(|| self.name.clone());
-        format!("{} (serial {})", printable(&cn), hex_lower(&self.serial))
+        format!("{} (serial {})", printable(&cn), hex::encode(&self.serial))
     }
 }
 
-/// Which of the phone's files holds the entry that makes it trust the server's file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum PhoneFile {
-    /// The phone's ITL.
-    Itl,
-    /// The phone's CTL (`--phone-ctl`).
-    Ctl,
-}
-
-impl PhoneFile {
-    /// `ITL` or `CTL`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Itl => "ITL",
-            Self::Ctl => "CTL",
-        }
-    }
-}
-
-/// The phone-side entry that makes the phone accept the server's file.
+/// The phone-side entry that makes the phone accept the server's file (see
+/// [`crate::TrustAnchor`] for keys trusted from outside when verifying).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TrustAnchor {
+pub struct TrustedBy {
     /// Which of the phone's files holds it.
-    pub file: PhoneFile,
+    pub file: FileKind,
     /// The entry.
     pub record: RecordSummary,
     /// For [`Verdict::AcceptedTvs`]: the matching TVS entry of the server's file.
@@ -233,7 +215,7 @@ pub struct Comparison {
     /// What the phone will do.
     pub verdict: Verdict,
     /// The phone entry that makes it accept the file, for the accepted verdicts.
-    pub trusted_by: Option<TrustAnchor>,
+    pub trusted_by: Option<TrustedBy>,
     /// Why, in sentences.
     pub explanation: String,
     /// What can be done when the phone refuses the file (empty otherwise).
@@ -247,26 +229,6 @@ pub struct PhoneHashes {
     pub md5: Option<String>,
     /// SHA-1, lower-case hex without separators.
     pub sha1: Option<String>,
-}
-
-/// Reads a hash as typed from a phone screen: any case, with or without `:`, `-`
-/// or spaces between digits. `hex_digits` is 32 for MD5 and 40 for SHA-1. Returns
-/// lower-case hex without separators.
-pub fn parse_hex_hash(text: &str, hex_digits: usize) -> Result<String, String> {
-    let cleaned: String = text
-        .chars()
-        .filter(|c| !matches!(c, ':' | '-' | ' ' | '\t'))
-        .collect();
-    if let Some(bad) = cleaned.chars().find(|c| !c.is_ascii_hexdigit()) {
-        return Err(format!("{text:?} is not hexadecimal (found {bad:?})"));
-    }
-    if cleaned.len() != hex_digits {
-        return Err(format!(
-            "{text:?} has {} hex digits, expected {hex_digits}",
-            cleaned.len()
-        ));
-    }
-    Ok(cleaned.to_ascii_lowercase())
 }
 
 /// Record identity for matching: role, issuer attributes (sorted, so CUCM and
@@ -319,7 +281,7 @@ fn same_key(a: &Record<'_>, b: &Record<'_>) -> Option<bool> {
     if let (Some(x), Some(y)) = (a.public_key(), b.public_key()) {
         return Some(x == y);
     }
-    match (record_public_key(a), record_public_key(b)) {
+    match (PublicKey::of_record(a), PublicKey::of_record(b)) {
         (Ok(x), Ok(y)) => Some(x == y),
         _ => None,
     }
@@ -450,21 +412,21 @@ fn signer_anchor(
     phone: &TrustList<'_>,
     phone_ctl: Option<&TrustList<'_>>,
     server: &TrustList<'_>,
-) -> Option<TrustAnchor> {
+) -> Option<TrustedBy> {
     // Every candidate key at once, so that the server file is hashed once.
     let mut keys = Vec::new();
     let mut entries = Vec::new();
-    let files = [(PhoneFile::Itl, Some(phone)), (PhoneFile::Ctl, phone_ctl)];
+    let files = [(FileKind::Itl, Some(phone)), (FileKind::Ctl, phone_ctl)];
     for (file, tl) in files {
         let Some(tl) = tl else { continue };
         for (i, r) in tl.records().iter().enumerate() {
             if !is_signer_role(r) {
                 continue;
             }
-            let Ok(key) = record_public_key(r) else {
+            let Ok(key) = PublicKey::of_record(r) else {
                 continue;
             };
-            keys.push(verify::TrustAnchor {
+            keys.push(TrustAnchor {
                 description: String::new(),
                 key,
             });
@@ -473,7 +435,7 @@ fn signer_anchor(
     }
     let found = verify_with_trust(server, &keys).ok()?;
     let &(file, i, r) = entries.get(found.anchor)?;
-    Some(TrustAnchor {
+    Some(TrustedBy {
         file,
         record: RecordSummary::of(i + 1, r),
         server_record: None,
@@ -484,7 +446,7 @@ fn signer_anchor(
 /// first phone entry (in file order) that has a match, with its first match, as
 /// [`same_certificate`] decides. Server entries are indexed by certificate and by
 /// hash, so that files with very many records take linear time.
-fn tvs_anchor(phone: &TrustList<'_>, server: &TrustList<'_>) -> Option<TrustAnchor> {
+fn tvs_anchor(phone: &TrustList<'_>, server: &TrustList<'_>) -> Option<TrustedBy> {
     let is_tvs = |r: &Record<'_>| r.function() == Some(Role::TVS);
     let hash_alg = |r: &Record<'_>| r.hash_algorithm().unwrap_or(DigestAlgorithm::SHA1);
     let known = [
@@ -546,8 +508,8 @@ fn tvs_anchor(phone: &TrustList<'_>, server: &TrustList<'_>) -> Option<TrustAnch
         };
         if let Some(j) = candidates.into_iter().min() {
             let b = &server.records()[j];
-            return Some(TrustAnchor {
-                file: PhoneFile::Itl,
+            return Some(TrustedBy {
+                file: FileKind::Itl,
                 record: RecordSummary::of(i + 1, a),
                 server_record: Some(RecordSummary::of(j + 1, b)),
             });
@@ -792,7 +754,7 @@ mod tests {
     }
 
     /// The TVS match as first written (every pair tried): the reference.
-    fn tvs_anchor_reference(phone: &TrustList<'_>, server: &TrustList<'_>) -> Option<TrustAnchor> {
+    fn tvs_anchor_reference(phone: &TrustList<'_>, server: &TrustList<'_>) -> Option<TrustedBy> {
         let tvs = |tl: &'_ TrustList<'_>| -> Vec<usize> {
             tl.records()
                 .iter()
@@ -805,8 +767,8 @@ mod tests {
             for si in tvs(server) {
                 let (a, b) = (&phone.records()[pi], &server.records()[si]);
                 if same_certificate(a, b) == Some(true) {
-                    return Some(TrustAnchor {
-                        file: PhoneFile::Itl,
+                    return Some(TrustedBy {
+                        file: FileKind::Itl,
                         record: RecordSummary::of(pi + 1, a),
                         server_record: Some(RecordSummary::of(si + 1, b)),
                     });
@@ -935,22 +897,6 @@ mod tests {
                 tvs_anchor_reference(&phone, &server)
             );
         }
-    }
-
-    #[test]
-    fn hashes_as_typed_from_a_phone() {
-        let md5 = "53be72b43da047242b8e407d63851d48";
-        assert_eq!(parse_hex_hash(md5, 32).as_deref(), Ok(md5));
-        assert_eq!(
-            parse_hex_hash("53:BE:72:B4:3D:A0:47:24:2B:8E:40:7D:63:85:1D:48", 32).as_deref(),
-            Ok(md5)
-        );
-        assert_eq!(
-            parse_hex_hash("53 be 72 b4 3d a0 47 24 2b 8e 40 7d 63 85 1d 48", 32).as_deref(),
-            Ok(md5)
-        );
-        assert!(parse_hex_hash("53be", 32).is_err());
-        assert!(parse_hex_hash(&"g".repeat(32), 32).is_err());
     }
 
     #[test]

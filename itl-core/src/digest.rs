@@ -29,6 +29,17 @@ impl DigestAlgorithm {
         }
     }
 
+    /// The hash of `bytes` with this algorithm; `None` for an unknown code.
+    ///
+    /// ```
+    /// let h = itl_core::DigestAlgorithm::SHA1.hash(b"abc").unwrap();
+    /// assert_eq!(hex::encode(h), "a9993e364706816aba3e25717850c26c9cd0d89d");
+    /// assert_eq!(itl_core::DigestAlgorithm(9).hash(b"abc"), None);
+    /// ```
+    pub fn hash(self, bytes: &[u8]) -> Option<Vec<u8>> {
+        crate::fingerprint::hash(self, bytes)
+    }
+
     /// Parses `sha1`, `SHA-256`, `sha512`, … (case and dash insensitive).
     pub fn from_name(name: &str) -> Option<Self> {
         match name.to_ascii_lowercase().replace('-', "").as_str() {

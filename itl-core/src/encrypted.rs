@@ -19,14 +19,14 @@
 use aes::Aes128;
 use aes::cipher::block_padding::NoPadding;
 use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};
-use rsa::traits::PublicKeyParts;
-use rsa::{Pkcs1v15Encrypt, PrivateKey, PublicKey as RsaPublicKey};
+use rsa::Pkcs1v15Encrypt;
 use thiserror::Error;
 
 use crate::digest::DigestAlgorithm;
 use crate::element::Element;
 use crate::fingerprint::hash;
 use crate::header::Header;
+use crate::keys::{PublicKey, SigningKey};
 use crate::signed::{SignError, SignedFile};
 use crate::tag::HeaderTag;
 
@@ -131,8 +131,8 @@ pub enum DecryptError {
     /// device key, or a damaged file.
     #[error(
         "the decrypted configuration's {algorithm} is {}, the header says {}: wrong device key or damaged file",
-        crate::hex_lower(found),
-        crate::hex_lower(expected)
+        hex::encode(found),
+        hex::encode(expected)
     )]
     HashMismatch {
         /// The hash algorithm.
@@ -225,7 +225,7 @@ type Aes128CbcDec = cbc::Decryptor<Aes128>;
 /// Decrypts an `.enc.sgn` with the device's RSA private key and returns the
 /// plaintext configuration (padding dropped, hash checked). The file signature is
 /// not checked here (see [`crate::verify_signed_file`]): a phone checks it first.
-pub fn decrypt(file: &SignedFile<'_>, device_key: &PrivateKey) -> Result<Vec<u8>, DecryptError> {
+pub fn decrypt(file: &SignedFile<'_>, device_key: &SigningKey) -> Result<Vec<u8>, DecryptError> {
     let info = file.encryption()?;
     if info.algorithm != ALGORITHM_AES {
         return Err(DecryptError::UnsupportedAlgorithm(info.algorithm));
@@ -233,7 +233,7 @@ pub fn decrypt(file: &SignedFile<'_>, device_key: &PrivateKey) -> Result<Vec<u8>
     if info.key_bits != 128 {
         return Err(DecryptError::UnsupportedKeySize(info.key_bits));
     }
-    let expected = device_key.size();
+    let expected = device_key.public_key().bits().div_ceil(8);
     if info.encrypted_key.len() != expected {
         return Err(DecryptError::WrongKeySize {
             found: info.encrypted_key.len(),
@@ -243,6 +243,7 @@ pub fn decrypt(file: &SignedFile<'_>, device_key: &PrivateKey) -> Result<Vec<u8>
     // PKCS#1 v1.5 decryption with implicit rejection: a wrong key gives a
     // pseudo-random value, rarely 16 bytes; the plaintext hash catches the rest.
     let aes_key = device_key
+        .rsa()
         .decrypt(Pkcs1v15Encrypt, info.encrypted_key)
         .map_err(|_| DecryptError::KeyUnwrap)?;
     let aes_key: [u8; 16] = aes_key
@@ -280,7 +281,7 @@ pub fn decrypt(file: &SignedFile<'_>, device_key: &PrivateKey) -> Result<Vec<u8>
 /// and the ciphertext.
 pub(crate) fn encrypt(
     plain: &[u8],
-    device_key: &RsaPublicKey,
+    device_key: &PublicKey,
     digest: DigestAlgorithm,
     fixed: Option<([u8; 16], [u8; 16])>,
 ) -> Result<(Vec<Element<'static>>, Vec<u8>), SignError> {
@@ -303,6 +304,7 @@ pub(crate) fn encrypt(
     let ciphertext =
         Aes128CbcEnc::new(&key.into(), &iv.into()).encrypt_padded_vec::<NoPadding>(&padded);
     let wrapped = device_key
+        .rsa()
         .encrypt(&mut getrandom::SysRng, Pkcs1v15Encrypt, &key)
         .map_err(|_| SignError::Rsa)?;
     let pad = u16::try_from(pad).unwrap_or(16);

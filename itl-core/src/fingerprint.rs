@@ -5,7 +5,6 @@ use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha512};
 
 use crate::digest::DigestAlgorithm;
-use crate::hex_lower;
 
 /// MD5, SHA-1 and SHA-256 of a whole file, lower-case hex. Phones show the MD5 or
 /// the SHA-1 (by model) under Settings > Security > Trust List.
@@ -23,30 +22,10 @@ impl Fingerprints {
     /// Hashes `bytes`.
     pub fn of(bytes: &[u8]) -> Self {
         Self {
-            md5: md5_hex(bytes),
-            sha1: sha1_hex(bytes),
-            sha256: hex_lower(&Sha256::digest(bytes)),
+            md5: hex::encode(Md5::digest(bytes)),
+            sha1: hex::encode(Sha1::digest(bytes)),
+            sha256: hex::encode(Sha256::digest(bytes)),
         }
-    }
-}
-
-/// MD5 of `bytes`, lower-case hex (as `md5sum` prints it).
-pub fn md5_hex(bytes: &[u8]) -> String {
-    hex_lower(&Md5::digest(bytes))
-}
-
-/// SHA-1 of `bytes`, lower-case hex (as `sha1sum` prints it).
-pub fn sha1_hex(bytes: &[u8]) -> String {
-    hex_lower(&Sha1::digest(bytes))
-}
-
-/// Hash of `bytes` with the algorithm a code names; `None` for unknown codes.
-pub fn hash(algorithm: DigestAlgorithm, bytes: &[u8]) -> Option<Vec<u8>> {
-    match algorithm {
-        DigestAlgorithm::SHA1 => Some(Sha1::digest(bytes).to_vec()),
-        DigestAlgorithm::SHA256 => Some(Sha256::digest(bytes).to_vec()),
-        DigestAlgorithm::SHA512 => Some(Sha512::digest(bytes).to_vec()),
-        _ => None,
     }
 }
 
@@ -68,11 +47,12 @@ pub(crate) fn hash_parts(algorithm: DigestAlgorithm, parts: &[&[u8]]) -> Option<
     }
 }
 
-/// SHA-1 of a certificate as CUCM prints it: upper-case hex bytes separated by spaces.
-pub fn cucm_sha1(der: &[u8]) -> String {
-    Sha1::digest(der)
-        .iter()
-        .map(|b| format!("{b:02X}"))
-        .collect::<Vec<_>>()
-        .join(" ")
+/// Hash of `bytes` with the algorithm a code names; `None` for unknown codes.
+pub(crate) fn hash(algorithm: DigestAlgorithm, bytes: &[u8]) -> Option<Vec<u8>> {
+    match algorithm {
+        DigestAlgorithm::SHA1 => Some(Sha1::digest(bytes).to_vec()),
+        DigestAlgorithm::SHA256 => Some(Sha256::digest(bytes).to_vec()),
+        DigestAlgorithm::SHA512 => Some(Sha512::digest(bytes).to_vec()),
+        _ => None,
+    }
 }

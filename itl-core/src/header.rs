@@ -169,7 +169,7 @@ impl<'a> Header<'a> {
         let e = self.get(HeaderTag::VERSION)?;
         Some(match self.version() {
             Some((a, b)) => format!("{a}.{b}"),
-            None => hex_string(e.value().unwrap_or_default()),
+            None => hex::encode(e.value().unwrap_or_default()),
         })
     }
 
@@ -413,14 +413,4 @@ fn parse_container<'a>(
         cpos = cstop;
     }
     Ok(element::parsed_container(pos, tag, children))
-}
-
-/// Lower-case hex without separators.
-pub(crate) fn hex_string(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
 }

@@ -21,7 +21,7 @@ use crate::error::ParseError;
 use crate::header::Header;
 use crate::signed::SignedFile;
 use crate::tag::HeaderTag;
-use crate::trustlist::{FileKind, MAX_FILE_SIZE, TrustList};
+use crate::trustlist::{FileKind, Limits, TrustList};
 
 /// Any file with the trust-list header, parsed as its kind.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,9 +36,14 @@ pub enum AnyFile<'a> {
 impl<'a> AnyFile<'a> {
     /// Detects the kind (see the [module documentation](self)) and parses.
     pub fn parse(data: &'a [u8]) -> Result<Self, ParseError> {
-        match by_rule(data)? {
-            None => TrustList::parse(data).map(Self::TrustList),
-            Some(_) => SignedFile::parse(data).map(Self::Signed),
+        Self::parse_with(data, Limits::DEFAULT)
+    }
+
+    /// [`AnyFile::parse`] with other limits.
+    pub fn parse_with(data: &'a [u8], limits: Limits) -> Result<Self, ParseError> {
+        match by_rule(data, limits)? {
+            None => TrustList::parse_with(data, limits).map(Self::TrustList),
+            Some(_) => SignedFile::parse_with(data, limits).map(Self::Signed),
         }
     }
 
@@ -87,10 +92,15 @@ impl<'a> AnyFile<'a> {
 /// header is parsed (and, for a trust list, its records, to tell ITL from CTL
 /// when FILENAME does not); a header error is returned as is.
 pub fn detect_kind(data: &[u8]) -> Result<FileKind, ParseError> {
-    Ok(match by_rule(data)? {
+    detect_kind_with(data, Limits::DEFAULT)
+}
+
+/// [`detect_kind`] with other limits.
+pub fn detect_kind_with(data: &[u8], limits: Limits) -> Result<FileKind, ParseError> {
+    Ok(match by_rule(data, limits)? {
         Some(kind) => kind,
         // A trust list: ITL or CTL by its own rule, which may need the records.
-        None => match TrustList::parse(data) {
+        None => match TrustList::parse_with(data, limits) {
             Ok(tl) => tl.kind(),
             Err(_) if ctl_name(data) => FileKind::Ctl,
             Err(_) => FileKind::Itl,
@@ -109,17 +119,19 @@ fn ctl_name(data: &[u8]) -> bool {
 
 /// Rules 1, 2 and 4 of the module documentation: the kind of a signed file, or
 /// `None` for a trust list.
-fn by_rule(data: &[u8]) -> Result<Option<FileKind>, ParseError> {
+fn by_rule(data: &[u8], limits: Limits) -> Result<Option<FileKind>, ParseError> {
     if data.is_empty() {
         return Err(ParseError::Empty);
     }
-    if data.len() > MAX_FILE_SIZE {
+    if data.len() > limits.max_size() {
         return Err(ParseError::TooLarge {
             size: data.len(),
-            max: MAX_FILE_SIZE,
+            max: limits.max_size(),
         });
     }
-    let (header, header_len) = Header::parse(data)?;
+    let max = limits.max_elements();
+    let mut left = max;
+    let (header, header_len) = Header::parse_counted(data, &mut left, max)?;
     let name = header.filename().unwrap_or_default().to_ascii_lowercase();
     if header.get(HeaderTag::ENCRYPTION_INFO).is_some() || name.ends_with(".enc.sgn") {
         return Ok(Some(FileKind::EncryptedSigned));

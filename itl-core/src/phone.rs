@@ -39,11 +39,12 @@ use crate::Mac;
 use crate::compare::{self, RecordSummary, SignerId, Verdict, is_itl_recovery, same_certificate};
 use crate::error::ParseError;
 use crate::fingerprint::Fingerprints;
+use crate::keys::PublicKey;
 use crate::record::Record;
 use crate::role::Role;
 use crate::signed::{SignedFile, SignedFileError, verify_signed_file};
 use crate::trustlist::{FileKind, MAX_FILE_SIZE, TrustList};
-use crate::verify::{self, SignatureError, record_public_key, verify_signature, verify_with_trust};
+use crate::verify::{self, SignatureError, verify_signature, verify_with_trust};
 
 /// Where the replay reads the cluster's files: `Ok(Some(bytes))` for a file,
 /// `Ok(None)` when the server has no such file (TFTP "File not found"), `Err`
@@ -420,6 +421,10 @@ pub enum Remedy {
         /// The ITLRecovery entry in the phone's file.
         record: RecordSummary,
     },
+    /// A phone holding only a CTL refuses an ITL whose signer is not a CCM+TFTP
+    /// entry of that CTL: update the CTL so that it lists the TFTP server's
+    /// CallManager certificate as CCM+TFTP (`utils ctl update CTLFile`).
+    UpdateCtl,
     /// The server's file is damaged: regenerate it on the cluster.
     RegenerateServerFile {
         /// Which file failed.
@@ -903,7 +908,7 @@ fn check_trust_list(
             .enumerate()
             .filter(|(_, r)| r.function() == Some(Role::CCM_TFTP))
             .filter_map(|(i, r)| {
-                let key = record_public_key(r).ok()?;
+                let key = PublicKey::of_record(r).ok()?;
                 let anchor = verify::TrustAnchor {
                     description: String::new(),
                     key,
@@ -925,9 +930,9 @@ fn check_trust_list(
     }
     // Rule 3: signed by a SAST, CCM+TFTP or TFTP entry, or vouched for by TVS.
     let c = compare::compare(&primary.tl, secondary.map(|k| &k.tl), &tl);
-    let anchor = |a: &compare::TrustAnchor| {
+    let anchor = |a: &compare::TrustedBy| {
         let (source, file) = match a.file {
-            compare::PhoneFile::Ctl => (
+            FileKind::Ctl => (
                 RecordSource::PhoneCtl,
                 secondary.map(|k| k.name.clone()).unwrap_or_default(),
             ),
@@ -1067,6 +1072,12 @@ fn trust_list_remedies(
         Reason::Malformed(_) | Reason::BadSignature(_) => vec![Remedy::RegenerateServerFile {
             file: name.to_owned(),
         }],
+        Reason::NotCtlCcmTftp { .. } => vec![
+            Remedy::UpdateCtl,
+            Remedy::DeleteOnPhone {
+                kind: FileKind::Ctl,
+            },
+        ],
         _ => {
             let mut out = Vec::new();
             // The phone file whose trust failed: the one of this kind, else the

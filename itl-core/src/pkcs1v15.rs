@@ -9,17 +9,16 @@
 //! and any key AWS-LC refuses, goes to the `rsa` crate, which then decides and
 //! words the error as it always has.
 
-use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use rsa::pkcs1::DecodeRsaPublicKey;
 use rsa::traits::PublicKeyParts;
 use rsa::{Pkcs1v15Sign, PublicKey as RsaPublicKey};
 use sha1::Sha1;
 use sha2::{Sha256, Sha512};
 
 use crate::digest::DigestAlgorithm;
+use crate::keys::{KeyDer, KeyError};
 use crate::memo::{self, Memo};
 
 #[cfg(not(any(feature = "aws-lc", feature = "pure-rust")))]
@@ -34,28 +33,6 @@ pub(crate) const BACKEND: &str = "aws-lc-rs";
 /// The library that checks RSA signatures in this build.
 #[cfg(not(feature = "aws-lc"))]
 pub(crate) const BACKEND: &str = "rsa (pure Rust)";
-
-/// An RSA public key as PKCS#1 `RSAPublicKey` DER, with where it came from (for
-/// error messages).
-pub(crate) struct KeyDer<'k> {
-    /// The DER bytes.
-    pub der: Cow<'k, [u8]>,
-    /// Taken from a CERTIFICATE (else from a PUBLICKEY element).
-    pub from_certificate: bool,
-}
-
-impl KeyDer<'_> {
-    /// The key decoded by the `rsa` crate, or why it cannot be used.
-    pub fn rsa_key(&self) -> Result<RsaPublicKey, String> {
-        RsaPublicKey::from_pkcs1_der(&self.der).map_err(|e| {
-            if self.from_certificate {
-                format!("the certificate's RSA key is not usable: {e}")
-            } else {
-                format!("PUBLICKEY is not a usable RSA key: {e}")
-            }
-        })
-    }
-}
 
 /// The modulus size in bits of a PKCS#1 `RSAPublicKey` DER, read from the DER
 /// alone (no key is built, so it is cheap, and keys the `rsa` crate refuses,
@@ -88,16 +65,16 @@ pub(crate) fn check(
     digest: DigestAlgorithm,
     hashed: &[u8],
     sig: &[u8],
-) -> Result<Outcome, String> {
+) -> Result<Outcome, KeyError> {
     #[cfg(feature = "aws-lc")]
     if let Some(outcome) = aws_lc::check(&key.der, digest, hashed, sig) {
         return Ok(outcome);
     }
     // Decoding a key computes its Montgomery constants (a tenth of a check):
     // remember decoded keys for the next file signed by the same key. The tag
-    // keeps the error wording, which depends on where the key came from.
+    // keeps the error, which depends on where the key came from.
     thread_local! {
-        static KEYS: RefCell<Memo<Result<Rc<RsaPublicKey>, String>>> = const { RefCell::new(Memo::new()) };
+        static KEYS: RefCell<Memo<Result<Rc<RsaPublicKey>, KeyError>>> = const { RefCell::new(Memo::new()) };
     }
     let tag = u8::from(key.from_certificate);
     let key = memo::get_or_compute(&KEYS, tag, &key.der, || key.rsa_key().map(Rc::new))?;
@@ -233,9 +210,14 @@ mod aws_lc {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+    use std::borrow::Cow;
+
+    use rsa::pkcs1::DecodeRsaPublicKey;
+
     use super::*;
     use crate::TrustList;
-    use crate::verify::{prepare, record_key_der};
+    use crate::keys::record_key_der;
+    use crate::verify::prepare;
 
     fn rsa_only(
         key: &KeyDer<'_>,
@@ -330,7 +312,9 @@ mod tests {
             der: Cow::Borrowed(&der),
             from_certificate: false,
         };
-        let err = check(&key, DigestAlgorithm::SHA1, &hashed, &[0u8; 64]).unwrap_err();
+        let err = check(&key, DigestAlgorithm::SHA1, &hashed, &[0u8; 64])
+            .unwrap_err()
+            .to_string();
         assert!(
             err.starts_with("PUBLICKEY is not a usable RSA key"),
             "{err}"
@@ -341,6 +325,8 @@ mod tests {
 #[cfg(test)]
 mod bits_tests {
     #![allow(clippy::unwrap_used)]
+
+    use rsa::pkcs1::DecodeRsaPublicKey;
 
     use super::*;
 

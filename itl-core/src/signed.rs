@@ -27,10 +27,6 @@
 
 use std::borrow::Cow;
 
-use rsa::traits::PublicKeyParts;
-use rsa::{Pkcs1v15Sign, PrivateKey, PublicKey as RsaPublicKey};
-use sha1::Sha1;
-use sha2::{Sha256, Sha512};
 use thiserror::Error;
 
 use crate::cert::CertInfo;
@@ -38,12 +34,12 @@ use crate::digest::DigestAlgorithm;
 use crate::element::Element;
 use crate::encrypted::{self, EncryptionError, EncryptionInfo};
 use crate::error::{EncodeError, ParseError};
-use crate::fingerprint::hash;
 use crate::header::Header;
+use crate::keys::{PublicKey, SigningKey, record_key_der};
 use crate::pkcs1v15::{self, Outcome};
 use crate::role::Role;
 use crate::tag::HeaderTag;
-use crate::trustlist::{MAX_FILE_SIZE, TrustList};
+use crate::trustlist::{Limits, TrustList};
 use crate::verify::{self, SignatureError};
 
 /// A parsed signed file (`.sgn` or `.enc.sgn`): header and payload.
@@ -63,16 +59,24 @@ impl<'a> SignedFile<'a> {
     /// may be anything (1.0, 1.2 and 2.0 are seen). The signature is not checked
     /// here (see [`verify_signed_file`]).
     pub fn parse(data: &'a [u8]) -> Result<Self, ParseError> {
+        Self::parse_with(data, Limits::DEFAULT)
+    }
+
+    /// [`SignedFile::parse`] with other limits (size of the whole file, number
+    /// of header elements).
+    pub fn parse_with(data: &'a [u8], limits: Limits) -> Result<Self, ParseError> {
         if data.is_empty() {
             return Err(ParseError::Empty);
         }
-        if data.len() > MAX_FILE_SIZE {
+        if data.len() > limits.max_size() {
             return Err(ParseError::TooLarge {
                 size: data.len(),
-                max: MAX_FILE_SIZE,
+                max: limits.max_size(),
             });
         }
-        let (header, payload_offset) = Header::parse(data)?;
+        let max = limits.max_elements();
+        let mut left = max;
+        let (header, payload_offset) = Header::parse_counted(data, &mut left, max)?;
         Ok(Self {
             raw: Cow::Borrowed(data),
             header,
@@ -211,8 +215,8 @@ pub enum SignedFileError {
     /// a phone would ask its TVS server about the signer.
     #[error(
         "the signer (serial {}, issuer {}) is in no record of the trust list(s); a phone would ask its TVS server",
-        crate::hex_lower(serial),
-        crate::printable(issuer)
+        hex::encode(serial),
+        crate::text::printable(issuer)
     )]
     SignerNotFound {
         /// The header's SERIALNUMBER.
@@ -283,7 +287,7 @@ fn describe(records: &[TrustRecord]) -> String {
             format!(
                 "{list}record {} ({role}) {}",
                 r.record,
-                crate::printable(&r.subject)
+                crate::text::printable(&r.subject)
             )
         })
         .collect::<Vec<_>>()
@@ -350,7 +354,7 @@ pub fn verify_signed_file(
     let mut unusable = None;
     let mut tried = Vec::new();
     for (t, r) in allowed {
-        match verify::record_key_der(r).and_then(|k| pkcs1v15::check(&k, digest, &hashed, sig)) {
+        match record_key_der(r).and_then(|k| pkcs1v15::check(&k, digest, &hashed, sig)) {
             Ok(Outcome::Verified { key_bits }) => {
                 return Ok(SignedFileReport {
                     signer: t.clone(),
@@ -379,13 +383,13 @@ pub fn verify_signed_file_with_certificate(
     cert_der: &[u8],
 ) -> Result<CertificateReport, SignedFileError> {
     let (sig, digest, hashed) = verify::prepare_parts(file.header(), file.raw())?;
-    let key = verify::certificate_public_key(cert_der)
-        .map_err(|_| SignedFileError::CertificateNotUsable)?;
+    let key =
+        PublicKey::from_certificate(cert_der).map_err(|_| SignedFileError::CertificateNotUsable)?;
     let header_names_certificate = CertInfo::parse(cert_der).is_ok_and(|c| {
         file.header().signer_serial() == Some(c.serial.as_slice())
             && crate::dn::same_dn(&file.header().issuer_name().unwrap_or_default(), &c.issuer)
     });
-    match pkcs1v15::check_key(&key, digest, &hashed, sig) {
+    match pkcs1v15::check_key(key.rsa(), digest, &hashed, sig) {
         Outcome::Verified { key_bits } => Ok(CertificateReport {
             digest,
             key_bits,
@@ -460,9 +464,9 @@ pub enum SelfCheck {
 ///
 /// ```
 /// # let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/../testvectors/own/keys");
-/// use itl_core::{SignedFile, SignedFileBuilder, load_certificate, load_private_key};
+/// use itl_core::{SignedFile, SignedFileBuilder, SigningKey, load_certificate};
 /// let cert = load_certificate(&std::fs::read(format!("{keys}/publisher.crt"))?)?;
-/// let key = load_private_key(&std::fs::read(format!("{keys}/publisher.key"))?)?;
+/// let key = SigningKey::from_pem_or_der(&std::fs::read(format!("{keys}/publisher.key"))?)?;
 /// let bytes = SignedFileBuilder::new(cert.clone(), key, "SEP001122334455.cnf.xml.sgn")
 ///     .build(b"<device/>")?;
 /// let file = SignedFile::parse(&bytes)?;
@@ -472,7 +476,7 @@ pub enum SelfCheck {
 /// ```
 pub struct SignedFileBuilder {
     signer_cert: Vec<u8>,
-    signer_key: PrivateKey,
+    signer_key: SigningKey,
     filename: String,
     digest: DigestAlgorithm,
     timestamp: Option<u32>,
@@ -487,7 +491,7 @@ impl SignedFileBuilder {
     /// `filename` as FILENAME (the name phones ask for, e.g.
     /// `SEP001122334455.cnf.xml.sgn`). Defaults: SHA-1, the current time, VERSION
     /// 1.0 (2.0 when encrypting), not encrypted.
-    pub fn new(signer_cert_der: Vec<u8>, signer_key: PrivateKey, filename: &str) -> Self {
+    pub fn new(signer_cert_der: Vec<u8>, signer_key: SigningKey, filename: &str) -> Self {
         Self {
             signer_cert: signer_cert_der,
             signer_key,
@@ -539,15 +543,15 @@ impl SignedFileBuilder {
     pub fn build(self, payload: &[u8]) -> Result<Vec<u8>, SignError> {
         let signer =
             CertInfo::parse(&self.signer_cert).map_err(|_| SignError::SignerCertificate)?;
-        let cert_key = verify::certificate_public_key(&self.signer_cert)
+        let cert_key = PublicKey::from_certificate(&self.signer_cert)
             .map_err(|_| SignError::SignerCertificate)?;
-        let public = self.signer_key.to_public_key();
+        let public = self.signer_key.public_key();
         if public != cert_key {
             return Err(SignError::KeyMismatch {
                 subject: signer.subject,
             });
         }
-        let bits = public.n().bit_width() as usize;
+        let bits = public.bits();
         let modulus_code = match bits {
             512 => 0u8,
             1024 => 1,
@@ -555,19 +559,16 @@ impl SignedFileBuilder {
             4096 => 3,
             other => return Err(SignError::UnsupportedKeySize(other)),
         };
-        let scheme = match self.digest {
-            DigestAlgorithm::SHA1 => Pkcs1v15Sign::new::<Sha1>(),
-            DigestAlgorithm::SHA256 => Pkcs1v15Sign::new::<Sha256>(),
-            DigestAlgorithm::SHA512 => Pkcs1v15Sign::new::<Sha512>(),
-            other => return Err(SignError::UnsupportedDigest(other.code())),
-        };
+        if self.digest.name().is_none() {
+            return Err(SignError::UnsupportedDigest(self.digest.code()));
+        }
         if self.filename.contains('\0') {
             return Err(SignError::NulInFilename);
         }
         let (encryption, body): (Vec<Element<'static>>, Cow<'_, [u8]>) = match &self.encrypt_for {
             None => (Vec::new(), Cow::Borrowed(payload)),
             Some(device) => {
-                let device_key: RsaPublicKey = verify::certificate_public_key(device)
+                let device_key = PublicKey::from_certificate(device)
                     .map_err(|_| SignError::DeviceCertificate)?;
                 let (block, ciphertext) =
                     encrypted::encrypt(payload, &device_key, self.digest, self.fixed_key_iv)?;
@@ -581,7 +582,7 @@ impl SignedFileBuilder {
         });
         let timestamp = self.timestamp.unwrap_or_else(now);
 
-        let sig_len = public.size();
+        let sig_len = bits.div_ceil(8);
         let mut elements = vec![
             Element::new_value(HeaderTag::VERSION.0, vec![version.0, version.1]),
             Element::new_value(HeaderTag::HEADER_LENGTH.0, vec![0, 0]),
@@ -638,11 +639,9 @@ impl SignedFileBuilder {
         let signed = parsed
             .signed_bytes()
             .ok_or(SignError::SelfCheck(SelfCheck::Layout))?;
-        let hashed =
-            hash(self.digest, &signed).ok_or(SignError::UnsupportedDigest(self.digest.code()))?;
         let signature = self
             .signer_key
-            .sign(scheme, &hashed)
+            .sign(self.digest, &signed)
             .map_err(|_| SignError::Rsa)?;
         match out.get_mut(range.start + 3..range.end) {
             Some(slot) if slot.len() == signature.len() => slot.copy_from_slice(&signature),

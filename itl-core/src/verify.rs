@@ -1,19 +1,12 @@
 //! Verification of the file signature (the envelope).
 
-use std::borrow::Cow;
-use std::cell::RefCell;
-
-use rsa::PublicKey as RsaPublicKey;
 use thiserror::Error;
-use x509_parser::prelude::FromDer;
 
 use crate::digest::DigestAlgorithm;
 use crate::fingerprint::hash_parts;
 use crate::header::Header;
-use crate::hex_lower;
-use crate::memo::{self, Memo};
-use crate::pkcs1v15::{self, KeyDer, Outcome};
-use crate::record::Record;
+use crate::keys::{KeyError, PublicKey, record_key_der};
+use crate::pkcs1v15::{self, Outcome};
 use crate::role::Role;
 use crate::tag::HeaderTag;
 use crate::trustlist::TrustList;
@@ -69,7 +62,7 @@ pub enum SignatureError {
         /// 1-based record number.
         record: usize,
         /// Why.
-        reason: String,
+        reason: KeyError,
     },
     /// The signer's key does not verify the signature.
     #[error("signature mismatch: the signature does not verify with the key of record {record}{}{}",
@@ -110,65 +103,6 @@ pub struct SignatureReport {
     pub digest: DigestAlgorithm,
     /// Size of the signer's RSA key in bits.
     pub key_bits: usize,
-}
-
-/// The RSA public key of a record: from its CERTIFICATE, or else from its
-/// PUBLICKEY (PKCS#1 RSAPublicKey DER).
-pub fn record_public_key(record: &Record<'_>) -> Result<RsaPublicKey, String> {
-    record_key_der(record)?.rsa_key()
-}
-
-/// The RSA public key of a DER X.509 certificate.
-pub fn certificate_public_key(der: &[u8]) -> Result<RsaPublicKey, String> {
-    certificate_key_der(der)?.rsa_key()
-}
-
-/// The PKCS#1 DER of a record's RSA key, not yet decoded.
-pub(crate) fn record_key_der<'r>(record: &'r Record<'_>) -> Result<KeyDer<'r>, String> {
-    if let Some(der) = record.certificate() {
-        return certificate_key_der(der);
-    }
-    match record.public_key() {
-        Some(pk) => Ok(KeyDer {
-            der: Cow::Borrowed(pk),
-            from_certificate: false,
-        }),
-        None => Err("the record has neither CERTIFICATE nor PUBLICKEY".to_owned()),
-    }
-}
-
-fn certificate_key_der(der: &[u8]) -> Result<KeyDer<'static>, String> {
-    thread_local! {
-        static MEMO: RefCell<Memo<Result<Vec<u8>, String>>> = const { RefCell::new(Memo::new()) };
-    }
-    let key = memo::get_or_compute(&MEMO, 0, der, || {
-        // The certificate checks parse the same certificate (and remember it):
-        // take its key from there rather than parse the certificate twice. Any
-        // other case (not RSA, bytes after the DER, not X.509) is decided and
-        // worded by the key extraction itself, as before.
-        match crate::cert::CertInfo::parse_shared(der) {
-            Ok(info) if info.is_rsa => Ok(info.public_key.clone()),
-            _ => certificate_key_uncached(der),
-        }
-    })?;
-    Ok(KeyDer {
-        der: Cow::Owned(key),
-        from_certificate: true,
-    })
-}
-
-fn certificate_key_uncached(der: &[u8]) -> Result<Vec<u8>, String> {
-    let (_, cert) = x509_parser::certificate::X509Certificate::from_der(der)
-        .map_err(|e| format!("CERTIFICATE does not parse: {e}"))?;
-    let spki = cert.public_key();
-    let rsa_oid = x509_parser::oid_registry::OID_PKCS1_RSAENCRYPTION;
-    if spki.algorithm.algorithm != rsa_oid {
-        return Err(format!(
-            "the certificate's key is not RSA (algorithm {})",
-            spki.algorithm.algorithm
-        ));
-    }
-    Ok(spki.subject_public_key.data.to_vec())
 }
 
 /// The signature, digest and signed-bytes hash of a file, checked for shape.
@@ -250,13 +184,13 @@ pub(crate) fn signed_bytes(h: &Header<'_>, raw: &[u8]) -> Option<Vec<u8>> {
 }
 
 pub(crate) fn verifies(
-    key: &RsaPublicKey,
+    key: &PublicKey,
     digest: DigestAlgorithm,
     hashed: &[u8],
     sig: &[u8],
 ) -> bool {
     matches!(
-        pkcs1v15::check_key(key, digest, hashed, sig),
+        pkcs1v15::check_key(key.rsa(), digest, hashed, sig),
         Outcome::Verified { .. }
     )
 }
@@ -335,12 +269,12 @@ pub fn verify_signature(tl: &TrustList<'_>) -> Result<SignatureReport, Signature
             no_key: short_list(no_key.iter().map(|i| (i + 1).to_string())),
         }),
         None => Err(SignatureError::SignerNotFound {
-            serial: hex_lower(serial),
+            serial: hex::encode(serial),
             issuer,
             searched: short_list(
                 tl.records()
                     .iter()
-                    .filter_map(|r| r.serial_number().map(hex_lower)),
+                    .filter_map(|r| r.serial_number().map(hex::encode)),
             ),
         }),
     }
@@ -370,7 +304,7 @@ fn short_list(items: impl Iterator<Item = String>) -> String {
 /// of a signer the phone already trusts).
 pub fn verify_signature_with_key(
     tl: &TrustList<'_>,
-    key: &RsaPublicKey,
+    key: &PublicKey,
 ) -> Result<DigestAlgorithm, SignatureError> {
     let (sig, digest, hashed) = prepare(tl)?;
     if verifies(key, digest, &hashed, sig) {
@@ -387,21 +321,21 @@ pub struct TrustAnchor {
     /// Where the key comes from, for messages (`current.tlv record 2 (CCM+TFTP) CN=…`).
     pub description: String,
     /// The RSA public key.
-    pub key: RsaPublicKey,
+    pub key: PublicKey,
 }
 
 impl TrustAnchor {
     /// The key of a DER certificate; `source` names it in messages.
-    pub fn from_certificate(der: &[u8], source: &str) -> Result<Self, String> {
-        let key = certificate_public_key(der)?;
+    pub fn from_certificate(der: &[u8], source: &str) -> Result<Self, KeyError> {
+        let key = PublicKey::from_certificate(der)?;
         let subject = crate::cert::CertInfo::parse(der)
             .map(|c| c.subject)
             .unwrap_or_default();
         Ok(Self {
             description: format!(
                 "{} ({})",
-                crate::printable(source),
-                crate::printable(&subject)
+                crate::text::printable(source),
+                crate::text::printable(&subject)
             ),
             key,
         })
@@ -416,14 +350,14 @@ impl TrustAnchor {
             .enumerate()
             .filter(|(_, r)| matches!(r.function(), Some(Role::SAST | Role::CCM_TFTP | Role::TFTP)))
             .filter_map(|(i, r)| {
-                let key = record_public_key(r).ok()?;
+                let key = PublicKey::of_record(r).ok()?;
                 let role = r.function().map(Role::short_name).unwrap_or_default();
                 Some(Self {
                     description: format!(
                         "{} record {} ({role}) {}",
-                        crate::printable(source),
+                        crate::text::printable(source),
                         i + 1,
-                        crate::printable(&r.subject_name().unwrap_or_default())
+                        crate::text::printable(&r.subject_name().unwrap_or_default())
                     ),
                     key,
                 })

@@ -11,8 +11,8 @@ use common::{
     vector_path,
 };
 use itl_core::{
-    BuildError, Builder, DigestAlgorithm, RecordSpec, Role, TrustList, load_certificate,
-    load_private_key, verify_signature,
+    BuildError, Builder, DigestAlgorithm, RecordSpec, Role, SigningKey, TrustList,
+    load_certificate, verify_signature,
 };
 
 /// The DER of the test certificate `own/keys/NAME.crt`.
@@ -21,7 +21,7 @@ fn cert(name: &str) -> Vec<u8> {
 }
 
 /// The test key `own/keys/NAME.key`.
-fn key(name: &str) -> itl_core::rsa::PrivateKey {
+fn key(name: &str) -> itl_core::SigningKey {
     common::key(&format!("own/keys/{name}"))
 }
 
@@ -173,7 +173,7 @@ fn each_digest_verifies_with_itltool_and_openssl_and_parses_back() {
         ]))
         .unwrap();
         assert_eq!(
-            itl_core::hex_lower(h.signer_serial().unwrap()),
+            hex::encode(h.signer_serial().unwrap()),
             serial
                 .trim()
                 .trim_start_matches("serial=")
@@ -207,7 +207,7 @@ fn each_digest_verifies_with_itltool_and_openssl_and_parses_back() {
         assert!(r[2].certificate().is_none());
         let tvs_pem = vector_path("own/keys/tvs.crt");
         assert_eq!(
-            itl_core::hex_lower(r[2].cert_hash().unwrap()),
+            hex::encode(r[2].cert_hash().unwrap()),
             openssl_sha1_fingerprint(&tvs_pem)
         );
         assert_eq!(r[2].hash_algorithm(), Some(DigestAlgorithm::SHA1));
@@ -286,7 +286,7 @@ fn refuses_a_signer_not_among_the_records_unless_allowed() {
     // Not verifiable from inside the file ...
     assert!(verify_signature(&tl).is_err());
     // ... but with the signer's key from outside.
-    let key = itl_core::verify::certificate_public_key(&publisher).unwrap();
+    let key = itl_core::PublicKey::from_certificate(&publisher).unwrap();
     assert_eq!(
         itl_core::verify_signature_with_key(&tl, &key).unwrap(),
         DigestAlgorithm::SHA1
@@ -335,8 +335,9 @@ fn refuses_unknown_digest_and_bad_inputs() {
         e.to_string().contains("no -----BEGIN CERTIFICATE-----"),
         "{e}"
     );
-    let e = load_private_key(&read_vector("own/keys/publisher.crt")).unwrap_err();
-    assert!(e.to_string().contains("private key"), "{e}");
+    let e = SigningKey::from_pem_or_der(&read_vector("own/keys/publisher.crt")).unwrap_err();
+    assert_eq!(e, itl_core::PrivateKeyError::NoPemBlock);
+    assert!(e.to_string().contains("PRIVATE KEY"), "{e}");
 }
 
 #[test]
@@ -350,11 +351,11 @@ fn loads_pem_and_der_certificates_and_pkcs1_and_pkcs8_keys() {
     let key_path = vector_path("own/keys/publisher.key");
     let pkcs1_pem = openssl(&["rsa", "-in", &key_path, "-traditional"]);
     assert!(String::from_utf8_lossy(&pkcs1_pem).contains("BEGIN RSA PRIVATE KEY"));
-    assert_eq!(load_private_key(&pkcs1_pem).unwrap(), pkcs8);
+    assert_eq!(SigningKey::from_pem_or_der(&pkcs1_pem).unwrap(), pkcs8);
     let pkcs8_der = openssl(&["pkey", "-in", &key_path, "-outform", "DER"]);
-    assert_eq!(load_private_key(&pkcs8_der).unwrap(), pkcs8);
+    assert_eq!(SigningKey::from_pem_or_der(&pkcs8_der).unwrap(), pkcs8);
     let encrypted = openssl(&["pkey", "-in", &key_path, "-aes256", "-passout", "pass:x"]);
-    let e = load_private_key(&encrypted).unwrap_err();
+    let e = SigningKey::from_pem_or_der(&encrypted).unwrap_err();
     assert!(e.to_string().contains("encrypted"), "{e}");
 }
 

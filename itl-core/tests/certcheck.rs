@@ -5,11 +5,11 @@
 mod common;
 
 use common::{all_vectors, openssl, openssl_sha1_fingerprint, read_vector, sidecar, vector_path};
-use itl_core::certcheck::{cert_hash_matches, check_record};
 use itl_core::{
-    Builder, CertInfo, Element, Role, TrustList, WarningKind, check_certificates, load_certificate,
-    load_private_key,
+    Builder, CertInfo, Element, Role, SigningKey, TrustList, WarningKind, check_certificates,
+    load_certificate,
 };
+use itl_core::{cert_hash_matches, check_record};
 
 /// 2025-06-15 15:06:40 UTC.
 const NOW: i64 = 1_750_000_000;
@@ -108,11 +108,7 @@ fn replica_cert_hashes_are_the_sha1_of_the_tvs_and_capf_certificates() {
     assert_eq!(capf_record.function(), Some(Role::CAPF));
     for (record, file) in [(tvs_record, "tvs"), (capf_record, "capf")] {
         let expected = openssl_sha1_fingerprint(&vector_path(&format!("own/keys/{file}.crt")));
-        assert_eq!(
-            itl_core::hex_lower(record.cert_hash().unwrap()),
-            expected,
-            "{file}"
-        );
+        assert_eq!(hex::encode(record.cert_hash().unwrap()), expected, "{file}");
     }
     let tvs = load_certificate(&read_vector("own/keys/tvs.crt")).unwrap();
     let capf = load_certificate(&read_vector("own/keys/capf.crt")).unwrap();
@@ -376,7 +372,7 @@ fn certhash_next_to_a_certificate_is_checked() {
 #[test]
 fn a_file_over_64_kib_gets_a_file_warning() {
     let publisher = load_certificate(&read_vector("own/keys/publisher.crt")).unwrap();
-    let key = load_private_key(&read_vector("own/keys/publisher.key")).unwrap();
+    let key = SigningKey::from_pem_or_der(&read_vector("own/keys/publisher.key")).unwrap();
     let mut b = Builder::new(publisher.clone(), key);
     for _ in 0..34 {
         b = b.record(Role::CCM, publisher.clone());

@@ -186,7 +186,7 @@ const BUILT: &str = "own/ITLSEP0011215A1AE3-sbd-replica.tlv";
 /// A small ITL made by our `Builder` (SHA-256, one SAST record holding the signer
 /// certificate, one hash-only TVS record with a DNS name and an IP address).
 fn builder_itl() -> Vec<u8> {
-    let key = itl_core::load_private_key(&vector("own/keys/publisher.key").1)
+    let key = itl_core::SigningKey::from_pem_or_der(&vector("own/keys/publisher.key").1)
         .unwrap_or_else(|e| panic!("publisher.key: {e}"));
     let cert = itl_core::load_certificate(&vector("own/keys/publisher.crt").1)
         .unwrap_or_else(|e| panic!("publisher.crt: {e}"));

@@ -6,7 +6,7 @@ mod common;
 use common::read_vector;
 use itl_core::{
     AnyFile, DecryptError, DigestAlgorithm, FileKind, Role, SignedFile, SignedFileBuilder,
-    SignedFileError, TrustList, decrypt, load_certificate, load_private_key, verify_signed_file,
+    SignedFileError, SigningKey, TrustList, decrypt, load_certificate, verify_signed_file,
     verify_signed_file_with_certificate,
 };
 
@@ -21,8 +21,8 @@ fn cert(name: &str) -> Vec<u8> {
     load_certificate(&read_vector(&format!("signed/keys/{name}.crt"))).unwrap()
 }
 
-fn key(name: &str) -> itl_core::rsa::PrivateKey {
-    load_private_key(&read_vector(&format!("signed/keys/{name}.key"))).unwrap()
+fn key(name: &str) -> itl_core::SigningKey {
+    SigningKey::from_pem_or_der(&read_vector(&format!("signed/keys/{name}.key"))).unwrap()
 }
 
 /// Whether `bytes` verifies like a phone holding the vectors' ITL.

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use common::{sidecar, vectors};
 use itl_core::{
-    AnyFile, DigestAlgorithm, FileKind, Fingerprints, Role, SignedFile, SignedFileError, TrustList,
-    decrypt, detect_kind, hex_lower, load_private_key, verify_signature, verify_signed_file,
+    AnyFile, DigestAlgorithm, FileKind, Fingerprints, Role, SignedFile, SignedFileError,
+    SigningKey, TrustList, decrypt, detect_kind, verify_signature, verify_signed_file,
     verify_signed_file_with_certificate,
 };
 use serde_json::Value;
@@ -153,7 +153,7 @@ fn every_vector_matches_its_sidecar() {
         );
         assert_eq!(
             s(&exp["signer_serial"]),
-            h.signer_serial().map(hex_lower),
+            h.signer_serial().map(hex::encode),
             "{name}: signer_serial"
         );
         assert_eq!(
@@ -195,16 +195,16 @@ fn every_vector_matches_its_sidecar() {
             );
             assert_eq!(
                 s(&want["serial"]),
-                got.serial_number().map(hex_lower),
+                got.serial_number().map(hex::encode),
                 "{at}: serial"
             );
             assert_eq!(
                 s(&want["cert_sha1"]),
-                got.certificate().map(|c| hex_lower(&Sha1::digest(c))),
+                got.certificate().map(|c| hex::encode(Sha1::digest(c))),
                 "{at}: cert_sha1"
             );
             if let Some(h) = want.get("cert_hash") {
-                assert_eq!(s(h), got.cert_hash().map(hex_lower), "{at}: cert_hash");
+                assert_eq!(s(h), got.cert_hash().map(hex::encode), "{at}: cert_hash");
             }
         }
 
@@ -341,7 +341,7 @@ fn every_signed_vector_matches_its_sidecar() {
         );
         assert_eq!(
             s(&exp["signer_serial"]),
-            h.signer_serial().map(hex_lower),
+            h.signer_serial().map(hex::encode),
             "{name}"
         );
         assert_eq!(
@@ -372,7 +372,7 @@ fn every_signed_vector_matches_its_sidecar() {
         );
         assert_eq!(
             s(&exp["payload_sha1"]),
-            Some(hex_lower(&Sha1::digest(file.payload()))),
+            Some(hex::encode(Sha1::digest(file.payload()))),
             "{name}: payload_sha1"
         );
         if let Some(pf) = s(&exp["payload_file"]) {
@@ -438,7 +438,11 @@ fn every_signed_vector_matches_its_sidecar() {
                 );
             }
             (Err(SignedFileError::SignerNotFound { serial, .. }), Some("signer-not-found")) => {
-                assert_eq!(Some(hex_lower(serial)), s(&exp["signer_serial"]), "{name}");
+                assert_eq!(
+                    Some(hex::encode(serial)),
+                    s(&exp["signer_serial"]),
+                    "{name}"
+                );
             }
             (Err(SignedFileError::Mismatch { tried }), Some("mismatch")) => {
                 assert!(!tried.is_empty(), "{name}");
@@ -456,13 +460,13 @@ fn every_signed_vector_matches_its_sidecar() {
                 let info = file
                     .encryption()
                     .unwrap_or_else(|err| panic!("{name}: {err}"));
-                assert_eq!(s(&e["iv"]), Some(hex_lower(&info.iv)), "{name}: iv");
+                assert_eq!(s(&e["iv"]), Some(hex::encode(info.iv)), "{name}: iv");
                 assert_eq!(e["pad_count"].as_u64(), Some(u64::from(info.pad_count)));
                 assert_eq!(e["key_bits"].as_u64(), Some(u64::from(info.key_bits)));
                 assert_eq!(e["algorithm"].as_u64(), Some(u64::from(info.algorithm)));
                 assert_eq!(
                     s(&e["encrypted_key_sha1"]),
-                    Some(hex_lower(&Sha1::digest(info.encrypted_key)))
+                    Some(hex::encode(Sha1::digest(info.encrypted_key)))
                 );
                 assert_eq!(
                     s(&e["hash_algorithm"]),
@@ -470,19 +474,19 @@ fn every_signed_vector_matches_its_sidecar() {
                 );
                 assert_eq!(
                     s(&e["plaintext_hash"]),
-                    Some(hex_lower(info.plaintext_hash))
+                    Some(hex::encode(info.plaintext_hash))
                 );
                 assert!(info.unknown.is_empty(), "{name}: unknown elements");
                 let key = std::fs::read(dir.join(s(&e["device_key"]).expect("device_key")))
                     .expect("device key");
-                let key = load_private_key(&key).expect("device key");
+                let key = SigningKey::from_pem_or_der(&key).expect("device key");
                 let plain = decrypt(&file, &key).unwrap_or_else(|err| panic!("{name}: {err}"));
                 let pf = s(&e["plaintext_file"]).expect("plaintext_file");
                 let want = std::fs::read(dir.join(&pf)).expect("plaintext");
                 assert_eq!(plain, want, "{name}: plaintext");
                 assert_eq!(info.hash_algorithm, DigestAlgorithm::SHA1, "{name}");
                 assert_eq!(
-                    Some(hex_lower(&Sha1::digest(&plain))),
+                    Some(hex::encode(Sha1::digest(&plain))),
                     s(&e["plaintext_hash"])
                 );
                 payloads_named.insert(dir.join(pf));

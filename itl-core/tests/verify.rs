@@ -62,7 +62,7 @@ fn the_real_ctl_is_signed_by_record_1() {
 // Every truncation and single-bit flip of the replica and the real CTL is checked
 // in mutation.rs (no panic, round trip, never verifies), with the moved-signature case.
 
-fn key_cert(name: &str) -> (itl_core::rsa::PrivateKey, Vec<u8>) {
+fn key_cert(name: &str) -> (itl_core::SigningKey, Vec<u8>) {
     let rel = format!("own/keys/{name}");
     (common::key(&rel), common::cert(&rel))
 }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use itl_core::{load_certificate, load_private_key};
+use itl_core::{SigningKey, load_certificate};
 use serde_json::Value;
 
 /// The workspace root.
@@ -58,8 +58,9 @@ pub fn cert(rel: &str) -> Vec<u8> {
 }
 
 /// The private key in `testvectors/REL.key`.
-pub fn key(rel: &str) -> itl_core::rsa::PrivateKey {
-    load_private_key(&std::fs::read(vectors().join(format!("{rel}.key"))).unwrap()).unwrap()
+pub fn key(rel: &str) -> itl_core::SigningKey {
+    SigningKey::from_pem_or_der(&std::fs::read(vectors().join(format!("{rel}.key"))).unwrap())
+        .unwrap()
 }
 
 /// Runs the `itltool` binary built for these tests.

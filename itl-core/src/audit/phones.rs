@@ -221,7 +221,7 @@ pub enum LineProblem {
         expected: usize,
     },
     /// The `mac` field is not a MAC address.
-    #[error("mac \"{}\": {source}", crate::printable(.value))]
+    #[error("mac \"{}\": {source}", crate::text::printable(.value))]
     Mac {
         /// The field.
         value: String,
@@ -229,7 +229,7 @@ pub enum LineProblem {
         source: BadMac,
     },
     /// The `hash` field is neither an MD5 nor a SHA-1.
-    #[error("hash \"{}\": {source}", crate::printable(.value))]
+    #[error("hash \"{}\": {source}", crate::text::printable(.value))]
     Hash {
         /// The field.
         value: String,
@@ -237,7 +237,7 @@ pub enum LineProblem {
         source: BadHash,
     },
     /// The `kind` field is neither `itl` nor `ctl`.
-    #[error("kind \"{}\": expected itl or ctl", crate::printable(.value))]
+    #[error("kind \"{}\": expected itl or ctl", crate::text::printable(.value))]
     Kind {
         /// The field.
         value: String,

@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use itl_core::{Builder, Role, SignedFileBuilder, load_certificate, load_private_key};
+use itl_core::{Builder, Role, SignedFileBuilder, SigningKey, load_certificate};
 
 /// The CallManager certificate of the CUCM 8 replica (`own/keys/publisher`).
 pub const PUBLISHER: &str = "own/keys/publisher";
@@ -42,9 +42,12 @@ pub fn cert(rel: &str) -> Vec<u8> {
 }
 
 /// The private key `testvectors/REL.key`.
-pub fn key(rel: &str) -> itl_core::rsa::PrivateKey {
+pub fn key(rel: &str) -> itl_core::SigningKey {
     let p = vectors().join(format!("{rel}.key"));
-    load_private_key(&std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))).unwrap()
+    SigningKey::from_pem_or_der(
+        &std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())),
+    )
+    .unwrap()
 }
 
 /// What a cluster's certificates are, and which signs the trust lists.

@@ -128,17 +128,14 @@ pub fn sidecar(tlv: &Path) -> serde_json::Value {
 
 /// Signs `bytes` (a trust list changed after building) again with `key` and SHA-1:
 /// the signature over the file minus its SIGNATURE element replaces the old one.
-pub fn resign(mut bytes: Vec<u8>, key: &itl_core::rsa::PrivateKey) -> Vec<u8> {
+pub fn resign(mut bytes: Vec<u8>, key: &itl_core::SigningKey) -> Vec<u8> {
     // Any size: tests/scale.rs re-signs files over the default limits.
     let unbounded = itl_core::Limits::DEFAULT
         .with_max_size(usize::MAX)
         .with_max_elements(usize::MAX);
     let tl = itl_core::TrustList::parse_with(&bytes, unbounded).unwrap();
-    let hashed =
-        itl_core::fingerprint::hash(itl_core::DigestAlgorithm::SHA1, &tl.signed_bytes().unwrap())
-            .unwrap();
     let sig = key
-        .sign(itl_core::rsa::Pkcs1v15Sign::new::<sha1::Sha1>(), &hashed)
+        .sign(itl_core::DigestAlgorithm::SHA1, &tl.signed_bytes().unwrap())
         .unwrap();
     let range = tl.header().signature_range().unwrap();
     bytes[range.start + 3..range.end].copy_from_slice(&sig);
@@ -151,6 +148,6 @@ pub fn cert(rel: &str) -> Vec<u8> {
 }
 
 /// The private key `testvectors/REL.key`.
-pub fn key(rel: &str) -> itl_core::rsa::PrivateKey {
-    itl_core::load_private_key(&read_vector(&format!("{rel}.key"))).unwrap()
+pub fn key(rel: &str) -> itl_core::SigningKey {
+    itl_core::SigningKey::from_pem_or_der(&read_vector(&format!("{rel}.key"))).unwrap()
 }

@@ -17,7 +17,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use itl_core::{Builder, Role, load_certificate, load_private_key};
+use itl_core::{Builder, Role, SigningKey, load_certificate};
 use md5::{Digest, Md5};
 use sha1::Sha1;
 
@@ -36,8 +36,9 @@ fn cert(rel: &str) -> Vec<u8> {
     load_certificate(&std::fs::read(vectors().join(format!("{rel}.crt"))).unwrap()).unwrap()
 }
 
-fn key(rel: &str) -> itl_core::rsa::PrivateKey {
-    load_private_key(&std::fs::read(vectors().join(format!("{rel}.key"))).unwrap()).unwrap()
+fn key(rel: &str) -> itl_core::SigningKey {
+    SigningKey::from_pem_or_der(&std::fs::read(vectors().join(format!("{rel}.key"))).unwrap())
+        .unwrap()
 }
 
 /// ITL or CTL, as the inventory's `kind` column says.
