@@ -60,9 +60,9 @@ echo "== top functions, inclusive ($LARGE files; share of the total)"
 callgrind_annotate --inclusive=yes "$OUT/large.out" 2>/dev/null \
     | grep -E '^ *[0-9,]+ \([ 0-9.]+%\)' \
     | grep -vE 'PROGRAM TOTALS|rayon|std::sys|pthread|call_once|call_mut|FnOnce|FnMut|lang_start|main\.rs:main|/libc\.so' \
-    | sed -E 's#/root/\.cargo/registry/src/[^/]+/##; s#/rustc/[0-9a-f]+/##' | head -n 40
+    | sed -E 's#/root/\.cargo/registry/src/[^/]+/##; s#/rustc/[0-9a-f]+/##' | head -n 40 || true
 echo "== top functions, self"
 callgrind_annotate "$OUT/large.out" 2>/dev/null \
     | grep -E '^ *[0-9,]+ \([ 0-9.]+%\)' | grep -v 'PROGRAM TOTALS' \
-    | sed -E 's#/root/\.cargo/registry/src/[^/]+/##; s#/rustc/[0-9a-f]+/##' | head -n 30
+    | sed -E 's#/root/\.cargo/registry/src/[^/]+/##; s#/rustc/[0-9a-f]+/##' | head -n 30 || true
 echo "raw callgrind files: $OUT"
