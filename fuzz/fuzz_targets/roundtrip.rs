@@ -16,4 +16,17 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(again.records(), tl.records());
     let owned = tl.clone().into_owned();
     assert_eq!(owned.to_bytes(), data, "into_owned() changed the bytes");
+    let fixed = tl.to_bytes_fixed().expect("a parsed list's lengths fit");
+    assert_eq!(fixed, data, "to_bytes_fixed() changed a valid file");
+    let editable = tl.to_editable();
+    assert_eq!(
+        editable.to_bytes().expect("a parsed list's lengths fit"),
+        data,
+        "the editable model's verbatim writer differs from the input"
+    );
+    assert_eq!(
+        editable.to_bytes_fixed().expect("a parsed list's lengths fit"),
+        data,
+        "the editable model's fixing writer changed a valid file"
+    );
 });

@@ -298,3 +298,27 @@ fn outside_trust_from_a_certificate_or_another_trust_list() {
         r.description
     );
 }
+
+#[test]
+fn sast_records_without_a_key_are_not_listed_as_failed() {
+    // The replica (records 1 and 2 share the header's signer; 4 records) plus a
+    // SAST record holding only RECORDLENGTH and FUNCTION. Appending it changed
+    // the signed bytes: records 1 and 2 fail to verify, record 5 has no key.
+    let mut bytes = read_vector("own/ITLSEP0011215A1AE3-sbd-replica.tlv");
+    bytes.extend([1, 0, 2, 0, 10, 4, 0, 2, 0, 0]);
+    let tl = TrustList::parse(&bytes).unwrap();
+    let e = verify_signature(&tl).unwrap_err();
+    assert_eq!(
+        e,
+        SignatureError::Mismatch {
+            record: 1,
+            others: "2".to_owned(),
+            no_key: "5".to_owned(),
+        }
+    );
+    assert_eq!(
+        e.to_string(),
+        "signature mismatch: the signature does not verify with the key of record 1 \
+         (nor records 2); SAST records 5 have no usable RSA key"
+    );
+}
