@@ -10,6 +10,8 @@
 #             sched_autogroup, as root), so that other sessions' processes,
 #             which the kernel otherwise gives an equal share whatever their
 #             nice value, take less of the CPUs; put back to 0 at the end
+#   --no-build  measure the binaries WORKDIR/itltool and WORKDIR/itltool-rsa
+#             left by an earlier run instead of building them
 #   --files N number of generated ITLs for each bulk run (default 2000)
 #   WORKDIR   where binaries, generated files and raw results go
 #             (default: a new directory under /tmp); generated files are kept
@@ -23,12 +25,14 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 ARGS="$*"
 BENCH=0
 PRIORITY=0
+BUILD=1
 FILES=2000
 WORK=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --bench) BENCH=1 ;;
         --priority) PRIORITY=1 ;;
+        --no-build) BUILD=0 ;;
         --files) FILES=$2; shift ;;
         -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) WORK=$1 ;;
@@ -65,10 +69,14 @@ echo "workdir:  $WORK"
 
 echo "== build"
 cd "$ROOT"
-cargo build --release -q -p itl-cli --no-default-features --features pure-rust
-cp target/release/itltool "$WORK/itltool-rsa"
-cargo build --release -q -p itl-cli
-cp target/release/itltool "$WORK/itltool"
+if [ "$BUILD" = 1 ]; then
+    cargo build --release -q -p itl-cli --no-default-features --features pure-rust
+    cp target/release/itltool "$WORK/itltool-rsa"
+    cargo build --release -q -p itl-cli
+    cp target/release/itltool "$WORK/itltool"
+else
+    echo "--no-build: the binaries of an earlier run ($(date -u -r "$WORK/itltool" '+%Y-%m-%d %H:%M UTC'))"
+fi
 echo "built $WORK/itltool (default: $("$WORK/itltool" --version)) and"
 echo "      $WORK/itltool-rsa (--no-default-features --features pure-rust: $("$WORK/itltool-rsa" --version))"
 
