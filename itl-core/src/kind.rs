@@ -4,10 +4,12 @@
 //! with the same header; what follows HEADERLENGTH differs (records, or the
 //! signed file's own bytes). The rule, applied to a file whose header parses:
 //!
-//! 1. The header has an ENCRYPTIONINFO element (tag 16), or FILENAME ends with
-//!    `.enc.sgn`: an **encrypted signed file**.
+//! 1. The header has an ENCRYPTIONINFO element (tag 16): an **encrypted signed
+//!    file**.
 //! 2. FILENAME ends with `.sgn`: a **signed file** (phones ask for signed files
-//!    by that name; the payload may be anything, even a trust list).
+//!    by that name; the payload may be anything, even a trust list). A file
+//!    named `.enc.sgn` without tag 16 is a signed file whose encryption block is
+//!    missing (the `signed` fuzz target found the two answers disagreeing).
 //! 3. FILENAME ends with `.tlv` or starts with `ITL` or `CTL`: a **trust list**,
 //!    ITL or CTL by [`TrustList::kind`]; a record error is the file's error.
 //! 4. Otherwise (no FILENAME, or another name) by content: nothing after the
@@ -152,7 +154,7 @@ fn by_rule(data: &[u8], limits: Limits) -> Result<Option<FileKind>, ParseError> 
     let mut left = max;
     let (header, header_len) = Header::parse_counted(data, &mut left, max)?;
     let name = header.filename().unwrap_or_default().to_ascii_lowercase();
-    if header.get(HeaderTag::ENCRYPTION_INFO).is_some() || name.ends_with(".enc.sgn") {
+    if header.get(HeaderTag::ENCRYPTION_INFO).is_some() {
         return Ok(Some(FileKind::EncryptedSigned));
     }
     if name.ends_with(".sgn") {

@@ -320,6 +320,13 @@ fn detection_by_filename_and_content() {
         .build(b"")
         .unwrap();
     assert_eq!(itl_core::detect_kind(&bytes), Ok(FileKind::Ctl));
+    // A .enc.sgn name without an encryption block: a signed file, the same
+    // answer from detect_kind and AnyFile (found by the `signed` fuzz target).
+    let bytes = SignedFileBuilder::new(cert("ccmtftp"), key("ccmtftp"), "SEP.cnf.xml.enc.sgn")
+        .build(b"<device/>")
+        .unwrap();
+    assert_eq!(itl_core::detect_kind(&bytes), Ok(FileKind::Signed));
+    assert_eq!(AnyFile::parse(&bytes).unwrap().kind(), FileKind::Signed);
     // Trust lists stay trust lists.
     assert_eq!(itl_core::detect_kind(&itl()), Ok(FileKind::Itl));
     let ctl = read_vector("real/CTLFile-cucm10.tlv");
