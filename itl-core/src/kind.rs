@@ -34,7 +34,7 @@ pub enum AnyFile<'a> {
 }
 
 impl<'a> AnyFile<'a> {
-    /// Detects the kind (see the [module documentation](self)) and parses.
+    /// Detects the kind (by the rule of [`detect_kind`]) and parses.
     pub fn parse(data: &'a [u8]) -> Result<Self, ParseError> {
         Self::parse_with(data, Limits::DEFAULT)
     }
@@ -88,7 +88,26 @@ impl<'a> AnyFile<'a> {
     }
 }
 
-/// The kind of `data` by the rule of the [module documentation](self). Only the
+/// The kind of `data`.
+///
+/// ITL, CTL, signed (`.sgn`) and encrypted signed (`.enc.sgn`) files all start
+/// with the same header; what follows HEADERLENGTH differs (records, or the
+/// signed file's own bytes). The rule, applied to a file whose header parses:
+///
+/// 1. The header has an ENCRYPTIONINFO element (tag 16), or FILENAME ends with
+///    `.enc.sgn`: an **encrypted signed file**.
+/// 2. FILENAME ends with `.sgn`: a **signed file** (phones ask for signed files
+///    by that name; the payload may be anything, even a trust list).
+/// 3. FILENAME ends with `.tlv` or starts with `ITL` or `CTL`: a **trust list**,
+///    ITL or CTL by [`TrustList::kind`]; a record error is the file's error.
+/// 4. Otherwise (no FILENAME, or another name) by content: nothing after the
+///    header, or records (the first bytes after the header are a RECORDLENGTH
+///    element, tag 1 length 2): a **trust list**; anything else: a **signed file**.
+///
+/// Case does not matter in the FILENAME tests. A header error is the file's
+/// error whatever its kind.
+///
+/// Only the
 /// header is parsed (and, for a trust list, its records, to tell ITL from CTL
 /// when FILENAME does not); a header error is returned as is.
 pub fn detect_kind(data: &[u8]) -> Result<FileKind, ParseError> {

@@ -299,7 +299,9 @@ fn decide(files: &FileSet, held: FileId, served: FileId) -> (AuditVerdict, Optio
     (verdict, Some(c))
 }
 
-/// Audits every phone of the inventory; see the [module documentation](self).
+/// Audits every phone of the inventory: matches each phone's hash to the file
+/// it holds, then runs the phone's trust rules once per distinct pair of held
+/// and served file.
 ///
 /// Each distinct (held file, served file) pair is judged once. Every phone is
 /// in exactly one row.
