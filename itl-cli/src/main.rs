@@ -930,9 +930,17 @@ fn text_width(wide: bool) -> Option<usize> {
     if wide || !io::stdout().is_terminal() {
         return None;
     }
+    // The terminal's own size; else $COLUMNS; else the classic 80 columns.
     console::Term::stdout()
         .size_checked()
         .map(|(_rows, cols)| usize::from(cols))
+        .or_else(|| {
+            std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.trim().parse::<usize>().ok())
+                .filter(|&c| c > 0)
+        })
+        .or(Some(80))
 }
 
 /// Modification time of a local file in Unix seconds (`None` for URLs).
