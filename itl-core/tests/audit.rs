@@ -314,3 +314,48 @@ fn files_are_kept_once_per_content() {
     let sha1: itl_core::PhoneHash = cluster.gens[0].sha1.to_ascii_uppercase().parse().unwrap();
     assert_eq!(files.find(&sha1), Some(a));
 }
+
+/// The inventory read by Python's csv module (an independent RFC 4180 reader)
+/// gives, for every phone's line, the same fields as ours.
+#[test]
+fn csv_fields_agree_with_pythons_csv_module() {
+    let s = setup(2000, 0x5eed);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("phones.csv");
+    std::fs::write(&path, &s.fleet.csv).unwrap();
+    // Each record with the line it starts on; reading stops at the unclosed
+    // quote of the last line (non-strict: the bad lines are read leniently).
+    let script = "import csv, json, sys\n\
+                  f = open(sys.argv[1], newline='', encoding='utf-8')\n\
+                  r = csv.reader(f)\n\
+                  out, start = [], 1\n\
+                  try:\n\
+                  \x20   for row in r:\n\
+                  \x20       out.append([start, row])\n\
+                  \x20       start = r.line_num + 1\n\
+                  except csv.Error:\n\
+                  \x20   pass\n\
+                  print(json.dumps(out))";
+    let py = std::process::Command::new("python3")
+        .args(["-c", script, &path.display().to_string()])
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("cannot run python3 ({e}); install it (Debian: apt-get install python3)")
+        });
+    assert!(
+        py.status.success(),
+        "{}",
+        String::from_utf8_lossy(&py.stderr)
+    );
+    let rows: Vec<(usize, Vec<String>)> = serde_json::from_slice(&py.stdout).unwrap();
+    let by_line: HashMap<usize, &Vec<String>> = rows.iter().map(|(l, r)| (*l, r)).collect();
+    assert_eq!(rows[0].1, fleet::COLUMNS);
+    for p in &s.list.phones {
+        assert_eq!(
+            by_line.get(&p.line).copied(),
+            Some(&p.fields),
+            "line {}",
+            p.line
+        );
+    }
+}
