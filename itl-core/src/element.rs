@@ -4,7 +4,8 @@ use std::borrow::Cow;
 
 use nom::{IResult, Parser, number::complete::be_u16, number::complete::u8 as be_u8};
 
-use crate::error::{EncodeError, ParseError};
+use crate::error::{ElementTag, EncodeError, ParseError, Structure};
+use crate::tag::{HeaderTag, RecordTag};
 
 /// The bare padding byte of the header (tag 13 without a length field).
 pub const PADDING_BYTE: u8 = 0x0D;
@@ -212,11 +213,19 @@ fn tag_and_length(input: &[u8]) -> IResult<&[u8], (u8, u16)> {
 }
 
 /// Where an element was read from, for error messages.
-pub(crate) struct Scope<'s> {
-    /// `header`, `record 3 (CCM+TFTP)`, …
-    pub context: &'s str,
-    /// Names the tag for messages.
-    pub name: &'s dyn Fn(u8) -> String,
+pub(crate) struct Scope {
+    /// The header, or which record.
+    pub context: Structure,
+}
+
+impl Scope {
+    /// `tag` in the numbering of this structure.
+    fn tag(&self, tag: u8) -> ElementTag {
+        match self.context {
+            Structure::Header => ElementTag::Header(HeaderTag(tag)),
+            Structure::Record { .. } => ElementTag::Record(RecordTag(tag)),
+        }
+    }
 }
 
 /// Reads the tag and length of the element at `pos`, and returns
@@ -225,12 +234,12 @@ pub(crate) fn read_tlv(
     data: &[u8],
     pos: usize,
     end: usize,
-    scope: &Scope<'_>,
+    scope: &Scope,
 ) -> Result<(u8, usize, usize), ParseError> {
     let window = data.get(pos..end).unwrap_or_default();
     let Ok((_, (tag, len))) = tag_and_length(window) else {
         return Err(ParseError::TruncatedElement {
-            context: scope.context.to_owned(),
+            context: scope.context,
             offset: pos,
             remain: window.len(),
         });
@@ -240,8 +249,8 @@ pub(crate) fn read_tlv(
     let len = usize::from(len);
     if len > remain {
         return Err(ParseError::ElementOverrun {
-            context: scope.context.to_owned(),
-            name: (scope.name)(tag),
+            context: scope.context,
+            tag: scope.tag(tag),
             offset: pos,
             declared: len,
             remain,
@@ -256,7 +265,7 @@ pub(crate) fn read_values<'a>(
     data: &'a [u8],
     mut pos: usize,
     end: usize,
-    scope: &Scope<'_>,
+    scope: &Scope,
     out: &mut Vec<Element<'a>>,
 ) -> Result<(), ParseError> {
     while pos < end {

@@ -1,6 +1,127 @@
 //! Errors of parsing and encoding.
 
+use std::fmt;
+
 use thiserror::Error;
+
+use crate::role::Role;
+use crate::tag::{HeaderTag, RecordTag};
+
+/// The structure an element was read in: the header, or a record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Structure {
+    /// The file header.
+    Header,
+    /// A record.
+    Record {
+        /// 1-based record number.
+        index: usize,
+        /// The record's FUNCTION, when a 2-byte FUNCTION element could be found.
+        role: Option<Role>,
+    },
+}
+
+impl fmt::Display for Structure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Header => f.write_str("header"),
+            Self::Record {
+                index,
+                role: Some(r),
+            } => write!(f, "record {index} ({r})"),
+            Self::Record { index, role: None } => write!(f, "record {index}"),
+        }
+    }
+}
+
+/// What was found where the header should start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Found {
+    /// An element with this tag and length field.
+    Element {
+        /// The tag byte.
+        tag: u8,
+        /// The length field.
+        length: u16,
+    },
+    /// Only this many bytes (too few for a tag and length).
+    Bytes(usize),
+}
+
+impl fmt::Display for Found {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Element { tag, length } => write!(f, "tag {tag} length {length}"),
+            Self::Bytes(n) => write!(f, "{n} byte(s)"),
+        }
+    }
+}
+
+/// How a header container's contents disagree with its declared length.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ContainerProblem {
+    /// The last bytes inside it are not a whole element.
+    PartialElement {
+        /// Where those bytes start.
+        at: usize,
+        /// How many there are.
+        count: usize,
+    },
+    /// A child element runs past the container's end.
+    ChildOverrun {
+        /// The child's tag.
+        child: HeaderTag,
+        /// Where the child starts.
+        at: usize,
+        /// Where the child ends.
+        child_end: usize,
+        /// Where the container ends.
+        end: usize,
+    },
+}
+
+impl fmt::Display for ContainerProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::PartialElement { at, count } => write!(
+                f,
+                "leave {count} byte(s) at byte {at} that are not a whole element"
+            ),
+            Self::ChildOverrun {
+                child,
+                at,
+                child_end,
+                end,
+            } => write!(
+                f,
+                "run to byte {child_end} ({child} at byte {at}), past its end at byte {end}"
+            ),
+        }
+    }
+}
+
+/// An element's tag, in the numbering of the structure it is in (header and
+/// record tags share numbers but not meanings).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ElementTag {
+    /// A tag of the header.
+    Header(HeaderTag),
+    /// A tag of a record.
+    Record(RecordTag),
+}
+
+impl fmt::Display for ElementTag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Header(t) => t.fmt(f),
+            Self::Record(t) => t.fmt(f),
+        }
+    }
+}
 
 /// Why a byte string is not a well-formed ITL/CTL file.
 ///
@@ -42,7 +163,7 @@ pub enum ParseError {
         /// What was expected there.
         expected: &'static str,
         /// What was found.
-        found: String,
+        found: Found,
     },
 
     /// Fewer than the 3 bytes of a tag and length remain in the enclosing structure.
@@ -50,8 +171,8 @@ pub enum ParseError {
         "{context}: element at byte {offset} needs 3 bytes for tag and length, {remain} remain"
     )]
     TruncatedElement {
-        /// The structure being read (`header`, `record 3 (CCM+TFTP)`).
-        context: String,
+        /// The structure being read.
+        context: Structure,
         /// Offset of the element.
         offset: usize,
         /// Bytes left in the enclosing structure.
@@ -59,12 +180,12 @@ pub enum ParseError {
     },
 
     /// An element's value runs past the end of its record, header or file.
-    #[error("{context}: {name} at byte {offset} needs {declared} bytes, {remain} remain")]
+    #[error("{context}: {tag} at byte {offset} needs {declared} bytes, {remain} remain")]
     ElementOverrun {
         /// The structure being read.
-        context: String,
-        /// The element's name and tag, e.g. `CERTIFICATE (tag 9)`.
-        name: String,
+        context: Structure,
+        /// The element's tag.
+        tag: ElementTag,
         /// Offset of the element's tag byte.
         offset: usize,
         /// Length the element declares.
@@ -89,13 +210,13 @@ pub enum ParseError {
     /// An element of the header runs across the offset HEADERLENGTH names, so the
     /// header length is not where the first record starts.
     #[error(
-        "header: HEADERLENGTH says {header_length} but {name} at byte {offset} ends at byte {element_end}"
+        "header: HEADERLENGTH says {header_length} but {tag} at byte {offset} ends at byte {element_end}"
     )]
     HeaderLengthMismatch {
         /// Offset of the element that crosses the header end.
         offset: usize,
-        /// The element's name.
-        name: String,
+        /// The element's tag.
+        tag: HeaderTag,
         /// The declared header length.
         header_length: usize,
         /// Where that element ends.
@@ -104,17 +225,17 @@ pub enum ParseError {
 
     /// A container's declared length disagrees with the elements inside it.
     #[error(
-        "header: container {name} at byte {offset} says {declared} bytes but its elements {detail}"
+        "header: container {tag} at byte {offset} says {declared} bytes but its elements {problem}"
     )]
     ContainerMismatch {
         /// Offset of the container's tag byte.
         offset: usize,
-        /// The container's name.
-        name: String,
+        /// The container's tag.
+        tag: HeaderTag,
         /// Its declared length.
         declared: usize,
         /// What its contents do instead.
-        detail: String,
+        problem: ContainerProblem,
     },
 
     /// Fewer than 5 bytes remain where a record should start.
@@ -195,6 +316,16 @@ impl ParseError {
         }
     }
 
+    /// The error with the record it is in named by `index` and `role`.
+    pub(crate) fn in_record(mut self, index: usize, role: Option<Role>) -> Self {
+        if let Self::TruncatedElement { context, .. } | Self::ElementOverrun { context, .. } =
+            &mut self
+        {
+            *context = Structure::Record { index, role };
+        }
+        self
+    }
+
     /// The 1-based number of the record the error is in, if it is in a record.
     pub fn record_index(&self) -> Option<usize> {
         match self {
@@ -203,10 +334,10 @@ impl ParseError {
             | Self::RecordTooShort { index, .. }
             | Self::RecordOverrun { index, .. } => Some(*index),
             Self::ElementOverrun { context, .. } | Self::TruncatedElement { context, .. } => {
-                context
-                    .strip_prefix("record ")
-                    .and_then(|r| r.split(' ').next())
-                    .and_then(|n| n.parse().ok())
+                match context {
+                    Structure::Record { index, .. } => Some(*index),
+                    Structure::Header => None,
+                }
             }
             _ => None,
         }

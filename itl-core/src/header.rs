@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use crate::digest::DigestAlgorithm;
 use crate::element::{self, Element, PADDING_BYTE, Scope, read_tlv};
-use crate::error::ParseError;
+use crate::error::{ContainerProblem, Found, ParseError, Structure};
 use crate::tag::HeaderTag;
 use crate::trustlist::take_element;
 
@@ -13,10 +13,6 @@ use crate::trustlist::take_element;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Header<'a> {
     elements: Vec<Element<'a>>,
-}
-
-fn header_name(tag: u8) -> String {
-    HeaderTag(tag).to_string()
 }
 
 impl<'a> Header<'a> {
@@ -41,15 +37,17 @@ impl<'a> Header<'a> {
         max: usize,
     ) -> Result<(Self, usize), ParseError> {
         let scope = Scope {
-            context: "header",
-            name: &header_name,
+            context: Structure::Header,
         };
         let file_len = data.len();
         // VERSION must come first, then HEADERLENGTH (tag 2, length 2).
-        let found = |pos: usize| -> String {
+        let found = |pos: usize| -> Found {
             match data.get(pos..pos + 3) {
-                Some([t, a, b]) => format!("tag {t} length {}", u16::from_be_bytes([*a, *b])),
-                _ => format!("{} byte(s)", file_len.saturating_sub(pos)),
+                Some([t, a, b]) => Found::Element {
+                    tag: *t,
+                    length: u16::from_be_bytes([*a, *b]),
+                },
+                _ => Found::Bytes(file_len.saturating_sub(pos)),
             }
         };
         if data.first() != Some(&1) {
@@ -90,7 +88,7 @@ impl<'a> Header<'a> {
         if pos > header_len {
             return Err(ParseError::HeaderLengthMismatch {
                 offset: hpos,
-                name: header_name(2),
+                tag: HeaderTag::HEADER_LENGTH,
                 header_length: header_len,
                 element_end: pos,
             });
@@ -108,7 +106,7 @@ impl<'a> Header<'a> {
             if stop > header_len {
                 return Err(ParseError::HeaderLengthMismatch {
                     offset: pos,
-                    name: header_name(tag),
+                    tag: HeaderTag(tag),
                     header_length: header_len,
                     element_end: stop,
                 });
@@ -366,10 +364,8 @@ fn parse_container<'a>(
         start,
         stop,
     } = at;
-    let name = header_name(tag);
     let scope = Scope {
-        context: "header",
-        name: &header_name,
+        context: Structure::Header,
     };
     let mut children = Vec::with_capacity(3);
     let mut cpos = start;
@@ -377,23 +373,25 @@ fn parse_container<'a>(
         let (ctag, cstart, cstop) = read_tlv(data, cpos, data.len(), &scope).map_err(|_| {
             ParseError::ContainerMismatch {
                 offset: pos,
-                name: name.clone(),
+                tag: HeaderTag(tag),
                 declared: stop - start,
-                detail: format!(
-                    "leave {} byte(s) at byte {cpos} that are not a whole element",
-                    stop - cpos
-                ),
+                problem: ContainerProblem::PartialElement {
+                    at: cpos,
+                    count: stop - cpos,
+                },
             }
         })?;
         if cstop > stop {
             return Err(ParseError::ContainerMismatch {
                 offset: pos,
-                name,
+                tag: HeaderTag(tag),
                 declared: stop - start,
-                detail: format!(
-                    "run to byte {cstop} ({} at byte {cpos}), past its end at byte {stop}",
-                    header_name(ctag)
-                ),
+                problem: ContainerProblem::ChildOverrun {
+                    child: HeaderTag(ctag),
+                    at: cpos,
+                    child_end: cstop,
+                    end: stop,
+                },
             });
         }
         take_element(left, cpos, max)?;

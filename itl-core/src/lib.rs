@@ -92,7 +92,7 @@ pub use dn::{common_name, same_dn};
 pub use edit::EditableTrustList;
 pub use element::{Body, Element};
 pub use encrypted::{ALGORITHM_AES, DecryptError, EncryptionError, EncryptionInfo, decrypt};
-pub use error::{EncodeError, ParseError};
+pub use error::{ContainerProblem, ElementTag, EncodeError, Found, ParseError, Structure};
 pub use fingerprint::Fingerprints;
 pub use header::Header;
 pub use keys::{KeyError, PrivateKeyError, PublicKey, SigningError, SigningKey};

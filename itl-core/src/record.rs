@@ -4,7 +4,7 @@ use std::net::Ipv4Addr;
 
 use crate::digest::DigestAlgorithm;
 use crate::element::{self, Element, Scope, read_values};
-use crate::error::ParseError;
+use crate::error::{ParseError, Structure};
 use crate::role::Role;
 use crate::tag::RecordTag;
 use crate::trustlist::take_element;
@@ -17,10 +17,6 @@ use crate::trustlist::take_element;
 pub struct Record<'a> {
     offset: usize,
     elements: Vec<Element<'a>>,
-}
-
-fn record_name(tag: u8) -> String {
-    RecordTag(tag).to_string()
 }
 
 impl<'a> Record<'a> {
@@ -116,28 +112,11 @@ impl<'a> Record<'a> {
             &data[pos + 3..pos + 5],
         ));
         let scope = Scope {
-            context: "",
-            name: &record_name,
+            context: Structure::Record { index, role: None },
         };
-        if read_values(data, pos + 5, end, &scope, &mut elements).is_err() {
-            // Only on error: read again naming the record by its FUNCTION, so the
-            // happy path builds no message text.
-            let context = match find_function(data, pos + 5, end) {
-                Some(r) => format!("record {index} ({r})"),
-                None => format!("record {index}"),
-            };
-            elements.truncate(1);
-            read_values(
-                data,
-                pos + 5,
-                end,
-                &Scope {
-                    context: &context,
-                    name: &record_name,
-                },
-                &mut elements,
-            )?;
-        }
+        // Only on error: name the record by its FUNCTION (a scan of the record).
+        read_values(data, pos + 5, end, &scope, &mut elements)
+            .map_err(|e| e.in_record(index, find_function(data, pos + 5, end)))?;
         Ok(Self {
             offset: pos,
             elements,
