@@ -24,6 +24,9 @@ use crate::{EXIT_ERROR, EXIT_FAIL, EXIT_OK};
 /// Files processed in parallel before their results are written.
 pub const WINDOW: usize = 256;
 
+/// Files one worker takes at a time; their output goes into one buffer.
+const CHUNK: usize = 16;
+
 /// How long a run goes before a progress bar appears.
 const PROGRESS_AFTER: Duration = Duration::from_secs(1);
 
@@ -164,12 +167,7 @@ fn is_tlv(path: &Path) -> bool {
 /// order, to `out` and `err`; returns the totals. `progress` allows a progress
 /// bar on standard error (pass whether standard error is a terminal).
 ///
-/// The windows are computed by a loop running on a rayon worker and handed
-/// over a channel to this thread, which writes them: the workers go on with
-/// the next window while one is written, and at most three windows of results
-/// exist at a time.
-///
-/// A write error (such as a closed pipe) stops the run and is returned.
+/// [`run_into`] with a closure that returns its lines as strings.
 pub fn run<T, F>(
     inputs: &[T],
     work: F,
@@ -181,27 +179,82 @@ where
     T: Sync,
     F: Fn(&T) -> Outcome + Sync,
 {
+    run_into(
+        inputs,
+        |input, o, e| {
+            let outcome = work(input);
+            o.extend_from_slice(outcome.out.as_bytes());
+            e.extend_from_slice(outcome.err.as_bytes());
+            outcome.status
+        },
+        out,
+        err,
+        progress,
+    )
+}
+
+/// The output of [`CHUNK`] consecutive files: their lines for standard output
+/// and standard error, one after the other, and where each file's end.
+#[derive(Default)]
+struct Batch {
+    out: Vec<u8>,
+    err: Vec<u8>,
+    /// Per file: end of its lines in `out`, in `err`, and its status.
+    files: Vec<(usize, usize, Status)>,
+}
+
+/// Runs `work` on every input in parallel; `work` appends the input's whole
+/// lines for standard output and standard error to the two buffers it is given
+/// and returns how the input turned out. The lines are written, in input
+/// order, to `out` and `err`; returns the totals. `progress` allows a progress
+/// bar on standard error (pass whether standard error is a terminal).
+///
+/// The inputs go in windows of [`WINDOW`]; in a window, each worker takes
+/// [`CHUNK`] consecutive inputs at a time and writes their lines into one
+/// buffer, so there is no allocation per input. The windows are computed by a
+/// loop running on a rayon worker and handed over a channel to this thread,
+/// which writes them: the workers go on with the next window while one is
+/// written, and at most three windows of results exist at a time.
+///
+/// A write error (such as a closed pipe) stops the run and is returned.
+pub fn run_into<T, F>(
+    inputs: &[T],
+    work: F,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    progress: bool,
+) -> io::Result<Totals>
+where
+    T: Sync,
+    F: Fn(&T, &mut Vec<u8>, &mut Vec<u8>) -> Status + Sync,
+{
     let bar = Progress::new(inputs.len(), progress);
-    let one = |input: &T| {
-        let o = work(input);
-        bar.inc();
-        o
+    let chunk = |inputs: &[T]| {
+        let mut b = Batch {
+            files: Vec::with_capacity(inputs.len()),
+            ..Batch::default()
+        };
+        for input in inputs {
+            let status = work(input, &mut b.out, &mut b.err);
+            b.files.push((b.out.len(), b.err.len(), status));
+            bar.inc();
+        }
+        b
     };
     if inputs.len() <= 1 {
         // One file needs no thread pool (saves starting one for `verify FILE`).
-        let outcomes = inputs.iter().map(one).collect();
-        return write_window(outcomes, out, err, &bar, Totals::default());
+        return write_window(vec![chunk(inputs)], out, err, &bar, Totals::default());
     }
-    let (tx, rx) = mpsc::sync_channel::<Vec<Outcome>>(1);
+    let (tx, rx) = mpsc::sync_channel::<Vec<Batch>>(1);
     let result = std::thread::scope(|s| {
         s.spawn(|| {
             // On a worker, so each window's parallel map needs no wake-up of a
             // thread outside the pool.
             rayon::scope(|_| {
                 for window in inputs.chunks(WINDOW) {
-                    let outcomes = window.par_iter().map(one).collect();
+                    let batches = window.par_chunks(CHUNK).map(chunk).collect();
                     // The writer is gone after a write error: stop.
-                    if tx.send(outcomes).is_err() {
+                    if tx.send(batches).is_err() {
                         break;
                     }
                 }
@@ -210,8 +263,8 @@ where
         });
         let mut totals = Totals::default();
         // `rx` is dropped on return, which stops the loop above on an error.
-        for outcomes in rx {
-            totals = write_window(outcomes, out, err, &bar, totals)?;
+        for batches in rx {
+            totals = write_window(batches, out, err, &bar, totals)?;
             bar.tick();
         }
         Ok(totals)
@@ -220,22 +273,34 @@ where
     result
 }
 
-/// Writes one window's outcomes in order, adding them to `totals`.
+/// Writes one window's output in order, adding its files to `totals`.
 fn write_window(
-    outcomes: Vec<Outcome>,
+    batches: Vec<Batch>,
     out: &mut dyn Write,
     err: &mut dyn Write,
     bar: &Progress,
     mut totals: Totals,
 ) -> io::Result<Totals> {
-    for o in outcomes {
-        out.write_all(o.out.as_bytes())?;
-        if !o.err.is_empty() {
-            // Keep stdout and stderr lines in input order on a terminal.
-            out.flush()?;
-            bar.suspend(|| err.write_all(o.err.as_bytes()))?;
+    for b in batches {
+        if b.err.is_empty() {
+            // The common case: standard output only, in one write.
+            out.write_all(&b.out)?;
+            for &(_, _, status) in &b.files {
+                totals.add(status);
+            }
+            continue;
         }
-        totals.add(o.status);
+        let (mut o, mut e) = (0, 0);
+        for &(o_end, e_end, status) in &b.files {
+            out.write_all(b.out.get(o..o_end).unwrap_or_default())?;
+            if e_end > e {
+                // Keep stdout and stderr lines in input order on a terminal.
+                out.flush()?;
+                bar.suspend(|| err.write_all(b.err.get(e..e_end).unwrap_or_default()))?;
+            }
+            (o, e) = (o_end, e_end);
+            totals.add(status);
+        }
     }
     Ok(totals)
 }

@@ -12,9 +12,22 @@ use itl_cli::{
     json_extra, phone, show_cucm, show_json, show_text, verify,
 };
 
+/// `itltool --version`: the version and the RSA backend built in
+/// (`itltool 0.1.0 (RSA signatures: aws-lc-rs)`).
+fn version() -> &'static str {
+    static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "{} (RSA signatures: {})",
+            env!("CARGO_PKG_VERSION"),
+            itl_core::RSA_BACKEND
+        )
+    });
+    VERSION.as_str()
+}
+
 /// Inspect, verify and compare Cisco ITL/CTL trust-list files.
 #[derive(Parser)]
-#[command(name = "itltool", version, about)]
+#[command(name = "itltool", version = version(), about)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

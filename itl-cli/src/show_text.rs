@@ -14,7 +14,7 @@ use itl_core::{Fingerprints, Record, SignatureError, TrustList, verify_signature
 use crate::certinfo::{parse_certificate, record_key};
 use crate::text::printable;
 use crate::timefmt;
-use crate::warnings::{failures, record_label, warnings};
+use crate::warnings::{failures_given, record_label, warnings};
 
 /// A common terminal width, used by the golden tests (in characters).
 pub const MAX_WIDTH: usize = 100;
@@ -403,7 +403,8 @@ pub fn write_text(
         "Issuer",
         &h.issuer_name().unwrap_or_default(),
     )?;
-    let status = match verify_signature(tl) {
+    let signature = verify_signature(tl);
+    let status = match &signature {
         Ok(rep) => {
             let rec = tl
                 .records()
@@ -480,7 +481,7 @@ pub fn write_text(
     }
 
     writeln!(out)?;
-    let fails = failures(tl, opts.now);
+    let fails = failures_given(tl, opts.now, &signature);
     if !fails.is_empty() {
         writeln!(
             out,

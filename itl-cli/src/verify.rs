@@ -12,16 +12,17 @@
 //! Exit status: 0 every file valid; 1 any check failed; 2 any file (or trust
 //! source) unreadable or malformed, or bad usage.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use itl_core::{
-    Role, TrustAnchor, TrustList, check_certificates, load_certificate, verify_signature,
+    TrustAnchor, TrustList, check_certificates, load_certificate, verify_signature,
     verify_with_trust,
 };
 
-use crate::bulk::{self, Outcome, Status};
+use crate::bulk::{self, Status};
 use crate::{EXIT_ERROR, input};
 
 /// Why a `--trust` source could not be used.
@@ -145,56 +146,96 @@ pub fn pem_certificate_blocks(bytes: &[u8]) -> Vec<&[u8]> {
     blocks
 }
 
-/// Counts for a file's summary line.
-#[derive(Default)]
-struct Tally {
+/// What [`check_file`] does with a file's checks and warnings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Lines {
+    /// Writes a line for each.
+    All,
+    /// Only counts them (`--summary`): nothing is formatted but the names of
+    /// failed checks.
+    Summary,
+    /// Keeps them as text for JSON, writes nothing.
+    Collect,
+}
+
+/// Counts for a file's summary line, and the writing of the other lines.
+struct Tally<'o> {
+    out: &'o mut dyn Write,
+    file: &'o str,
+    lines: Lines,
     passed: usize,
     failed: Vec<String>,
     warnings: usize,
-    /// Every check as (passed, what, detail), for JSON.
+    /// With [`Lines::Collect`]: every check as (passed, what, detail).
     checks: Vec<(bool, String, String)>,
-    /// Every warning, for JSON.
+    /// With [`Lines::Collect`]: every warning.
     warning_list: Vec<String>,
 }
 
-impl Tally {
-    fn line(
+/// Text written by `f` (which writes to a `Vec` and so does not fail).
+fn text(f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> String {
+    let mut v = Vec::new();
+    let _ = f(&mut v);
+    String::from_utf8(v).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+impl Tally<'_> {
+    /// One check; `what` and `detail` are only asked for when they are used
+    /// (`what` also for a failed check, which the summary names).
+    fn check<D: AsRef<str>>(
         &mut self,
-        out: &mut dyn Write,
-        file: &str,
         passed: bool,
-        what: &str,
-        detail: &str,
+        what: impl Fn(&mut dyn Write) -> io::Result<()>,
+        detail: impl FnOnce() -> D,
     ) -> io::Result<()> {
-        // Names come from the file: escape control characters so a hostile
-        // SUBJECTNAME cannot forge output lines.
-        let detail = crate::text::printable(detail);
-        self.checks
-            .push((passed, what.to_owned(), detail.to_string()));
         if passed {
             self.passed += 1;
-            writeln!(out, "{file}: ok   {what}: {detail}")
         } else {
-            self.failed.push(what.to_owned());
-            writeln!(out, "{file}: FAIL {what}: {detail}")
+            self.failed.push(text(&what));
         }
+        // Names come from the file: escape control characters so a hostile
+        // SUBJECTNAME cannot forge output lines.
+        match self.lines {
+            Lines::All => {
+                let status = if passed { "ok  " } else { "FAIL" };
+                write!(self.out, "{}: {status} ", self.file)?;
+                what(self.out)?;
+                writeln!(self.out, ": {}", crate::text::printable(detail().as_ref()))?;
+            }
+            Lines::Summary => {}
+            Lines::Collect => {
+                let detail = crate::text::printable(detail().as_ref()).into_owned();
+                self.checks.push((passed, text(&what), detail));
+            }
+        }
+        Ok(())
     }
 
-    fn warn(&mut self, out: &mut dyn Write, file: &str, what: &str) -> io::Result<()> {
+    fn warn(&mut self, what: impl Fn(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
         self.warnings += 1;
-        self.warning_list
-            .push(crate::text::printable(what).into_owned());
-        writeln!(out, "{file}: warn {}", crate::text::printable(what))
+        match self.lines {
+            Lines::All => {
+                write!(self.out, "{}: warn ", self.file)?;
+                what(self.out)?;
+                self.out.write_all(b"\n")?;
+            }
+            Lines::Summary => {}
+            Lines::Collect => self.warning_list.push(text(&what)),
+        }
+        Ok(())
     }
 }
 
-fn record_label(tl: &TrustList<'_>, index: usize) -> String {
+/// `record N (ROLE)`.
+fn write_record_label(out: &mut dyn Write, tl: &TrustList<'_>, index: usize) -> io::Result<()> {
     let role = tl
         .records()
         .get(index.wrapping_sub(1))
-        .and_then(|r| r.function())
-        .map_or_else(|| "no FUNCTION".to_owned(), Role::short_name);
-    format!("record {index} ({role})")
+        .and_then(|r| r.function());
+    match role {
+        Some(role) => write!(out, "record {index} ({})", role.short_name()),
+        None => write!(out, "record {index} (no FUNCTION)"),
+    }
 }
 
 /// Checks one parsed file, writing its lines; returns whether everything passed.
@@ -205,8 +246,22 @@ pub fn verify_file(
     anchors: Option<&[TrustAnchor]>,
     now: i64,
 ) -> io::Result<bool> {
-    let mut t = check_file(out, name, tl, anchors, now)?;
-    summary_line(out, name, &mut t)
+    let t = check_file(out, name, tl, anchors, now, Lines::All)?;
+    summary_line(t)
+}
+
+/// Checks one parsed file and writes only its summary line (`verify
+/// --summary`): the other lines are not formatted. Returns whether everything
+/// passed.
+pub fn verify_file_summary(
+    out: &mut dyn Write,
+    name: &str,
+    tl: &TrustList<'_>,
+    anchors: Option<&[TrustAnchor]>,
+    now: i64,
+) -> io::Result<bool> {
+    let t = check_file(out, name, tl, anchors, now, Lines::Summary)?;
+    summary_line(t)
 }
 
 /// The `verify --format json` document of one parsed file (docs/JSON.md) and
@@ -217,95 +272,119 @@ pub fn verify_json(
     anchors: Option<&[TrustAnchor]>,
     now: i64,
 ) -> (serde_json::Value, bool) {
-    let t = check_file(&mut io::sink(), name, tl, anchors, now).unwrap_or_default();
-    let valid = t.failed.is_empty();
+    let mut sink = io::sink();
+    let (passed, failed, checks, warnings) =
+        match check_file(&mut sink, name, tl, anchors, now, Lines::Collect) {
+            Ok(t) => (t.passed, t.failed, t.checks, t.warning_list),
+            // Nothing is written, so this does not happen.
+            Err(_) => (0, Vec::new(), Vec::new(), Vec::new()),
+        };
+    let valid = failed.is_empty();
     let doc = serde_json::json!({
         "schema": 1,
         "file": name,
         "valid": valid,
-        "passed": t.passed,
-        "failed": t.failed.len(),
-        "checks": t.checks.iter().map(|(passed, what, detail)| serde_json::json!({
+        "passed": passed,
+        "failed": failed.len(),
+        "checks": checks.iter().map(|(passed, what, detail)| serde_json::json!({
             "name": what,
             "passed": passed,
             "detail": detail,
         })).collect::<Vec<_>>(),
-        "warnings": t.warning_list,
+        "warnings": warnings,
     });
     (doc, valid)
 }
 
-fn check_file(
-    out: &mut dyn Write,
-    name: &str,
+fn check_file<'o>(
+    out: &'o mut dyn Write,
+    name: &'o str,
     tl: &TrustList<'_>,
     anchors: Option<&[TrustAnchor]>,
     now: i64,
-) -> io::Result<Tally> {
-    let mut t = Tally::default();
+    lines: Lines,
+) -> io::Result<Tally<'o>> {
+    let mut t = Tally {
+        out,
+        file: name,
+        lines,
+        passed: 0,
+        failed: Vec::new(),
+        warnings: 0,
+        checks: Vec::new(),
+        warning_list: Vec::new(),
+    };
+    let signature = |o: &mut dyn Write| o.write_all(b"signature");
     match verify_signature(tl) {
-        Ok(r) => {
-            let rec = tl.records().get(r.signer_record - 1);
-            let subject = rec.and_then(|r| r.subject_name()).unwrap_or_default();
-            let detail = format!(
-                "{}, RSA-{} key of {} {subject}",
-                r.digest,
-                r.key_bits,
-                record_label(tl, r.signer_record)
-            );
-            t.line(out, name, true, "signature", detail.trim_end())?;
-        }
-        Err(e) => t.line(out, name, false, "signature", &e.to_string())?,
+        Ok(r) => t.check(true, signature, || {
+            let subject = tl
+                .records()
+                .get(r.signer_record - 1)
+                .and_then(|r| r.subject_name())
+                .unwrap_or_default();
+            let label = text(|o| write_record_label(o, tl, r.signer_record));
+            let detail = format!("{}, RSA-{} key of {label} {subject}", r.digest, r.key_bits);
+            detail.trim_end().to_owned()
+        })?,
+        Err(e) => t.check(false, signature, || e.to_string())?,
     }
     if let Some(anchors) = anchors {
+        let trust = |o: &mut dyn Write| o.write_all(b"trust");
         match verify_with_trust(tl, anchors) {
-            Ok(r) => t.line(
-                out,
-                name,
-                true,
-                "trust",
-                &format!("signed by a trusted key: {}", r.description),
-            )?,
-            Err(e) => t.line(out, name, false, "trust", &e.to_string())?,
+            Ok(r) => t.check(true, trust, || {
+                format!("signed by a trusted key: {}", r.description)
+            })?,
+            Err(e) => t.check(false, trust, || e.to_string())?,
         }
     }
     let report = check_certificates(tl, now);
     for rc in &report.records {
-        let label = record_label(tl, rc.index);
         for c in &rc.checks {
-            t.line(
-                out,
-                name,
+            t.check(
                 c.passed,
-                &format!("{label}: {}", c.name),
-                &c.detail,
+                |o| {
+                    write_record_label(o, tl, rc.index)?;
+                    write!(o, ": {}", c.name)
+                },
+                || c.detail.as_str(),
             )?;
         }
         for w in &rc.warnings {
-            t.warn(out, name, &format!("{label}: {w}"))?;
+            t.warn(|o| {
+                write_record_label(o, tl, rc.index)?;
+                write!(o, ": {}", crate::text::printable(&w.to_string()))
+            })?;
         }
     }
     for w in &report.warnings {
-        t.warn(out, name, &format!("file: {w}"))?;
+        t.warn(|o| write!(o, "file: {}", crate::text::printable(&w.to_string())))?;
     }
     Ok(t)
 }
 
-fn summary_line(out: &mut dyn Write, name: &str, t: &mut Tally) -> io::Result<bool> {
-    let warnings = match t.warnings {
-        1 => ", 1 warning".to_owned(),
-        n => format!(", {n} warnings"),
-    };
-    if t.failed.is_empty() {
-        writeln!(out, "{name}: valid ({} checks passed{warnings})", t.passed)?;
+fn summary_line(t: Tally<'_>) -> io::Result<bool> {
+    let Tally {
+        out,
+        file: name,
+        passed,
+        failed,
+        warnings,
+        ..
+    } = t;
+    let plural = if warnings == 1 { "" } else { "s" };
+    if failed.is_empty() {
+        writeln!(
+            out,
+            "{name}: valid ({passed} checks passed, {warnings} warning{plural})"
+        )?;
         Ok(true)
     } else {
         writeln!(
             out,
-            "{name}: INVALID ({} of {} checks failed: {}{warnings})",
-            t.failed.len(),
-            t.failed.len() + t.passed,
-            t.failed.join(", ")
+            "{name}: INVALID ({} of {} checks failed: {}, {warnings} warning{plural})",
+            failed.len(),
+            failed.len() + passed,
+            failed.join(", ")
         )?;
         Ok(false)
     }
@@ -360,94 +439,90 @@ pub fn run(
     };
     let inputs = bulk::expand(files, options.recursive);
     let many = inputs.len() > 1 || options.recursive;
-    let work = |input: &Result<PathBuf, input::InputError>| {
+    let work = |input: &Result<PathBuf, input::InputError>, o: &mut Vec<u8>, e: &mut Vec<u8>| {
+        // Writing to a Vec does not fail.
+        let error = |e: &mut Vec<u8>, what: &dyn fmt::Display| {
+            let _ = writeln!(e, "error: {what}");
+            Status::Error
+        };
         let path = match input {
             Ok(p) => p,
-            Err(e) => return Outcome::error(e),
+            Err(err) => return error(e, err),
         };
-        let bytes = match input::read_source(path) {
-            Ok(b) => b,
-            Err(e) => return Outcome::error(&e),
-        };
-        let name = path.display().to_string();
-        let mut lines = Vec::new();
-        let tl = match input::parse_any(path, &bytes) {
-            Ok(itl_core::AnyFile::TrustList(tl)) => tl,
-            Ok(itl_core::AnyFile::Signed(f)) => {
-                if sources.is_empty() {
-                    return Outcome {
-                        out: String::new(),
-                        err: format!(
-                            "error: {name}: a signed file carries no key of its own: give --trust ITLFile.tlv (the phone's ITL, and/or its CTL) or --trust CERT\n"
-                        ),
-                        status: Status::Error,
-                    };
-                }
-                if options.json {
-                    let verdict = crate::signed::check(&f, &sources);
-                    let valid = matches!(verdict, crate::signed::Verdict::Trusted { .. });
-                    let mut doc = crate::signed::json(path, &f, &verdict);
-                    doc["valid"] = valid.into();
-                    return Outcome {
-                        out: if many {
-                            format!("{doc}\n")
-                        } else {
-                            format!("{doc:#}\n")
-                        },
-                        err: String::new(),
-                        status: if valid { Status::Ok } else { Status::Fail },
-                    };
-                }
-                let valid = match crate::signed::verify_lines(&mut lines, &name, &f, &sources) {
-                    Ok(v) => v,
-                    Err(e) => return Outcome::error(&e),
-                };
-                let mut text = String::from_utf8_lossy(&lines).into_owned();
-                if options.summary {
-                    let start = text.trim_end().rfind('\n').map_or(0, |i| i + 1);
-                    text.drain(..start);
-                }
-                return Outcome {
-                    out: text,
-                    err: String::new(),
-                    status: if valid { Status::Ok } else { Status::Fail },
-                };
+        // One read buffer per worker thread, reused from file to file.
+        thread_local! {
+            static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+        }
+        BUF.with(|buf| {
+            let Ok(mut bytes) = buf.try_borrow_mut() else {
+                return error(e, &"internal error: read buffer in use");
+            };
+            if let Err(err) = input::read_source_into(path, &mut bytes) {
+                return error(e, &err);
             }
-            Ok(_) => return Outcome::ok(String::new()),
-            Err(e) => return Outcome::error(&e),
-        };
-        if options.json {
-            let (doc, valid) = verify_json(&name, &tl, anchors.as_deref(), now);
-            let text = if many {
-                format!("{doc}\n")
+            let name = path.to_string_lossy();
+            let tl = match input::parse_any(path, &bytes) {
+                Ok(itl_core::AnyFile::TrustList(tl)) => tl,
+                Ok(itl_core::AnyFile::Signed(f)) => {
+                    if sources.is_empty() {
+                        return error(
+                            e,
+                            &format_args!(
+                                "{name}: a signed file carries no key of its own: give --trust ITLFile.tlv (the phone's ITL, and/or its CTL) or --trust CERT"
+                            ),
+                        );
+                    }
+                    if options.json {
+                        let verdict = crate::signed::check(&f, &sources);
+                        let valid = matches!(verdict, crate::signed::Verdict::Trusted { .. });
+                        let mut doc = crate::signed::json(path, &f, &verdict);
+                        doc["valid"] = valid.into();
+                        let _ = if many {
+                            writeln!(o, "{doc}")
+                        } else {
+                            writeln!(o, "{doc:#}")
+                        };
+                        return if valid { Status::Ok } else { Status::Fail };
+                    }
+                    let mut lines = Vec::new();
+                    let valid = match crate::signed::verify_lines(&mut lines, &name, &f, &sources)
+                    {
+                        Ok(v) => v,
+                        Err(err) => return error(e, &err),
+                    };
+                    let mut text = String::from_utf8_lossy(&lines).into_owned();
+                    if options.summary {
+                        let start = text.trim_end().rfind('\n').map_or(0, |i| i + 1);
+                        text.drain(..start);
+                    }
+                    o.extend_from_slice(text.as_bytes());
+                    return if valid { Status::Ok } else { Status::Fail };
+                }
+                Ok(_) => return Status::Ok,
+                Err(err) => return error(e, &err),
+            };
+            let anchors = anchors.as_deref();
+            let valid = if options.json {
+                let (doc, valid) = verify_json(&name, &tl, anchors, now);
+                let _ = if many {
+                    writeln!(o, "{doc}")
+                } else {
+                    writeln!(o, "{doc:#}")
+                };
+                Ok(valid)
+            } else if options.summary {
+                verify_file_summary(o, &name, &tl, anchors, now)
             } else {
-                format!("{doc:#}\n")
+                verify_file(o, &name, &tl, anchors, now)
             };
-            return Outcome {
-                out: text,
-                err: String::new(),
-                status: if valid { Status::Ok } else { Status::Fail },
-            };
-        }
-        let valid = match verify_file(&mut lines, &name, &tl, anchors.as_deref(), now) {
-            Ok(v) => v,
-            Err(e) => return Outcome::error(&e),
-        };
-        // The lines are built from Strings, so this does not copy.
-        let mut text = String::from_utf8(lines)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-        if options.summary {
-            // The summary is the last line.
-            let start = text.trim_end().rfind('\n').map_or(0, |i| i + 1);
-            text.drain(..start);
-        }
-        Outcome {
-            out: text,
-            err: String::new(),
-            status: if valid { Status::Ok } else { Status::Fail },
-        }
+            match valid {
+                Ok(true) => Status::Ok,
+                Ok(false) => Status::Fail,
+                Err(err) => error(e, &err),
+            }
+        })
     };
-    let totals = bulk::run(&inputs, work, out, err, options.progress)?;
+    let totals = bulk::run_into(&inputs, work, out, err, options.progress)?;
     if many && options.json {
         let line = serde_json::json!({"totals": {
             "files": totals.files,

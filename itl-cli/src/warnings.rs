@@ -75,8 +75,18 @@ pub fn warnings(tl: &TrustList<'_>, now: i64) -> Vec<String> {
 /// verify (or is missing), then each record check that failed. A file with a
 /// failure is one a phone refuses; `show` exits 1 for it.
 pub fn failures(tl: &TrustList<'_>, now: i64) -> Vec<String> {
+    failures_given(tl, now, &verify_signature(tl))
+}
+
+/// [`failures`] with the file signature already verified (`signature` is what
+/// [`verify_signature`] returned for `tl`), so that `show` checks it once.
+pub fn failures_given(
+    tl: &TrustList<'_>,
+    now: i64,
+    signature: &Result<itl_core::SignatureReport, SignatureError>,
+) -> Vec<String> {
     let mut f = Vec::new();
-    match verify_signature(tl) {
+    match signature {
         Ok(_) => {}
         Err(SignatureError::NoSignature) => {
             f.push(

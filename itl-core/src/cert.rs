@@ -6,9 +6,11 @@
 //! `verify` feature; nothing here checks a certificate's signature.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use x509_parser::certificate::X509Certificate;
 use x509_parser::objects::{oid_registry, oid2abbrev, oid2sn};
+use x509_parser::oid_registry::Oid;
 use x509_parser::prelude::FromDer;
 use x509_parser::public_key::PublicKey;
 use x509_parser::x509::X509Name;
@@ -87,10 +89,15 @@ impl CertInfo {
     /// certificates seen last (see `memo.rs`): bulk runs meet the same few
     /// certificates in every file.
     pub fn parse(der: &[u8]) -> Result<Self, CertError> {
+        Self::parse_shared(der).map(|info| (*info).clone())
+    }
+
+    /// [`CertInfo::parse`], shared with the memo rather than copied out of it.
+    pub(crate) fn parse_shared(der: &[u8]) -> Result<Rc<Self>, CertError> {
         thread_local! {
-            static MEMO: RefCell<Memo<Result<CertInfo, CertError>>> = const { RefCell::new(Memo::new()) };
+            static MEMO: RefCell<Memo<Result<Rc<CertInfo>, CertError>>> = const { RefCell::new(Memo::new()) };
         }
-        memo::get_or_compute(&MEMO, 0, der, || Self::parse_uncached(der))
+        memo::get_or_compute(&MEMO, 0, der, || Self::parse_uncached(der).map(Rc::new))
     }
 
     fn parse_uncached(der: &[u8]) -> Result<Self, CertError> {
@@ -114,11 +121,7 @@ impl CertInfo {
             public_key: spki.subject_public_key.data.to_vec(),
             signature: cert.signature_value.data.to_vec(),
             signature_algorithm: cert.signature_algorithm.algorithm.to_id_string(),
-            signature_algorithm_name: oid2sn(&cert.signature_algorithm.algorithm, oid_registry())
-                .map_or_else(
-                    |_| cert.signature_algorithm.algorithm.to_id_string(),
-                    str::to_owned,
-                ),
+            signature_algorithm_name: algorithm_name(&cert.signature_algorithm.algorithm),
             is_rsa,
             key_bits,
             not_before: validity.not_before.timestamp(),
@@ -150,8 +153,7 @@ pub(crate) fn cucm_name(name: &X509Name<'_>) -> String {
         .iter_attributes()
         .map(|attr| {
             let oid = attr.attr_type();
-            let ty =
-                oid2abbrev(oid, oid_registry()).map_or_else(|_| oid.to_id_string(), str::to_owned);
+            let ty = attribute_abbrev(oid);
             let rank = CUCM_ORDER
                 .iter()
                 .position(|t| *t == ty)
@@ -167,6 +169,63 @@ pub(crate) fn cucm_name(name: &X509Name<'_>) -> String {
         .map(|(_, text)| text)
         .collect::<Vec<_>>()
         .join(";")
+}
+
+/// The DER content of the OIDs of the attribute types in nearly every
+/// certificate name (2.5.4.x), with their abbreviations as `oid2abbrev` gives
+/// them; looked up here first because x509-parser's OID registry is a hash map
+/// of every OID it knows, built on first use (a tenth of one `itltool show`).
+const COMMON_ATTRIBUTES: &[(&[u8], &str)] = &[
+    (&[0x55, 0x04, 0x03], "CN"),
+    (&[0x55, 0x04, 0x06], "C"),
+    (&[0x55, 0x04, 0x07], "L"),
+    (&[0x55, 0x04, 0x08], "ST"),
+    (&[0x55, 0x04, 0x0A], "O"),
+    (&[0x55, 0x04, 0x0B], "OU"),
+];
+
+/// The RSA signature algorithms of nearly every certificate here
+/// (1.2.840.113549.1.1.x), with their short names as `oid2sn` gives them.
+const COMMON_ALGORITHMS: &[(&[u8], &str)] = &[
+    (
+        &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x05],
+        "sha1WithRSAEncryption",
+    ),
+    (
+        &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x0B],
+        "sha256WithRSAEncryption",
+    ),
+    (
+        &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x0C],
+        "sha384WithRSAEncryption",
+    ),
+    (
+        &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x0D],
+        "sha512WithRSAEncryption",
+    ),
+];
+
+/// An attribute type's abbreviation (`CN`), or its dotted OID if unknown.
+fn attribute_abbrev(oid: &Oid<'_>) -> String {
+    match COMMON_ATTRIBUTES
+        .iter()
+        .find(|(der, _)| *der == oid.as_bytes())
+    {
+        Some((_, abbrev)) => (*abbrev).to_owned(),
+        None => oid2abbrev(oid, oid_registry()).map_or_else(|_| oid.to_id_string(), str::to_owned),
+    }
+}
+
+/// A signature algorithm's short name (`sha256WithRSAEncryption`), or its
+/// dotted OID if unknown.
+fn algorithm_name(oid: &Oid<'_>) -> String {
+    match COMMON_ALGORITHMS
+        .iter()
+        .find(|(der, _)| *der == oid.as_bytes())
+    {
+        Some((_, name)) => (*name).to_owned(),
+        None => oid2sn(oid, oid_registry()).map_or_else(|_| oid.to_id_string(), str::to_owned),
+    }
 }
 
 /// The attribute order of CUCM-written names.
@@ -204,6 +263,30 @@ fn attribute_text(value: &x509_parser::asn1_rs::Any<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_oids_are_named_as_the_registry_names_them() {
+        for (der, abbrev) in COMMON_ATTRIBUTES {
+            let oid = Oid::new(std::borrow::Cow::Borrowed(der));
+            let registry = oid2abbrev(&oid, oid_registry()).unwrap_or("not in the registry");
+            assert_eq!(registry, *abbrev, "{}", oid.to_id_string());
+            assert_eq!(attribute_abbrev(&oid), *abbrev);
+        }
+        for (der, name) in COMMON_ALGORITHMS {
+            let oid = Oid::new(std::borrow::Cow::Borrowed(der));
+            let registry = oid2sn(&oid, oid_registry()).unwrap_or("not in the registry");
+            assert_eq!(registry, *name, "{}", oid.to_id_string());
+            assert_eq!(algorithm_name(&oid), *name);
+        }
+        // Others still come from the registry (emailAddress, 1.2.840.113549.1.9.1).
+        let email = Oid::new(std::borrow::Cow::Borrowed(&[
+            0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x01,
+        ]));
+        assert_eq!(
+            attribute_abbrev(&email),
+            oid2abbrev(&email, oid_registry()).unwrap_or_default()
+        );
+    }
 
     #[test]
     fn sign_byte_is_dropped() {

@@ -156,7 +156,7 @@ pub fn check_record(index: usize, record: &Record<'_>, now: i64) -> RecordChecks
             warnings,
         };
     };
-    let info = match CertInfo::parse(der) {
+    let info = match CertInfo::parse_shared(der) {
         Ok(info) => {
             checks.push(check(
                 "certificate",
@@ -274,25 +274,30 @@ pub fn check_record(index: usize, record: &Record<'_>, now: i64) -> RecordChecks
         checks.push(c);
     }
 
-    let validity = format!(
-        "valid {} to {}",
-        date_time(info.not_before),
-        date_time(info.not_after)
-    );
+    // Dates are formatted only for a warning that shows them.
+    let validity = || {
+        format!(
+            "valid {} to {}",
+            date_time(info.not_before),
+            date_time(info.not_after)
+        )
+    };
     if now > info.not_after {
         warnings.push(Warning {
             kind: WarningKind::Expired,
             message: format!(
-                "the certificate expired on {} ({validity})",
-                date_time(info.not_after)
+                "the certificate expired on {} ({})",
+                date_time(info.not_after),
+                validity()
             ),
         });
     } else if now < info.not_before {
         warnings.push(Warning {
             kind: WarningKind::NotYetValid,
             message: format!(
-                "the certificate is not valid until {} ({validity})",
-                date_time(info.not_before)
+                "the certificate is not valid until {} ({})",
+                date_time(info.not_before),
+                validity()
             ),
         });
     }

@@ -29,6 +29,24 @@ impl Fingerprints {
     }
 }
 
+/// Hash of the concatenation of `parts` (without building it), with the
+/// algorithm a code names; `None` for unknown codes.
+pub(crate) fn hash_parts(algorithm: DigestAlgorithm, parts: &[&[u8]]) -> Option<Vec<u8>> {
+    fn of<D: Digest>(parts: &[&[u8]]) -> Vec<u8> {
+        let mut d = D::new();
+        for p in parts {
+            d.update(p);
+        }
+        d.finalize().to_vec()
+    }
+    match algorithm {
+        DigestAlgorithm::SHA1 => Some(of::<Sha1>(parts)),
+        DigestAlgorithm::SHA256 => Some(of::<Sha256>(parts)),
+        DigestAlgorithm::SHA512 => Some(of::<Sha512>(parts)),
+        _ => None,
+    }
+}
+
 /// Hash of `bytes` with the algorithm a code names; `None` for unknown codes.
 pub(crate) fn hash(algorithm: DigestAlgorithm, bytes: &[u8]) -> Option<Vec<u8>> {
     match algorithm {

@@ -294,7 +294,16 @@ fn certificate_key_der(der: &[u8]) -> Result<KeyDer<'static>, KeyError> {
     thread_local! {
         static MEMO: RefCell<Memo<Result<Vec<u8>, KeyError>>> = const { RefCell::new(Memo::new()) };
     }
-    let key = memo::get_or_compute(&MEMO, 0, der, || certificate_key_uncached(der))?;
+    let key = memo::get_or_compute(&MEMO, 0, der, || {
+        // The certificate checks parse the same certificate (and remember it):
+        // take its key from there rather than parse the certificate twice. Any
+        // other case (not RSA, bytes after the DER, not X.509) is decided and
+        // worded by the key extraction itself, as before.
+        match crate::cert::CertInfo::parse_shared(der) {
+            Ok(info) if info.is_rsa => Ok(info.public_key.clone()),
+            _ => certificate_key_uncached(der),
+        }
+    })?;
     Ok(KeyDer {
         der: Cow::Owned(key),
         from_certificate: true,

@@ -1,12 +1,16 @@
-//! RSA PKCS#1 v1.5 signature checks: by the pure-Rust `rsa` crate, or, with the
-//! `aws-lc` cargo feature, by AWS-LC (about ten times faster; see
-//! `docs/PERFORMANCE.md`).
+//! RSA PKCS#1 v1.5 signature checks: by AWS-LC (the default cargo feature
+//! `aws-lc`; about four to five times faster), or by the pure-Rust `rsa` crate
+//! alone (feature `pure-rust` without `aws-lc`, for targets without a C
+//! compiler); see `docs/PERFORMANCE.md`.
 //!
 //! Both backends take the same key (PKCS#1 `RSAPublicKey` DER) and give the same
 //! answer: AWS-LC is asked only about keys the `rsa` crate also accepts (modulus
 //! 1024 to 8192 bits and odd, exponent odd, from 3 to 2^33 - 1); any other key,
 //! and any key AWS-LC refuses, goes to the `rsa` crate, which then decides and
 //! words the error as it always has.
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use rsa::traits::PublicKeyParts;
 use rsa::{Pkcs1v15Sign, PublicKey as RsaPublicKey};
@@ -15,6 +19,20 @@ use sha2::{Sha256, Sha512};
 
 use crate::digest::DigestAlgorithm;
 use crate::keys::{KeyDer, KeyError};
+use crate::memo::{self, Memo};
+
+#[cfg(not(any(feature = "aws-lc", feature = "pure-rust")))]
+compile_error!(
+    "itl-core needs an RSA backend: the default feature `aws-lc`, or `pure-rust` \
+     (`--no-default-features --features pure-rust`) for targets without a C compiler"
+);
+
+/// The library that checks RSA signatures in this build.
+#[cfg(feature = "aws-lc")]
+pub(crate) const BACKEND: &str = "aws-lc-rs";
+/// The library that checks RSA signatures in this build.
+#[cfg(not(feature = "aws-lc"))]
+pub(crate) const BACKEND: &str = "rsa (pure Rust)";
 
 /// The modulus size in bits of a PKCS#1 `RSAPublicKey` DER, read from the DER
 /// alone (no key is built, so it is cheap, and keys the `rsa` crate refuses,
@@ -52,7 +70,14 @@ pub(crate) fn check(
     if let Some(outcome) = aws_lc::check(&key.der, digest, hashed, sig) {
         return Ok(outcome);
     }
-    let key = key.rsa_key()?;
+    // Decoding a key computes its Montgomery constants (a tenth of a check):
+    // remember decoded keys for the next file signed by the same key. The tag
+    // keeps the error, which depends on where the key came from.
+    thread_local! {
+        static KEYS: RefCell<Memo<Result<Rc<RsaPublicKey>, KeyError>>> = const { RefCell::new(Memo::new()) };
+    }
+    let tag = u8::from(key.from_certificate);
+    let key = memo::get_or_compute(&KEYS, tag, &key.der, || key.rsa_key().map(Rc::new))?;
     Ok(check_rsa(&key, digest, hashed, sig))
 }
 

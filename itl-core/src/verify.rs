@@ -3,7 +3,7 @@
 use thiserror::Error;
 
 use crate::digest::DigestAlgorithm;
-use crate::fingerprint::hash;
+use crate::fingerprint::hash_parts;
 use crate::header::Header;
 use crate::keys::{KeyError, PublicKey, record_key_der};
 use crate::pkcs1v15::{self, Outcome};
@@ -132,8 +132,15 @@ pub(crate) fn prepare_parts<'t>(
     }
     let digest = h.digest().ok_or(SignatureError::NoDigest)?;
     check_signature_place(h)?;
-    let signed = signed_bytes(h, raw).ok_or(SignatureError::NoSignature)?;
-    let hashed = hash(digest, &signed).ok_or(SignatureError::UnsupportedDigest(digest.code()))?;
+    // The signed bytes are the file without the SIGNATURE element: hashed in two
+    // parts, not copied (the same bytes as `signed_bytes`).
+    let range = h.signature_range().ok_or(SignatureError::NoSignature)?;
+    let (before, after) = (
+        raw.get(..range.start).ok_or(SignatureError::NoSignature)?,
+        raw.get(range.end..).ok_or(SignatureError::NoSignature)?,
+    );
+    let hashed = hash_parts(digest, &[before, after])
+        .ok_or(SignatureError::UnsupportedDigest(digest.code()))?;
     let sig = h.signature().ok_or(SignatureError::NoSignature)?;
     Ok((sig, digest, hashed))
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Measures the issue-6 performance targets on this machine, in one run, and
-# prints a results table (docs/PERFORMANCE.md explains each line).
+# Measures the performance targets (issues 6 and 14) on this machine, in one
+# run, and prints a results table (docs/PERFORMANCE.md explains each line).
 #
 #   scripts/perf/measure.sh [--bench] [--priority] [--files N] [WORKDIR]
 #
@@ -10,9 +10,12 @@
 #             sched_autogroup, as root), so that other sessions' processes,
 #             which the kernel otherwise gives an equal share whatever their
 #             nice value, take less of the CPUs; put back to 0 at the end
-#   --files N number of generated ITLs for the bulk run (default 2000)
+#   --no-build  measure the binaries WORKDIR/itltool and WORKDIR/itltool-rsa
+#             left by an earlier run instead of building them
+#   --files N number of generated ITLs for each bulk run (default 2000)
 #   WORKDIR   where binaries, generated files and raw results go
-#             (default: a new directory under /tmp)
+#             (default: a new directory under /tmp); generated files are kept
+#             there and reused by the next run with the same WORKDIR
 #
 # Needs: cargo, python3 with `cryptography`, openssl, hyperfine, GNU time
 # (/usr/bin/time). On Debian: apt-get install hyperfine time openssl.
@@ -22,12 +25,14 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 ARGS="$*"
 BENCH=0
 PRIORITY=0
+BUILD=1
 FILES=2000
 WORK=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --bench) BENCH=1 ;;
         --priority) PRIORITY=1 ;;
+        --no-build) BUILD=0 ;;
         --files) FILES=$2; shift ;;
         -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) WORK=$1 ;;
@@ -64,16 +69,26 @@ echo "workdir:  $WORK"
 
 echo "== build"
 cd "$ROOT"
-cargo build --release -q -p itl-cli
-cp target/release/itltool "$WORK/itltool-rsa"
-cargo build --release -q -p itl-cli --features itl-core/aws-lc
-cp target/release/itltool "$WORK/itltool-aws-lc"
-echo "built $WORK/itltool-rsa (default) and $WORK/itltool-aws-lc (--features itl-core/aws-lc)"
+if [ "$BUILD" = 1 ]; then
+    cargo build --release -q -p itl-cli --no-default-features --features pure-rust
+    cp target/release/itltool "$WORK/itltool-rsa"
+    cargo build --release -q -p itl-cli
+    cp target/release/itltool "$WORK/itltool"
+else
+    echo "--no-build: the binaries of an earlier run ($(date -u -r "$WORK/itltool" '+%Y-%m-%d %H:%M UTC'))"
+fi
+echo "built $WORK/itltool (default: $("$WORK/itltool" --version)) and"
+echo "      $WORK/itltool-rsa (--no-default-features --features pure-rust: $("$WORK/itltool-rsa" --version))"
 
 echo "== inputs"
 BULK="$WORK/bulk$FILES"
 if [ ! -d "$BULK" ]; then
     python3 scripts/perf/make_bulk.py --count "$FILES" "$BULK"
+fi
+DISTINCT="$WORK/distinct$FILES"
+if [ ! -d "$DISTINCT" ]; then
+    echo "generating $FILES files with their own keys (a few minutes)"
+    python3 scripts/perf/make_bulk.py --distinct --count "$FILES" "$DISTINCT"
 fi
 SMALL="$WORK/bulk200"
 if [ ! -d "$SMALL" ]; then
@@ -90,30 +105,35 @@ if [ "$PRIORITY" = 1 ]; then
 fi
 
 echo "== openssl speed rsa2048 (single core)"
-openssl speed -seconds 3 rsa2048 2>/dev/null | tail -1 | tee "$WORK/openssl-cpu.txt"
-openssl speed -elapsed -seconds 3 rsa2048 2>/dev/null | tail -1 | tee "$WORK/openssl-elapsed.txt"
+openssl speed -seconds 5 rsa2048 2>/dev/null | tail -1 | tee "$WORK/openssl-cpu.txt"
+openssl speed -elapsed -seconds 5 rsa2048 2>/dev/null | tail -1 | tee "$WORK/openssl-elapsed.txt"
 OSSL_CPU=$(awk '{print $NF}' "$WORK/openssl-cpu.txt")
 OSSL_WALL=$(awk '{print $NF}' "$WORK/openssl-elapsed.txt")
 
-echo "== bulk verify of $FILES RSA-2048 SHA-1 ITLs"
+echo "== bulk verify of $FILES RSA-2048 SHA-1 ITLs (one cluster's: same certificates; distinct: own keys each)"
 hyperfine -N --warmup 1 --runs 10 --export-json "$WORK/bulk.json" \
+    "$WORK/itltool verify --summary -r $BULK" \
+    "$WORK/itltool verify -r $BULK" \
+    "$WORK/itltool verify --summary -r $DISTINCT" \
+    "$WORK/itltool verify -r $DISTINCT" \
     "$WORK/itltool-rsa verify --summary -r $BULK" \
-    "$WORK/itltool-aws-lc verify --summary -r $BULK" \
-    "env RAYON_NUM_THREADS=1 $WORK/itltool-aws-lc verify --summary -r $BULK" \
+    "env RAYON_NUM_THREADS=1 $WORK/itltool verify --summary -r $BULK" \
     | grep -E 'Benchmark|Time|Range'
-"$WORK/itltool-aws-lc" verify --summary -r "$BULK" | tail -1
+"$WORK/itltool" verify --summary -r "$BULK" | tail -1
+"$WORK/itltool" verify --summary -r "$DISTINCT" | tail -1
 
 echo "== show of one ITL vs cat"
 hyperfine -N --warmup 20 --runs 300 --export-json "$WORK/show.json" \
-    "cat $ONE" "$WORK/itltool-rsa show $ONE" | grep -E 'Benchmark|Time|Range'
+    "cat $ONE" "$WORK/itltool show $ONE" | grep -E 'Benchmark|Time|Range'
 
 echo "== peak memory (max RSS, KiB)"
-RSS_SHOW=$(maxrss "$WORK/itltool-rsa" show "$ONE")
-RSS_VERIFY=$(maxrss "$WORK/itltool-aws-lc" verify "$ONE")
-RSS_200=$(maxrss "$WORK/itltool-aws-lc" verify --summary -r "$SMALL")
-RSS_ALL=$(maxrss "$WORK/itltool-aws-lc" verify --summary -r "$BULK")
-RSS_JSON_ALL=$(maxrss "$WORK/itltool-aws-lc" show --format json -r "$BULK")
-echo "show 1 file: $RSS_SHOW; verify 1 file: $RSS_VERIFY; verify 200: $RSS_200; verify $FILES: $RSS_ALL; show json $FILES: $RSS_JSON_ALL"
+RSS_SHOW=$(maxrss "$WORK/itltool" show "$ONE")
+RSS_VERIFY=$(maxrss "$WORK/itltool" verify "$ONE")
+RSS_200=$(maxrss "$WORK/itltool" verify --summary -r "$SMALL")
+RSS_ALL=$(maxrss "$WORK/itltool" verify --summary -r "$BULK")
+RSS_DISTINCT=$(maxrss "$WORK/itltool" verify -r "$DISTINCT")
+RSS_JSON_ALL=$(maxrss "$WORK/itltool" show --format json -r "$BULK")
+echo "show 1 file: $RSS_SHOW; verify 1 file: $RSS_VERIFY; verify 200: $RSS_200; verify $FILES: $RSS_ALL; verify $FILES distinct: $RSS_DISTINCT; show json $FILES: $RSS_JSON_ALL"
 
 if [ "$BENCH" = 1 ]; then
     echo "== criterion: parse"
@@ -122,30 +142,33 @@ if [ "$BENCH" = 1 ]; then
 fi
 
 echo "== results"
-for i in 0 1 2; do
+for i in 0 1 2 3 4 5; do
     eval "WALL$i=$(median "$WORK/bulk.json" $i)"
     eval "CPU$i=$(cpu "$WORK/bulk.json" $i)"
 done
-RATE_RSA=$(calc "round($FILES / $WALL0)")
-RATE_AWS=$(calc "round($FILES / $WALL1)")
-RATE_AWS1=$(calc "round($FILES / $WALL2)")
-CPURATE_RSA=$(calc "round($FILES / $CPU0)")
-CPURATE_AWS=$(calc "round($FILES / $CPU1)")
+rate() { calc "round($FILES / $1)"; }
 CAT=$(median "$WORK/show.json" 0)
 SHOW=$(median "$WORK/show.json" 1)
-printf '%-58s %s\n' "openssl rsa2048 verify/s (CPU time; wall clock)" "$OSSL_CPU; $OSSL_WALL"
-printf '%-58s %s\n' "bulk verify files/s, rsa crate (wall; per CPU-second)" "$RATE_RSA; $CPURATE_RSA"
-printf '%-58s %s\n' "bulk verify files/s, aws-lc (wall; per CPU-second)" "$RATE_AWS; $CPURATE_AWS"
-printf '%-58s %s\n' "bulk verify files/s, aws-lc, one thread (wall)" "$RATE_AWS1"
-printf '%-58s %s  %s\n' "ratio aws-lc wall / openssl CPU-time rate (target >= 0.5)" \
-    "$(calc "round($RATE_AWS / $OSSL_CPU, 3)")" "$(verdict "$RATE_AWS / $OSSL_CPU >= 0.5")"
-printf '%-58s %s  %s\n' "ratio aws-lc wall / openssl wall rate (same contention)" \
-    "$(calc "round($RATE_AWS / $OSSL_WALL, 3)")" "$(verdict "$RATE_AWS / $OSSL_WALL >= 0.5")"
-printf '%-58s %s  %s\n' "ratio rsa crate wall / openssl CPU-time rate" \
-    "$(calc "round($RATE_RSA / $OSSL_CPU, 3)")" "$(verdict "$RATE_RSA / $OSSL_CPU >= 0.5")"
-printf '%-58s %s  %s\n' "show median / cat median (target <= 3)" \
-    "$(calc "round($SHOW / $CAT, 2)") ($(calc "round($SHOW * 1e3, 2)") ms / $(calc "round($CAT * 1e3, 2)") ms)" \
-    "$(verdict "$SHOW / $CAT <= 3")"
+row() { # label, files/s (wall), per CPU-second, target ratio or -
+    local ratio
+    ratio=$(calc "round($2 / $OSSL_CPU, 3)")
+    if [ "$4" = - ]; then
+        printf '%-50s %7s %7s  %6s\n' "$1" "$2" "$3" "$ratio"
+    else
+        printf '%-50s %7s %7s  %6s  >= %s %s\n' "$1" "$2" "$3" "$ratio" "$4" "$(verdict "$2 / $OSSL_CPU >= $4")"
+    fi
+}
+echo "openssl rsa2048 verify/s, one core: $OSSL_CPU (CPU time); $OSSL_WALL (wall clock)"
+printf '%-50s %7s %7s  %6s\n' "bulk, default build ($FILES files)" "files/s" "per CPU-s" "ratio"
+row "verify --summary, one cluster's files" "$(rate "$WALL0")" "$(rate "$CPU0")" 0.9
+row "verify (all lines), one cluster's files" "$(rate "$WALL1")" "$(rate "$CPU1")" 0.9
+row "verify --summary, distinct files" "$(rate "$WALL2")" "$(rate "$CPU2")" 0.5
+row "verify (all lines), distinct files" "$(rate "$WALL3")" "$(rate "$CPU3")" 0.5
+row "verify --summary, one cluster's, pure-rust build" "$(rate "$WALL4")" "$(rate "$CPU4")" -
+row "verify --summary, one cluster's, one thread" "$(rate "$WALL5")" "$(rate "$CPU5")" -
+printf '%-58s %s  %s\n' "show median / cat median (target <= 1.5)" \
+    "$(calc "round($SHOW / $CAT, 2)") ($(calc "round($SHOW * 1e3, 3)") ms / $(calc "round($CAT * 1e3, 3)") ms)" \
+    "$(verdict "$SHOW / $CAT <= 1.5")"
 printf '%-58s %s  %s\n' "peak RSS one file, show / verify (target <= 10240 KiB)" "$RSS_SHOW / $RSS_VERIFY" \
     "$(verdict "max($RSS_SHOW, $RSS_VERIFY) <= 10240")"
 printf '%-58s %s  %s\n' "peak RSS verify 200 / $FILES files (flat: within 25%)" "$RSS_200 / $RSS_ALL" \
