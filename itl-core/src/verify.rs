@@ -45,16 +45,17 @@ pub enum SignatureError {
     UnsupportedAlgorithm(u8),
     /// No record matches the header's signer and no SAST record verifies.
     #[error(
-        "signer not found: no record has serial {serial} and issuer {issuer:?}, and no SAST record's key verifies the signature (searched serials: {searched})"
+        "signer not found: no record has serial {} and issuer {issuer:?}, and no SAST record's key verifies the signature (searched serials: {})",
+        hex::encode(.serial), short_list(.searched.iter().map(hex::encode))
     )]
     SignerNotFound {
-        /// The header's signer serial (hex).
-        serial: String,
+        /// The header's signer serial.
+        serial: Vec<u8>,
         /// The header's CA name.
         issuer: String,
-        /// Serials of the records searched (hex, comma-separated; the first ten
-        /// and how many more).
-        searched: String,
+        /// SERIALNUMBER of every record that has one, in file order (the message
+        /// shows the first ten and how many more).
+        searched: Vec<Vec<u8>>,
     },
     /// The signer record's key cannot be used.
     #[error("record {record}: key not usable: {reason}")]
@@ -66,17 +67,17 @@ pub enum SignatureError {
     },
     /// The signer's key does not verify the signature.
     #[error("signature mismatch: the signature does not verify with the key of record {record}{}{}",
-        if others.is_empty() { String::new() } else { format!(" (nor records {others})") },
-        if no_key.is_empty() { String::new() } else { format!("; SAST records {no_key} have no usable RSA key") })]
+        if others.is_empty() { String::new() } else { format!(" (nor records {})", short_list(others.iter())) },
+        if no_key.is_empty() { String::new() } else { format!("; SAST records {} have no usable RSA key", short_list(no_key.iter())) })]
     Mismatch {
         /// The record named by the header (1-based).
         record: usize,
-        /// Other records whose key was tried and did not verify (comma-separated;
-        /// the first ten and how many more).
-        others: String,
-        /// SAST records that could not be tried: no CERTIFICATE or PUBLICKEY, or
-        /// not a usable RSA key (comma-separated; the first ten and how many more).
-        no_key: String,
+        /// Other records (1-based) whose key was tried and did not verify (the
+        /// message shows the first ten and how many more).
+        others: Vec<usize>,
+        /// SAST records (1-based) that could not be tried: no CERTIFICATE or
+        /// PUBLICKEY, or not a usable RSA key.
+        no_key: Vec<usize>,
     },
     /// The given outside key does not verify the signature.
     #[error("signature mismatch: the signature does not verify with the given key")]
@@ -260,35 +261,34 @@ pub fn verify_signature(tl: &TrustList<'_>) -> Result<SignatureReport, Signature
     match named.first() {
         Some(&first) => Err(SignatureError::Mismatch {
             record: first + 1,
-            others: short_list(
-                tried
-                    .iter()
-                    .filter(|&&i| i != first)
-                    .map(|i| (i + 1).to_string()),
-            ),
-            no_key: short_list(no_key.iter().map(|i| (i + 1).to_string())),
+            others: tried
+                .iter()
+                .filter(|&&i| i != first)
+                .map(|i| i + 1)
+                .collect(),
+            no_key: no_key.iter().map(|i| i + 1).collect(),
         }),
         None => Err(SignatureError::SignerNotFound {
-            serial: hex::encode(serial),
+            serial: serial.to_vec(),
             issuer,
-            searched: short_list(
-                tl.records()
-                    .iter()
-                    .filter_map(|r| r.serial_number().map(hex::encode)),
-            ),
+            searched: tl
+                .records()
+                .iter()
+                .filter_map(|r| r.serial_number().map(<[u8]>::to_vec))
+                .collect(),
         }),
     }
 }
 
 /// Items joined by `, `, the first ten only, then `and N more`: a file with
 /// millions of records still gets a one-line message.
-fn short_list(items: impl Iterator<Item = String>) -> String {
+fn short_list<T: std::fmt::Display>(items: impl Iterator<Item = T>) -> String {
     const SHOWN: usize = 10;
     let mut shown = Vec::new();
     let mut more = 0usize;
     for item in items {
         if shown.len() < SHOWN {
-            shown.push(item);
+            shown.push(item.to_string());
         } else {
             more += 1;
         }

@@ -127,8 +127,8 @@ fn errors_say_why_no_signer_verified() {
         e,
         SignatureError::Mismatch {
             record: 1,
-            others: "2".to_owned(),
-            no_key: String::new(),
+            others: vec![2],
+            no_key: Vec::new(),
         }
     );
 
@@ -312,8 +312,8 @@ fn sast_records_without_a_key_are_not_listed_as_failed() {
         e,
         SignatureError::Mismatch {
             record: 1,
-            others: "2".to_owned(),
-            no_key: "5".to_owned(),
+            others: vec![2],
+            no_key: vec![5],
         }
     );
     assert_eq!(
