@@ -35,7 +35,7 @@ struct Cli {
     /// refuse trust lists over 64 KiB].
     #[arg(long, global = true, value_name = "BYTES")]
     max_size: Option<usize>,
-    /// Refuse input files with more than this many elements [default: 65536].
+    /// Refuse input files with more than this many elements [default: 8192].
     #[arg(long, global = true, value_name = "N")]
     max_elements: Option<usize>,
 }

@@ -17,7 +17,7 @@ use serde_json::Value;
 /// The default input limit (itl_core::MAX_FILE_SIZE), as docs/FORMAT.md states it.
 const CAP: usize = 1024 * 1024;
 /// The default element limit (itl_core::MAX_ELEMENTS), as docs/FORMAT.md states it.
-const MAX_ELEMENTS: usize = 65_536;
+const MAX_ELEMENTS: usize = 8_192;
 
 fn tlv(tag: u8, value: &[u8]) -> Vec<u8> {
     let len = u16::try_from(value.len()).unwrap();
@@ -190,8 +190,8 @@ fn over_the_size_limit_every_command_refuses() {
 
 #[test]
 fn tiny_records_at_the_cap_are_refused_at_the_element_limit() {
-    // 4 header elements, then one per 5-byte record: element 65,537 is record
-    // 65,533, at byte 32 + 5 * 65,532.
+    // 4 header elements, then one per 5-byte record: element MAX_ELEMENTS + 1 is
+    // record MAX_ELEMENTS - 3, at byte 32 + 5 * (MAX_ELEMENTS - 4).
     let bytes = fill_tiny(header(&[]), CAP);
     let offset = (32 + 5 * (MAX_ELEMENTS - 4)).to_string();
     assert_refused(
@@ -199,7 +199,7 @@ fn tiny_records_at_the_cap_are_refused_at_the_element_limit() {
         &bytes,
         &[
             &format!("element at byte {offset} "),
-            "65536 elements",
+            "8192 elements",
             "--max-elements",
         ],
         0,
@@ -214,7 +214,7 @@ fn dense_elements_at_the_cap_are_refused_at_the_element_limit() {
         bytes.extend(record(&unknown_elements(21_843)));
     }
     let bytes = fill_tiny(bytes, CAP);
-    assert_refused("many-elements", &bytes, &["65536 elements"], 0);
+    assert_refused("many-elements", &bytes, &["8192 elements"], 0);
 }
 
 #[test]
@@ -279,18 +279,25 @@ fn the_largest_values_at_the_cap_are_shown() {
 }
 
 #[test]
-fn the_largest_header_of_unknown_elements_is_shown() {
-    // 65,532 - 32 bytes of empty unknown elements in the header.
-    let n = (65_532 - 32) / 3;
+fn a_header_of_unknown_elements_up_to_the_limit_is_shown() {
+    // 16 records of one large unknown element (2 elements each) fill the file to
+    // the cap; the header holds as many empty unknown elements as the limit
+    // leaves: exactly MAX_ELEMENTS in all.
+    let records = 16;
+    let n = MAX_ELEMENTS - 4 - 2 * records;
     let mut bytes = header(&unknown_elements(n));
-    while bytes.len() + 65_535 + 5 <= CAP {
+    for _ in 0..records - 1 {
         bytes.extend(record(&tlv(201, &vec![0; 65_527])));
     }
-    let bytes = fill_tiny(bytes, CAP);
+    let last = CAP - bytes.len() - 8;
+    assert!(last <= 65_527);
+    bytes.extend(record(&tlv(201, &vec![0; last])));
+    assert_eq!(bytes.len(), CAP);
     let doc = assert_accepted("unknown-header", &bytes);
     assert_eq!(
         doc["header"]["unknown_elements"].as_array().unwrap().len(),
         n
     );
     assert_eq!(doc["header"]["header_length"], 32 + 3 * n);
+    assert_eq!(doc["records"].as_array().unwrap().len(), records);
 }

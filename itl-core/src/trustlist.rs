@@ -16,13 +16,14 @@ pub const MAX_FILE_SIZE: usize = 1024 * 1024;
 
 /// Most elements [`TrustList::parse`] accepts by default in one file, counting
 /// every header element (container children and padding bytes included) and
-/// every record element (RECORDLENGTH included): 65,536. A real record has up
-/// to 11 elements, so this is about 6,000 records, far more than the ~2,000
-/// 33-byte records that fit in the 64 KiB a phone accepts; any file up to
-/// 192 KiB is under it whatever its shape. It bounds the memory parsing takes
-/// (about 3 MiB of element descriptors) whatever the size limit.
+/// every record element (RECORDLENGTH included): 8,192. A real record has up to
+/// 11 elements, so this is about 700 records: ten times what fits in the 64 KiB
+/// a phone accepts (records with certificates are 700–2,000 bytes), and as many
+/// as a 1 MiB file of real records holds. It bounds everything later steps
+/// build per record or element (the JSON document, the certificate checks), so
+/// every command stays within 64 MiB (docs/PERFORMANCE.md).
 /// [`Limits::with_max_elements`] raises it.
-pub const MAX_ELEMENTS: usize = 65_536;
+pub const MAX_ELEMENTS: usize = 8_192;
 
 /// What [`TrustList::parse_with`] accepts: the input size and the number of
 /// elements. Both bound the memory and time every later step takes (rendering,

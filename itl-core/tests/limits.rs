@@ -118,26 +118,25 @@ fn too_many_elements_are_refused_where_the_count_passes_the_limit() {
         })
     );
     // Records of 65,534 bytes: RECORDLENGTH and 21,843 elements each. Elements
-    // are counted as they are read: the header's, every record's RECORDLENGTH
-    // (the records are framed first), then each record's others. 16 records fit;
-    // 4 + 16 + 2 * 21,843 are counted before record 3's elements, the limit is
-    // passed at its element number MAX_ELEMENTS - that (0-based).
+    // are counted as they are read: the header's 4, every record's RECORDLENGTH
+    // (the records are framed first: 16 fit), then each record's others: the
+    // limit is passed in record 1, at its element number MAX_ELEMENTS - 20
+    // (0-based) after RECORDLENGTH.
     const RECORD: usize = 5 + 3 * ((65_535 - 5) / 3);
     let full = dense(MAX_FILE_SIZE, RECORD);
     let records = (MAX_FILE_SIZE - 12) / RECORD;
     assert_eq!(records, 16);
-    let before = 4 + records + 2 * ((RECORD - 5) / 3);
-    let third = 12 + 2 * RECORD;
+    assert!(MAX_ELEMENTS < 4 + records + (RECORD - 5) / 3);
     let e = TrustList::parse(&full).err();
     assert_eq!(
         e,
         Some(ParseError::TooManyElements {
-            offset: third + 5 + 3 * (MAX_ELEMENTS - before),
+            offset: 12 + 5 + 3 * (MAX_ELEMENTS - 4 - records),
             max: MAX_ELEMENTS
         })
     );
     let msg = e.map(|e| e.to_string()).unwrap_or_default();
-    assert!(msg.contains("65536 elements"), "{msg}");
+    assert!(msg.contains("8192 elements"), "{msg}");
     // Header elements count too: 300 padding bytes under a limit of 100.
     let mut padded = vec![1u8, 0, 2, 1, 2, 2, 0, 2];
     padded.extend_from_slice(&310u16.to_be_bytes());

@@ -13,12 +13,12 @@ shapes are the ones issue 12 names:
   max-elements.tlv      records of 65,535 bytes, each one CERTIFICATE of 65,527
                         bytes of garbage, after a header with a 65,000-byte unknown
                         element: the largest values
-  unknown-header.tlv    a 65,532-byte header of empty unknown elements, then
-                        records of one large unknown element: the most header
-                        elements, odd tags everywhere
+  unknown-header.tlv    a header of as many empty unknown elements as the element
+                        limit leaves after 16 records of one large unknown
+                        element filling the file: odd tags everywhere
   tiny-records-max.tlv  as tiny-records, but only as many records as the default
-                        element limit (65,536) lets through: the most records a
-                        file can have and still be read (about 320 KB)
+                        element limit (8,192) lets through: the most records a
+                        file can have and still be read (about 40 KB)
   many-elements-max.tlv as many-elements, up to the element limit
   sast-keys.tlv         a signed header whose signer no record matches, then SAST
                         records each with a different 4096-bit PUBLICKEY: the most
@@ -37,6 +37,8 @@ import sys
 from pathlib import Path
 
 CAP = 1024 * 1024
+MAX_ELEMENTS = 8192  # itl_core::MAX_ELEMENTS
+HEADER_ELEMENTS = 4  # VERSION, HEADERLENGTH, FILENAME, TIMESTAMP (32 bytes, no padding)
 
 
 def tlv(tag, value):
@@ -106,16 +108,16 @@ def max_elements(size):
 
 
 def unknown_header(size):
-    room = 65532 - len(header())
-    extra = b"".join(bytes([16 + i % 200, 0, 0]) for i in range(room // 3))
-    out = header(extra=extra)
-    while size - len(out) >= 65535:
+    records = 16
+    n = MAX_ELEMENTS - HEADER_ELEMENTS - 2 * records
+    out = header(extra=b"".join(bytes([29 + i % 200, 0, 0]) for i in range(n)))
+    for _ in range(records - 1):
         out += record(tlv(201, bytes(65527)))
-    return fill_tiny(out, size)
+    last = size - len(out) - 8
+    assert 0 <= last <= 65527, last
+    return out + record(tlv(201, bytes(last)))
 
 
-MAX_ELEMENTS = 65536
-HEADER_ELEMENTS = 4  # VERSION, HEADERLENGTH, FILENAME, TIMESTAMP (32 bytes, no padding)
 
 
 def tiny_records_max(size):
