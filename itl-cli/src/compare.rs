@@ -38,6 +38,9 @@ pub struct CompareRequest {
     pub color: bool,
     /// Wrap text to this many columns (a terminal's width); `None`: no wrapping.
     pub width: Option<usize>,
+    /// Compare even when PHONE and SERVER are not the same kind (ITL vs CTL) or
+    /// `--phone-ctl` is not a CTL (`--allow-kind-mismatch`).
+    pub allow_kind_mismatch: bool,
 }
 
 impl CompareRequest {
@@ -95,6 +98,9 @@ pub enum CompareError {
     Input(InputError),
     /// Writing the output failed.
     Io(io::Error),
+    /// The files are not of the kinds the comparison needs (ITL against CTL,
+    /// or `--phone-ctl` not a CTL), and `--allow-kind-mismatch` was not given.
+    KindMismatch(String),
 }
 
 impl fmt::Display for CompareError {
@@ -103,6 +109,7 @@ impl fmt::Display for CompareError {
             Self::Usage(m) => f.write_str(m),
             Self::Input(e) => write!(f, "{e}"),
             Self::Io(e) => write!(f, "{e}"),
+            Self::KindMismatch(m) => f.write_str(m),
         }
     }
 }
@@ -141,6 +148,62 @@ pub fn parse_hex_hash(text: &str, hex_digits: usize) -> Result<String, String> {
     Ok(cleaned.to_ascii_lowercase())
 }
 
+/// `ITL (FILENAME ITLFile.tlv)`: the kind and what it was told from.
+fn kind_of(tl: &TrustList<'_>) -> String {
+    match tl.header().filename().filter(|n| !n.is_empty()) {
+        Some(name) => format!("{} (FILENAME {})", tl.kind().as_str(), printable(&name)),
+        None => format!("{} (from its records)", tl.kind().as_str()),
+    }
+}
+
+/// `an ITL (FILENAME …)`, `a CTL (…)`.
+fn with_article(tl: &TrustList<'_>) -> String {
+    let article = if tl.kind() == itl_core::FileKind::Itl {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {}", kind_of(tl))
+}
+
+/// Refuses pairs a verdict would be wrong for: a phone's ITL against a
+/// server's CTL (or the reverse), and a `--phone-ctl` that is not a CTL.
+fn check_kinds(
+    req: &CompareRequest,
+    phone: &TrustList<'_>,
+    ctl: Option<&TrustList<'_>>,
+    server: &TrustList<'_>,
+) -> Result<(), CompareError> {
+    if req.allow_kind_mismatch {
+        return Ok(());
+    }
+    let name = |p: &Option<PathBuf>| {
+        p.as_deref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default()
+    };
+    if phone.kind() != server.kind() {
+        return Err(CompareError::KindMismatch(format!(
+            "{} is {} but {} is {}: compare the phone's ITL with the server's ITL, or its CTL \
+             with the server's CTL (--allow-kind-mismatch compares them anyway)",
+            name(&req.phone),
+            with_article(phone),
+            req.server.display(),
+            with_article(server)
+        )));
+    }
+    if let Some(ctl) = ctl
+        && ctl.kind() != itl_core::FileKind::Ctl
+    {
+        return Err(CompareError::KindMismatch(format!(
+            "{}: --phone-ctl needs the phone's CTL, but this is {} (--allow-kind-mismatch uses it anyway)",
+            name(&req.phone_ctl),
+            with_article(ctl)
+        )));
+    }
+    Ok(())
+}
+
 fn load(path: &Path) -> Result<TrustList<'static>, CompareError> {
     let bytes = input::read_source(path)?;
     Ok(input::parse(path, &bytes)?.into_owned())
@@ -154,6 +217,7 @@ pub fn run(req: &CompareRequest, out: &mut dyn Write) -> Result<i32, CompareErro
         Some(phone) => {
             let phone = load(phone)?;
             let ctl = req.phone_ctl.as_deref().map(load).transpose()?;
+            check_kinds(req, &phone, ctl.as_ref(), &server)?;
             itl_core::compare(&phone, ctl.as_ref(), &server)
         }
         None => {

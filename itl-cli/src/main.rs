@@ -91,7 +91,8 @@ itltool compare [OPTIONS] --phone-md5 HEX SERVER\n       \
 itltool compare [OPTIONS] --phone-sha1 HEX SERVER",
         after_help = "Verdicts: identical, accepted-signer, accepted-tvs, rejected, \
 different (hashes only).\nExit status: 0 identical or accepted; 1 rejected or different; \
-2 error (unreadable or malformed file, bad hash, bad arguments).
+2 error (unreadable or malformed file, bad hash, bad arguments, an ITL compared with a CTL \
+or a --phone-ctl that is not a CTL, without --allow-kind-mismatch).
 
 Examples:
   itltool compare ITLSEP0011215A1AE3.tlv ITLFile.tlv
@@ -121,6 +122,10 @@ Examples:
         /// On a terminal, do not wrap the text to its width.
         #[arg(long)]
         wide: bool,
+        /// Compare even an ITL with a CTL, or use a --phone-ctl that is not a
+        /// CTL (refused by default: the verdict would be meaningless).
+        #[arg(long)]
+        allow_kind_mismatch: bool,
     },
     /// Replay a phone's boot: which files it asks for, in order, and whether it
     /// trusts each one, before you change anything on the cluster.
@@ -638,6 +643,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             phone_ctl,
             format,
             wide,
+            allow_kind_mismatch,
         } => {
             let files: Vec<PathBuf> = std::iter::once(phone).chain(server).collect();
             let result =
@@ -646,6 +652,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                         req.json = format == Format::Json;
                         req.color = use_color();
                         req.width = text_width(wide);
+                        req.allow_kind_mismatch = allow_kind_mismatch;
                         compare::run(&req, out)
                     });
             match result {

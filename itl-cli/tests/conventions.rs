@@ -598,3 +598,49 @@ fn completions_and_man_pages() {
     let o = itltool(&["man", "-o", out.to_str().unwrap(), "--force"]);
     assert_eq!(o.status.code(), Some(0));
 }
+
+#[test]
+fn compare_refuses_an_itl_against_a_ctl_unless_told() {
+    let itl = vectors().join("own/ITLSEP0011215A1AE3-sbd-replica.tlv");
+    let ctl = vectors().join("real/CTLFile-cucm10.tlv");
+    let other_itl = vectors().join("thirdparty/ITL-sha1.tlv");
+    let (itl, ctl, other_itl) = (
+        itl.to_str().unwrap(),
+        ctl.to_str().unwrap(),
+        other_itl.to_str().unwrap(),
+    );
+    // The kinds come from the sidecars' FILENAME, independently of the tool.
+    let filename = |p: &str| common::sidecar(std::path::Path::new(p))["filename"].clone();
+    assert_eq!(filename(itl), "ITLFile.tlv");
+    assert_eq!(filename(ctl), "CTLFile.tlv");
+
+    for (phone, server) in [(itl, ctl), (ctl, itl)] {
+        let o = itltool(&["compare", phone, server]);
+        assert_eq!(o.status.code(), Some(2), "{phone} {server}");
+        assert!(o.stdout.is_empty());
+        let err = stderr(&o);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with(&format!("error: {phone} is a")), "{err}");
+        assert!(err.contains("--allow-kind-mismatch"), "{err}");
+        let o = itltool(&["compare", "--format", "json", phone, server]);
+        assert_eq!(o.status.code(), Some(2));
+        // Told to: a verdict.
+        let o = itltool(&["compare", "--allow-kind-mismatch", phone, server]);
+        assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+        assert!(stdout(&o).contains("\nVerdict: "));
+    }
+    assert!(stderr(&itltool(&["compare", itl, ctl])).contains(&format!(
+        "error: {itl} is an ITL (FILENAME ITLFile.tlv) but {ctl} is a CTL (FILENAME CTLFile.tlv)"
+    )));
+    // An ITL given as --phone-ctl.
+    let o = itltool(&["compare", "--phone-ctl", other_itl, itl, itl]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: {other_itl}: --phone-ctl needs the phone's CTL, but this is an ITL (FILENAME ITLFile.tlv) (--allow-kind-mismatch uses it anyway)\n"
+        )
+    );
+    let o = itltool(&["compare", "--phone-ctl", ctl, itl, itl]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
