@@ -57,6 +57,10 @@ pub enum FetchError {
     },
     /// The output file exists and `--force` was not given.
     Exists(PathBuf),
+    /// The output path exists but is not a regular file (a device such as
+    /// `/dev/null`, a FIFO, a socket, a directory): replacing it atomically would
+    /// remove it, so it is refused even with `--force`.
+    NotRegular(PathBuf),
     /// No output name can be made from the URL.
     NoFileName(String),
     /// The output file could not be written.
@@ -76,6 +80,11 @@ impl fmt::Display for FetchError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Tftp { what, error } => write!(f, "{what}: {error}"),
+            Self::NotRegular(path) => write!(
+                f,
+                "{}: exists and is not a regular file; it is not replaced (write to a new file instead)",
+                path.display()
+            ),
             Self::Exists(path) => write!(
                 f,
                 "{}: already exists; not overwritten (use --force to replace it)",
@@ -368,6 +377,15 @@ pub fn write_new_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), Fetc
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
+    // A rename over a device (`-o /dev/null --force` as root) would replace the
+    // device node with a regular file: only regular files (or symbolic links,
+    // which the rename replaces, not follows) are ever replaced.
+    if let Ok(meta) = fs::symlink_metadata(path)
+        && !meta.file_type().is_file()
+        && !meta.file_type().is_symlink()
+    {
+        return Err(FetchError::NotRegular(path.to_owned()));
+    }
     let (tmp, mut file) = create_temp(dir, name).map_err(write_err)?;
     let result = file
         .write_all(bytes)
@@ -448,6 +466,37 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn write_new_file_never_replaces_what_is_not_a_regular_file() {
+        let dir = std::env::temp_dir().join(format!("itltool-fetch-sock-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        // A socket stands in for a device node such as /dev/null, which a
+        // rename would replace with a regular file.
+        let path = dir.join("out.tlv");
+        let _listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+        for force in [false, true] {
+            assert!(
+                matches!(
+                    write_new_file(&path, b"x", force),
+                    Err(FetchError::NotRegular(_))
+                ),
+                "force {force}"
+            );
+            use std::os::unix::fs::FileTypeExt;
+            assert!(fs::symlink_metadata(&path).unwrap().file_type().is_socket());
+        }
+        // A directory is refused too, and nothing is left behind.
+        let sub = dir.join("sub");
+        fs::create_dir(&sub).unwrap();
+        assert!(matches!(
+            write_new_file(&sub, b"x", true),
+            Err(FetchError::NotRegular(_))
+        ));
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 2);
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
