@@ -272,6 +272,7 @@ fn paths(v: &Value, prefix: &str, out: &mut BTreeSet<String>) {
 /// the input's columns and values come back unchanged, with the audit's
 /// columns after them, in the same order as the JSON rows.
 #[test]
+#[ignore = "needs python3 (an independent CSV reader); .ci/run runs it with --ignored"]
 fn csv_output_keeps_the_input_columns_and_adds_the_audit() {
     let dir = tempfile::tempdir().unwrap();
     let cluster = fleet::cluster();
