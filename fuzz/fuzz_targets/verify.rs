@@ -7,7 +7,9 @@
 
 use libfuzzer_sys::fuzz_target;
 
-/// Every test vector whose sidecar says `signature_valid: true`.
+/// Every test vector whose sidecar says `signature_valid: true` (the test
+/// `the_verify_fuzz_oracle_lists_every_signed_vector` in itl-core/tests/vectors.rs
+/// checks this list against the sidecars).
 const SIGNED: &[&[u8]] = &[
     include_bytes!("../../testvectors/real/CTLFile-cucm10.tlv"),
     include_bytes!("../../testvectors/own/ITLSEP0011215A1AE3-sbd-replica.tlv"),
@@ -16,6 +18,7 @@ const SIGNED: &[&[u8]] = &[
     include_bytes!("../../testvectors/thirdparty/ITL-sha512-allroles.tlv"),
     include_bytes!("../../testvectors/thirdparty/ITLFile-community.tlv"),
     include_bytes!("../../testvectors/thirdparty/ITLSEP-sha512.tlv"),
+    include_bytes!("../../testvectors/signed/ITLFile.tlv"),
 ];
 
 fuzz_target!(|data: &[u8]| {

@@ -503,3 +503,38 @@ fn every_signed_vector_matches_its_sidecar() {
     }
     assert!(checked >= 17, "only {checked} signed vectors");
 }
+
+/// The `verify` fuzz target's oracle lists the signed vectors by hand: it must list
+/// exactly the `.tlv` vectors whose sidecar says `signature_valid: true`, or the
+/// fuzz smoke in CI fails on a new vector (as it did on `signed/ITLFile.tlv`).
+#[test]
+fn the_verify_fuzz_oracle_lists_every_signed_vector() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let target = std::fs::read_to_string(root.join("fuzz/fuzz_targets/verify.rs")).unwrap();
+    let mut listed: Vec<String> = target
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("include_bytes!(\"../../"))
+        .filter_map(|l| l.strip_suffix("\"),"))
+        .map(str::to_owned)
+        .collect();
+    listed.sort();
+    let mut valid = Vec::new();
+    let mut stack = vec![root.join("testvectors")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.to_string_lossy().ends_with(".tlv.json") {
+                let facts: serde_json::Value =
+                    serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+                if facts["signature_valid"] == serde_json::Value::Bool(true) {
+                    let tlv = path.strip_prefix(&root).unwrap().to_string_lossy();
+                    valid.push(tlv.trim_end_matches(".json").to_owned());
+                }
+            }
+        }
+    }
+    valid.sort();
+    assert_eq!(listed, valid);
+}
