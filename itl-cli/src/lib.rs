@@ -24,6 +24,7 @@ pub mod timefmt;
 pub mod trust_json;
 pub mod verify;
 pub mod warnings;
+pub mod words;
 
 /// Exit code: everything checked is valid (or identical / accepted).
 pub const EXIT_OK: i32 = 0;

@@ -39,7 +39,11 @@
 //!   [`check_certificates`], [`CertInfo`], [`Fingerprints`], keys as
 //!   [`PublicKey`] and [`SigningKey`];
 //! - building: [`Builder`], [`RecordSpec`], [`load_certificate`];
-//! - phone versus server: [`compare`], [`compare_hashes`] and [`Comparison`].
+//! - phone versus server: [`diff`] (records added, removed, changed: [`TrustListDiff`]),
+//!   [`decide`] (the phone's [`TrustDecision`]: [`Verdict`], [`TrustedBy`], [`Reason`],
+//!   [`Remedy`], all data, worded by the caller), both at once with [`compare`] (or
+//!   [`compare_hashes`] for the hash a phone shows), giving a [`Comparison`];
+//! - fleet and boot: [`audit`], [`replay`].
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -48,6 +52,8 @@ mod build;
 mod cert;
 mod certcheck;
 mod compare;
+mod decision;
+mod diff;
 mod digest;
 mod dn;
 mod edit;
@@ -83,9 +89,13 @@ pub use certcheck::{
     CertReport, Check, PHONE_MAX_FILE_SIZE, RecordChecks, Warning, WarningKind, cert_hash_matches,
     check_certificates, check_record,
 };
-pub use compare::{
-    Comparison, PhoneHashes, RecordChange, RecordSummary, SignerId, TrustedBy, Verdict, compare,
-    compare_hashes, same_certificate,
+pub use compare::{Comparison, PhoneHashes, compare, compare_hashes};
+pub use decision::{
+    DecidingRecord, Reason, RecordSource, Remedy, SignerKind, TrustDecision, TrustedBy, TvsCheck,
+    Verdict, decide,
+};
+pub use diff::{
+    ChangedField, RecordChange, RecordSummary, SignerId, TrustListDiff, diff, same_certificate,
 };
 pub use digest::DigestAlgorithm;
 pub use dn::{common_name, same_dn};
@@ -98,9 +108,8 @@ pub use header::Header;
 pub use keys::{KeyError, PrivateKeyError, PublicKey, SigningError, SigningKey};
 pub use kind::{AnyFile, detect_kind, detect_kind_with};
 pub use phone::{
-    Broken, DecidingRecord, Decision, DirSource, DirSourceError, FileSource, HeldFile, HeldList,
-    Outcome, PhoneStart, Reason, RecordSource, Remedy, Replay, ReplayError, Stage, Step,
-    TrustState, TvsCheck, replay,
+    Broken, Decision, DirSource, DirSourceError, FileSource, HeldFile, HeldList, Outcome,
+    PhoneStart, Replay, ReplayError, Stage, Step, TrustState, replay,
 };
 pub use record::Record;
 pub use role::Role;
