@@ -10,8 +10,7 @@ use itl_core::{Comparison, PhoneHashes, RecordSummary, SignerId, SignerKind, Tru
 use serde::Serialize;
 
 use crate::input::{self, InputError};
-use crate::show_text::{MIN_WIDTH_FITTED, wrap};
-use crate::text::printable;
+use crate::text::{MIN_WIDTH_FITTED, printable, wrap};
 use crate::words;
 use crate::{EXIT_FAIL, EXIT_OK};
 

@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use itl_cli::{
-    EXIT_ERROR, EXIT_FAIL, EXIT_OK, audit, build, bulk, certs, compare, fetch, hash, input,
-    json_extra, phone, show_cucm, show_json, show_text, verify,
+    EXIT_ERROR, EXIT_FAIL, EXIT_OK, audit, build, bulk, certs, compare, fetch, hash, input, phone,
+    verify,
 };
 
 /// `itltool --version`: the version and the RSA backend built in
@@ -364,7 +364,8 @@ Examples:
     ///
     /// Records are written in command-line order. ROLE is SAST, CCM, CCM+TFTP,
     /// TFTP, CAPF, APP-SERVER, TVS or a number; append ,dns=NAME and/or
-    /// ,ip=A.B.C.D to set the record's DNS name and IPv4 address.
+    /// ,ip=A.B.C.D to set the record's DNS name and IPv4 address, and ,hash for
+    /// a record holding the certificate's SHA-1 instead of the certificate.
     #[command(after_help = "Exit status: 0 written; 2 refused or failed (nothing \
 is written): unreadable input, key not matching the signer certificate, signer \
 not among the records, file too large for its u16 lengths, output exists \
@@ -373,7 +374,7 @@ records given twice, a FILENAME phones never ask for.
 
 Examples:
   itltool build -o ITLFile.tlv --signer cm.pem --key cm.key --record SAST:cm.pem \\
-      --record CCM+TFTP:cm.pem,dns=cucm.example.com --hash-only TVS:tvs.pem
+      --record CCM+TFTP:cm.pem,dns=cucm.example.com --record TVS:tvs.pem,hash
   itltool build -o CTLFile.tlv --digest sha256 --signer cm.pem --key cm.key \\
       --record SAST:cm.pem --record CCM+TFTP:cm.pem,ip=10.1.1.10")]
     Build(BuildArgs),
@@ -516,13 +517,12 @@ struct BuildArgs {
     /// The TIMESTAMP element, Unix time [default: now].
     #[arg(long, value_name = "UNIX_TIME")]
     timestamp: Option<u32>,
-    /// A record holding the whole certificate: ROLE:CERT[,dns=NAME][,ip=A.B.C.D].
-    #[arg(long, value_name = "ROLE:CERT")]
+    /// A record, in command-line order: ROLE:CERT[,dns=NAME][,ip=A.B.C.D][,hash].
+    /// With `hash` the record holds the certificate's SHA-1 (CERTHASH, as
+    /// CUCM's TVS and CAPF entries) instead of the certificate.
+    /// (`--hash-only ROLE:CERT` is still read as `--record ROLE:CERT,hash`.)
+    #[arg(long, value_name = "ROLE:CERT[,OPTIONS]")]
     record: Vec<String>,
-    /// A record holding the certificate's SHA-1 instead (as CUCM's TVS and CAPF
-    /// entries): ROLE:CERT[,dns=NAME][,ip=A.B.C.D].
-    #[arg(long, value_name = "ROLE:CERT")]
-    hash_only: Vec<String>,
     /// Allow a signer that is not among the records.
     #[arg(long)]
     allow_external_signer: bool,
@@ -532,10 +532,6 @@ struct BuildArgs {
     /// Output format of the report.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// --record and --hash-only values in command-line order (filled from the
-    /// argument indices).
-    #[arg(skip)]
-    in_order: Vec<(bool, String)>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -786,9 +782,9 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             format,
         } => {
             let algo = match algo {
-                HashArg::Md5 => hash::HashAlgo::Md5,
-                HashArg::Sha1 => hash::HashAlgo::Sha1,
-                HashArg::Sha256 => hash::HashAlgo::Sha256,
+                HashArg::Md5 => itl_core::FileHash::Md5,
+                HashArg::Sha1 => itl_core::FileHash::Sha1,
+                HashArg::Sha256 => itl_core::FileHash::Sha256,
             };
             let options = hash::Options {
                 recursive,
@@ -884,9 +880,9 @@ fn now() -> i64 {
 
 fn run_build(args: BuildArgs, out: &mut dyn Write) -> io::Result<i32> {
     let records = args
-        .in_order
+        .record
         .iter()
-        .map(|(hash_only, a)| build::RecordArg::parse(a, *hash_only))
+        .map(|a| build::RecordArg::parse(a))
         .collect::<Result<Vec<_>, _>>();
     let result = records
         .map_err(build::BuildCliError::Usage)
@@ -920,20 +916,6 @@ fn run_build(args: BuildArgs, out: &mut dyn Write) -> io::Result<i32> {
             Ok(EXIT_ERROR)
         }
     }
-}
-
-/// `--record` and `--hash-only` values of `build` in command-line order.
-fn build_records_in_order(m: &ArgMatches) -> Vec<(bool, String)> {
-    let indexed = |id: &str, hash_only: bool| -> Vec<(usize, bool, String)> {
-        match (m.indices_of(id), m.get_many::<String>(id)) {
-            (Some(i), Some(v)) => i.zip(v).map(|(i, v)| (i, hash_only, v.clone())).collect(),
-            _ => Vec::new(),
-        }
-    };
-    let mut all = indexed("record", false);
-    all.extend(indexed("hash_only", true));
-    all.sort_by_key(|(i, _, _)| *i);
-    all.into_iter().map(|(_, h, v)| (h, v)).collect()
 }
 
 /// Whether to colour the output: stdout is a terminal and `NO_COLOR` is unset or empty.
@@ -987,15 +969,16 @@ fn show(
     };
     if matches!(format, ShowFormat::Json) && (recursive || files.len() > 1) {
         // JSON lines, files in parallel, then a totals line (docs/JSON.md).
-        let now = now();
-        let doc = |path: &Path, tl: &itl_core::TrustList<'_>| json_extra::document(path, tl, now);
-        let signed_doc = |path: &Path, f: &itl_core::SignedFile<'_>| {
-            itl_cli::signed::json(path, f, &itl_cli::signed::check(f, &sources))
+        let signed_doc = |o: &mut dyn Write, path: &Path, f: &itl_core::SignedFile<'_>| {
+            let verdict = itl_cli::signed::check(f, &sources);
+            serde_json::to_writer(&mut *o, &itl_cli::signed::json(path, f, &verdict))?;
+            writeln!(o)?;
+            Ok(matches!(verdict, itl_cli::signed::Verdict::Rejected { .. }))
         };
-        return show_json::write_many(
+        return itl_cli::show::write_many_json(
             files,
             recursive,
-            &doc,
+            now(),
             &signed_doc,
             out,
             &mut io::stderr(),
@@ -1015,11 +998,9 @@ fn show(
     }
     let files = &expanded;
     let many = files.len() > 1;
-    let text = show_text::TextOptions {
-        color: use_color(),
-        now: now(),
-        width,
-    };
+    let mut text = itl_core::TextOptions::new(now());
+    text.color = use_color();
+    text.width = width;
     for (i, path) in files.iter().enumerate() {
         let bytes = match input::read_source(path) {
             Ok(b) => b,
@@ -1066,32 +1047,31 @@ fn show(
                 continue;
             }
         };
-        let failed = match format {
+        let name = path.display().to_string();
+        let shown = match format {
             ShowFormat::Json => {
-                let doc = json_extra::document(path, &tl, text.now);
-                let failed = doc["failures"].as_array().is_some_and(|f| !f.is_empty());
+                let mut json = itl_core::JsonOptions::new(text.now);
                 if many {
-                    writeln!(out, "{doc}")?;
-                } else {
-                    serde_json::to_writer_pretty(&mut *out, &doc)?;
-                    writeln!(out)?;
+                    json.layout = itl_core::JsonLayout::Line;
                 }
-                failed
+                itl_core::write_show_json(out, &name, &tl, &json)?
             }
             ShowFormat::Text => {
                 if i > 0 {
                     writeln!(out)?;
                 }
-                show_text::write_text(out, path, &tl, &text)? > 0
+                itl_core::write_show_text(out, &name, &tl, &text)?
             }
             ShowFormat::Cucm => {
                 if i > 0 {
                     writeln!(out)?;
                 }
-                show_cucm::write_cucm(out, &tl, mtime(path))?;
-                !itl_cli::warnings::failures(&tl, text.now).is_empty()
+                let mut cucm = itl_core::CucmOptions::new(text.now);
+                cucm.modified = mtime(path);
+                itl_core::write_show_cucm(out, &tl, &cucm)?
             }
         };
+        let failed = shown.failures > 0;
         // A file that does not verify exits 1 (an unreadable one 2 wins).
         if failed && code == EXIT_OK {
             code = EXIT_FAIL;
@@ -1101,11 +1081,7 @@ fn show(
 }
 
 fn main() -> ExitCode {
-    let matches = Cli::command().get_matches();
-    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
-    if let (Command::Build(b), Some(m)) = (&mut cli.command, matches.subcommand_matches("build")) {
-        b.in_order = build_records_in_order(m);
-    }
+    let cli = Cli::parse_from(build::legacy_hash_only(std::env::args_os()));
     let defaults = itl_core::Limits::DEFAULT;
     input::set_limits(
         defaults

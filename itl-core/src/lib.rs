@@ -43,7 +43,11 @@
 //!   [`decide`] (the phone's [`TrustDecision`]: [`Verdict`], [`TrustedBy`], [`Reason`],
 //!   [`Remedy`], all data, worded by the caller), both at once with [`compare`] (or
 //!   [`compare_hashes`] for the hash a phone shows), giving a [`Comparison`];
-//! - fleet and boot: [`audit`], [`replay`].
+//! - fleet and boot: [`audit`], [`replay`];
+//! - printing what `itltool` prints, to any `&mut dyn Write`:
+//!   [`write_show_text`], [`write_show_cucm`], [`write_show_json`],
+//!   [`write_verify`], [`write_verify_json`], [`write_hash`], [`write_hash_json`]
+//!   (the JSON ones with the default feature `json`).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -68,6 +72,7 @@ mod memo;
 mod phone;
 mod pkcs1v15;
 mod record;
+mod render;
 mod role;
 mod signed;
 mod tag;
@@ -112,6 +117,15 @@ pub use phone::{
     PhoneStart, Replay, ReplayError, Stage, Step, TrustState, replay,
 };
 pub use record::Record;
+pub use render::{
+    CucmOptions, FileHash, Shown, TextOptions, VerifyOptions, write_cucm_header, write_hash,
+    write_show_cucm, write_show_text, write_verify,
+};
+#[cfg(feature = "json")]
+pub use render::{
+    JSON_SCHEMA_VERSION, JsonLayout, JsonOptions, write_hash_json, write_show_json,
+    write_verify_json,
+};
 pub use role::Role;
 pub use signed::{
     CertificateReport, SelfCheck, SignError, SignedFile, SignedFileBuilder, SignedFileError,
