@@ -7,6 +7,7 @@ pub mod build;
 pub mod bulk;
 pub mod certinfo;
 pub mod certs;
+pub mod check_text;
 pub mod compare;
 pub mod fetch;
 pub mod hash;

@@ -5,6 +5,8 @@
 use itl_core::{Check, Fingerprints, TrustList, Warning, check_certificates, verify_signature};
 use serde_json::{Value, json};
 
+use crate::check_text::{CheckText, WarningText};
+
 /// The `signature` object: `valid`, `signer_record` (1-based or null), `digest`
 /// (the header's, by name, or its code if unknown, or null) and `error` (why it
 /// does not verify, or null).
@@ -29,11 +31,15 @@ pub fn signature_json(tl: &TrustList<'_>) -> Value {
 }
 
 fn check_json(c: &Check) -> Value {
-    json!({ "name": c.name, "passed": c.passed, "detail": c.detail })
+    json!({
+        "name": c.name(),
+        "passed": c.passed,
+        "detail": CheckText(c).to_string(),
+    })
 }
 
 fn warning_json(w: &Warning) -> Value {
-    json!({ "kind": w.kind.as_str(), "message": w.message })
+    json!({ "kind": w.kind().as_str(), "message": WarningText(w).to_string() })
 }
 
 /// Adds `md5`, `sha1`, `sha256`, `signature` and, to each record, `checks` and

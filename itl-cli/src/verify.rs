@@ -23,6 +23,7 @@ use itl_core::{
 };
 
 use crate::bulk::{self, Status};
+use crate::check_text::{AnchorText, CheckText, WarningText};
 use crate::{EXIT_ERROR, input};
 
 /// Why a `--trust` source could not be used.
@@ -182,7 +183,7 @@ fn text(f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> String {
 impl Tally<'_> {
     /// One check; `what` and `detail` are only asked for when they are used
     /// (`what` also for a failed check, which the summary names).
-    fn check<D: AsRef<str>>(
+    fn check<D: fmt::Display>(
         &mut self,
         passed: bool,
         what: impl Fn(&mut dyn Write) -> io::Result<()>,
@@ -200,11 +201,13 @@ impl Tally<'_> {
                 let status = if passed { "ok  " } else { "FAIL" };
                 write!(self.out, "{}: {status} ", self.file)?;
                 what(self.out)?;
-                writeln!(self.out, ": {}", crate::text::printable(detail().as_ref()))?;
+                self.out.write_all(b": ")?;
+                crate::text::write_printable(self.out, detail())?;
+                self.out.write_all(b"\n")?;
             }
             Lines::Summary => {}
             Lines::Collect => {
-                let detail = crate::text::printable(detail().as_ref()).into_owned();
+                let detail = crate::text::printable(&detail().to_string()).into_owned();
                 self.checks.push((passed, text(&what), detail));
             }
         }
@@ -332,7 +335,11 @@ fn check_file<'o>(
         let trust = |o: &mut dyn Write| o.write_all(b"trust");
         match verify_with_trust(tl, anchors) {
             Ok(r) => t.check(true, trust, || {
-                format!("signed by a trusted key: {}", r.description)
+                let origin = anchors.get(r.anchor).map(|a| AnchorText(&a.origin));
+                format!(
+                    "signed by a trusted key: {}",
+                    origin.map(|o| o.to_string()).unwrap_or_default()
+                )
             })?,
             Err(e) => t.check(false, trust, || e.to_string())?,
         }
@@ -344,20 +351,24 @@ fn check_file<'o>(
                 c.passed,
                 |o| {
                     write_record_label(o, tl, rc.index)?;
-                    write!(o, ": {}", c.name)
+                    write!(o, ": {}", c.name())
                 },
-                || c.detail.as_str(),
+                || CheckText(c),
             )?;
         }
         for w in &rc.warnings {
             t.warn(|o| {
                 write_record_label(o, tl, rc.index)?;
-                write!(o, ": {}", crate::text::printable(&w.to_string()))
+                o.write_all(b": ")?;
+                crate::text::write_printable(o, WarningText(w))
             })?;
         }
     }
     for w in &report.warnings {
-        t.warn(|o| write!(o, "file: {}", crate::text::printable(&w.to_string())))?;
+        t.warn(|o| {
+            o.write_all(b"file: ")?;
+            crate::text::write_printable(o, WarningText(w))
+        })?;
     }
     Ok(t)
 }

@@ -14,6 +14,7 @@ use itl_core::{
 };
 
 use crate::certinfo::record_key;
+use crate::check_text::{CheckText, WarningText};
 
 /// `record 3 (TVS)`.
 pub fn record_label(index: usize, r: &Record<'_>) -> String {
@@ -40,7 +41,11 @@ pub fn record_label_cn(index: usize, r: &Record<'_>) -> String {
 /// against.
 pub fn warnings(tl: &TrustList<'_>, now: i64) -> Vec<String> {
     let report = check_certificates(tl, now);
-    let mut w: Vec<String> = report.warnings.iter().map(|x| x.message.clone()).collect();
+    let mut w: Vec<String> = report
+        .warnings
+        .iter()
+        .map(|x| WarningText(x).to_string())
+        .collect();
     let h = tl.header();
     if let (Some(bits), Some(sig)) = (h.modulus_bits(), h.signature())
         && usize::try_from(bits / 8).ok() != Some(sig.len())
@@ -64,7 +69,7 @@ pub fn warnings(tl: &TrustList<'_>, now: i64) -> Vec<String> {
         structure_warnings(&label, r, ec_allowed, &mut w);
         if let Some(rc) = report.records.get(i) {
             for x in &rc.warnings {
-                w.push(format!("{label}: {}", x.message));
+                w.push(format!("{label}: {}", WarningText(x)));
             }
         }
     }
@@ -99,7 +104,11 @@ pub fn failures_given(
     for (i, (r, rc)) in tl.records().iter().zip(&report.records).enumerate() {
         let label = record_label_cn(i + 1, r);
         for c in rc.checks.iter().filter(|c| !c.passed) {
-            f.push(format!("{label}: {} check failed: {}", c.name, c.detail));
+            f.push(format!(
+                "{label}: {} check failed: {}",
+                c.name(),
+                CheckText(c)
+            ));
         }
     }
     f

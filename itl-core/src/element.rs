@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use nom::{IResult, Parser, number::complete::be_u16, number::complete::u8 as be_u8};
 
-use crate::error::{ElementTag, EncodeError, ParseError, Structure};
+use crate::error::{ElementTag, EncodeError, EncodedPart, ParseError, Structure};
 use crate::tag::{HeaderTag, RecordTag};
 
 /// The bare padding byte of the header (tag 13 without a length field).
@@ -159,7 +159,7 @@ impl<'a> Element<'a> {
     pub(crate) fn write(
         &self,
         out: &mut Vec<u8>,
-        what: &dyn Fn(u8) -> String,
+        what: &dyn Fn(u8) -> EncodedPart,
     ) -> Result<(), EncodeError> {
         out.push(self.tag);
         let length = |len: usize| {
@@ -185,7 +185,10 @@ impl<'a> Element<'a> {
     }
 
     /// Checks that this element's length field (and its children's) fit a u16.
-    pub(crate) fn check_lengths(&self, what: &dyn Fn(u8) -> String) -> Result<(), EncodeError> {
+    pub(crate) fn check_lengths(
+        &self,
+        what: &dyn Fn(u8) -> EncodedPart,
+    ) -> Result<(), EncodeError> {
         let len = self.content_len();
         if len > usize::from(u16::MAX) {
             return Err(EncodeError::TooLong {

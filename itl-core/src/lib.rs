@@ -66,7 +66,6 @@ mod role;
 mod signed;
 mod tag;
 mod text;
-mod timefmt;
 mod trustlist;
 mod verify;
 
@@ -80,8 +79,8 @@ pub use build::{
 };
 pub use cert::{CertError, CertInfo};
 pub use certcheck::{
-    CertReport, Check, PHONE_MAX_FILE_SIZE, RecordChecks, Warning, WarningKind, cert_hash_matches,
-    check_certificates, check_record,
+    CertReport, Check, CheckDetail, CheckKind, KeySource, PHONE_MAX_FILE_SIZE, RecordChecks,
+    Warning, WarningKind, cert_hash_matches, check_certificates, check_record,
 };
 pub use compare::{
     Comparison, PhoneHashes, RecordChange, RecordSummary, SignerId, TrustedBy, Verdict, compare,
@@ -92,7 +91,9 @@ pub use dn::{common_name, same_dn};
 pub use edit::EditableTrustList;
 pub use element::{Body, Element};
 pub use encrypted::{ALGORITHM_AES, DecryptError, EncryptionError, EncryptionInfo, decrypt};
-pub use error::{ContainerProblem, ElementTag, EncodeError, Found, ParseError, Structure};
+pub use error::{
+    ContainerProblem, ElementTag, EncodeError, EncodedPart, Found, ParseError, Structure,
+};
 pub use fingerprint::Fingerprints;
 pub use header::Header;
 pub use keys::{KeyError, PrivateKeyError, PublicKey, SigningError, SigningKey};
@@ -112,7 +113,7 @@ pub use signed::{
 pub use tag::{HeaderTag, RecordTag};
 pub use trustlist::{FileKind, Limits, MAX_ELEMENTS, MAX_FILE_SIZE, TrustList};
 pub use verify::{
-    SignatureError, SignatureReport, TrustAnchor, TrustReport, verify_signature,
+    AnchorOrigin, SignatureError, SignatureReport, TrustAnchor, TrustReport, verify_signature,
     verify_signature_with_key, verify_with_trust,
 };
 
