@@ -19,7 +19,7 @@ mkdir -p history/2023 history/2024 history/2025
 build() { # OUT TIMESTAMP SIGNER CCM TVS
     "$itltool" build -o "$1" --filename ITLFile.tlv --timestamp "$2" --signer "$3.crt" --key "$3.key" \
         --record "SAST:$3.crt" --record "CCM+TFTP:$4.crt" \
-        --hash-only "TVS:$5.crt" --hash-only "CAPF:$keys/capf.crt" >/dev/null
+        --record "TVS:$5.crt,hash" --record "CAPF:$keys/capf.crt,hash" >/dev/null
 }
 build history/2023/ITLFile.tlv 1672531200 "$keys/publisher" "$keys/publisher" "$keys/tvs"
 build history/2024/ITLFile.tlv 1704067200 "$regen/ccm-regen" "$regen/ccm-regen" "$keys/tvs"

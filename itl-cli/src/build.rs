@@ -3,12 +3,13 @@
 //! ```text
 //! itltool build -o ITLFile.tlv --signer pub.pem --key pub.key --digest sha256 \
 //!     --record SAST:pub.pem --record CCM+TFTP:pub.pem,dns=cucm-pub,ip=10.0.0.5 \
-//!     --hash-only TVS:tvs.pem --hash-only CAPF:capf.pem
+//!     --record TVS:tvs.pem,hash --record CAPF:capf.pem,hash
 //! ```
 //!
 //! Records keep their command-line order. The output is written atomically and
 //! never replaces an existing file without `--force`, nor ever one of the inputs.
 
+use std::ffi::OsString;
 use std::fmt;
 use std::io::Write;
 use std::net::Ipv4Addr;
@@ -22,7 +23,7 @@ use itl_core::{
 use crate::fetch::{FetchError, write_new_file};
 use crate::input;
 
-/// One `--record` / `--hash-only` argument: `ROLE:CERT[,dns=NAME][,ip=A.B.C.D]`.
+/// One `--record` argument: `ROLE:CERT[,dns=NAME][,ip=A.B.C.D][,hash]`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RecordArg {
     /// FUNCTION.
@@ -33,15 +34,20 @@ pub struct RecordArg {
     pub dns_name: Option<String>,
     /// IPADDRESS.
     pub ip: Option<Ipv4Addr>,
-    /// CERTHASH instead of CERTIFICATE.
+    /// CERTHASH instead of CERTIFICATE (option `hash`).
     pub hash_only: bool,
 }
 
+/// The options a `--record` value may end with, for error messages.
+const RECORD_OPTIONS: &str = "dns=NAME, ip=A.B.C.D, hash";
+
 impl RecordArg {
-    /// Parses `ROLE:CERT[,dns=NAME][,ip=A.B.C.D]`. ROLE is SAST, CCM, CCM+TFTP,
-    /// TFTP, CAPF, APP-SERVER, TVS or a number; the options are peeled off the end,
-    /// so CERT may itself contain commas.
-    pub fn parse(arg: &str, hash_only: bool) -> Result<Self, String> {
+    /// Parses `ROLE:CERT[,dns=NAME][,ip=A.B.C.D][,hash]`. ROLE is SAST, CCM,
+    /// CCM+TFTP, TFTP, CAPF, APP-SERVER, TVS or a number; `hash` (or
+    /// `hash=sha1`) makes a record holding the certificate's SHA-1 (CERTHASH,
+    /// as CUCM's TVS and CAPF entries) instead of the certificate. The options
+    /// are peeled off the end, in any order, so CERT may itself contain commas.
+    pub fn parse(arg: &str) -> Result<Self, String> {
         let (role_text, mut rest) = arg
             .split_once(':')
             .ok_or_else(|| format!("{arg:?}: expected ROLE:CERT (e.g. CCM+TFTP:cucm.pem)"))?;
@@ -50,21 +56,36 @@ impl RecordArg {
                 "{arg:?}: unknown role {role_text:?} (SAST, CCM, CCM+TFTP, TFTP, CAPF, APP-SERVER, TVS or a number 0-65535)"
             )
         })?;
-        let (mut dns_name, mut ip) = (None, None);
+        let (mut dns_name, mut ip, mut hash_only) = (None, None, false);
+        let twice = |what: &str| format!("{arg:?}: {what} given twice");
         while let Some((head, opt)) = rest.rsplit_once(',') {
             if let Some(v) = opt.strip_prefix("dns=") {
                 if dns_name.is_some() {
-                    return Err(format!("{arg:?}: dns= given twice"));
+                    return Err(twice("dns="));
                 }
                 dns_name = Some(v.to_owned());
             } else if let Some(v) = opt.strip_prefix("ip=") {
                 if ip.is_some() {
-                    return Err(format!("{arg:?}: ip= given twice"));
+                    return Err(twice("ip="));
                 }
                 ip = Some(
                     v.parse::<Ipv4Addr>()
                         .map_err(|_| format!("{arg:?}: {v:?} is not an IPv4 address"))?,
                 );
+            } else if opt == "hash" || opt.strip_prefix("hash=").is_some() {
+                if hash_only {
+                    return Err(twice("hash"));
+                }
+                match opt.strip_prefix("hash=") {
+                    None => {}
+                    Some(v) if v.eq_ignore_ascii_case("sha1") => {}
+                    Some(v) => {
+                        return Err(format!(
+                            "{arg:?}: hash={v}: a CERTHASH is the certificate's SHA-1; give hash or hash=sha1"
+                        ));
+                    }
+                }
+                hash_only = true;
             } else if let Some((key, _)) = opt.split_once('=')
                 && !key.is_empty()
                 && key
@@ -75,7 +96,7 @@ impl RecordArg {
                 // `NAME=VALUE` after a comma is an option, unless the whole
                 // text names an existing file.
                 return Err(format!(
-                    "{arg:?}: unknown option {key:?} (options: dns=NAME, ip=A.B.C.D)"
+                    "{arg:?}: unknown option {key:?} (options: {RECORD_OPTIONS})"
                 ));
             } else {
                 break;
@@ -93,6 +114,43 @@ impl RecordArg {
             hash_only,
         })
     }
+}
+
+/// The command line with the older spelling of a hash-only record,
+/// `--hash-only ROLE:CERT` (or `--hash-only=ROLE:CERT`), rewritten as
+/// `--record ROLE:CERT,hash`, after the `build` subcommand only. One option
+/// for every record keeps the records in command-line order without reading
+/// clap's argument indices.
+pub fn legacy_hash_only<I: IntoIterator<Item = OsString>>(args: I) -> Vec<OsString> {
+    let mut out = Vec::new();
+    let mut in_build = false;
+    let mut args = args.into_iter();
+    while let Some(a) = args.next() {
+        if !in_build {
+            // The first `build` word is the subcommand: no global option
+            // takes a value of that spelling.
+            in_build = a == "build" && !out.is_empty();
+            out.push(a);
+            continue;
+        }
+        if a == "--" {
+            out.push(a);
+            out.extend(args);
+            break;
+        }
+        if a == "--hash-only" {
+            out.push(OsString::from("--record"));
+            if let Some(mut v) = args.next() {
+                v.push(",hash");
+                out.push(v);
+            }
+        } else if let Some(v) = a.to_str().and_then(|s| s.strip_prefix("--hash-only=")) {
+            out.push(OsString::from(format!("--record={v},hash")));
+        } else {
+            out.push(a);
+        }
+    }
+    out
 }
 
 /// Everything `itltool build` needs.
@@ -378,23 +436,85 @@ mod tests {
 
     #[test]
     fn record_arguments() {
-        let r = RecordArg::parse("ccm+tftp:a,b.pem,dns=cucm,ip=10.1.2.3", false)
+        let r = RecordArg::parse("ccm+tftp:a,b.pem,dns=cucm,ip=10.1.2.3")
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(r.role, Role::CCM_TFTP);
         assert_eq!(r.cert, PathBuf::from("a,b.pem"));
         assert_eq!(r.dns_name.as_deref(), Some("cucm"));
         assert_eq!(r.ip, Some(Ipv4Addr::new(10, 1, 2, 3)));
-        let r = RecordArg::parse("21:/x/c:d.pem", true).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!r.hash_only);
+        let r = RecordArg::parse("21:/x/c:d.pem,hash").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             (r.role, r.cert, r.hash_only),
             (Role::TVS, PathBuf::from("/x/c:d.pem"), true)
         );
-        assert!(RecordArg::parse("BOSS:a.pem", false).is_err_and(|e| e.contains("unknown role")));
-        assert!(RecordArg::parse("a.pem", false).is_err());
-        assert!(RecordArg::parse("TVS:a.pem,ip=10.1", false).is_err_and(|e| e.contains("IPv4")));
-        assert!(RecordArg::parse("TVS:", false).is_err());
+        // hash among the other options, in any order; hash=sha1 is the same.
+        for arg in ["CAPF:c.pem,hash,dns=capf", "CAPF:c.pem,dns=capf,hash=SHA1"] {
+            let r = RecordArg::parse(arg).unwrap_or_else(|e| panic!("{arg}: {e}"));
+            assert_eq!(
+                (r.role, r.cert, r.hash_only, r.dns_name.as_deref()),
+                (Role::CAPF, PathBuf::from("c.pem"), true, Some("capf")),
+                "{arg}"
+            );
+        }
+        assert!(
+            RecordArg::parse("TVS:a.pem,hash=sha256")
+                .is_err_and(|e| e.contains("hash=sha256: a CERTHASH is the certificate's SHA-1"))
+        );
+        assert!(
+            RecordArg::parse("TVS:a.pem,hash,hash").is_err_and(|e| e.contains("hash given twice"))
+        );
+        assert!(RecordArg::parse("TVS:a.pem,foo=bar").is_err_and(|e| {
+            e.ends_with("unknown option \"foo\" (options: dns=NAME, ip=A.B.C.D, hash)")
+        }));
+        assert!(RecordArg::parse("BOSS:a.pem").is_err_and(|e| e.contains("unknown role")));
+        assert!(RecordArg::parse("a.pem").is_err());
+        assert!(RecordArg::parse("TVS:a.pem,ip=10.1").is_err_and(|e| e.contains("IPv4")));
+        assert!(RecordArg::parse("TVS:").is_err());
+        assert!(RecordArg::parse("TVS:,hash").is_err());
         assert_eq!(parse_signer_version("1.1"), Ok((1, 1)));
         assert!(parse_signer_version("1").is_err());
         assert!(parse_signer_version("1.300").is_err());
+    }
+
+    #[test]
+    fn the_old_hash_only_spelling_becomes_a_record_option() {
+        let args = |v: &[&str]| v.iter().map(OsString::from).collect::<Vec<_>>();
+        assert_eq!(
+            legacy_hash_only(args(&[
+                "itltool",
+                "--max-size",
+                "9",
+                "build",
+                "--record",
+                "SAST:a.pem",
+                "--hash-only",
+                "TVS:t.pem",
+                "--hash-only=CAPF:c.pem,dns=x",
+                "-o",
+                "o.tlv",
+            ])),
+            args(&[
+                "itltool",
+                "--max-size",
+                "9",
+                "build",
+                "--record",
+                "SAST:a.pem",
+                "--record",
+                "TVS:t.pem,hash",
+                "--record=CAPF:c.pem,dns=x,hash",
+                "-o",
+                "o.tlv",
+            ])
+        );
+        // Other commands, and anything after `--`, are left alone.
+        for v in [
+            &["itltool", "show", "--hash-only", "x"][..],
+            &["itltool", "build", "--", "--hash-only", "x"][..],
+            &["build", "--hash-only", "x"][..],
+        ] {
+            assert_eq!(legacy_hash_only(args(v)), args(v));
+        }
     }
 }

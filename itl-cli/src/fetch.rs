@@ -358,11 +358,22 @@ fn print_table(asked: &[Asked], out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file in the same
-/// directory, flushed to disk, then moved into place. Without `force` an
-/// existing `path` is never replaced (the move is a hard link, which fails if
-/// the name exists); on any failure nothing is left behind.
+/// Writes `bytes` to `path` atomically and durably (flushed to disk before it
+/// takes the name); see [`write_atomic`].
 pub fn write_new_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), FetchError> {
+    write_atomic(path, bytes, force, true)
+}
+
+/// Writes `bytes` to `path` atomically: a [`tempfile::NamedTempFile`] in the
+/// same directory, written (and with `sync` flushed to disk), then persisted
+/// under the name. Readers see the old file or the whole new one, never a part.
+/// Without `force` an existing `path` is never replaced
+/// ([`tempfile::NamedTempFile::persist_noclobber`]:
+/// [`FetchError::Exists`]); with it, only a regular file or a symbolic link is
+/// (a device, FIFO, socket or directory is [`FetchError::NotRegular`]). The new
+/// file has the usual mode (0666 less the umask), not the temporary file's
+/// 0600. On any failure the temporary file is removed.
+pub fn write_atomic(path: &Path, bytes: &[u8], force: bool, sync: bool) -> Result<(), FetchError> {
     let write_err = |source| FetchError::Write {
         path: path.to_owned(),
         source,
@@ -386,48 +397,43 @@ pub fn write_new_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), Fetc
     {
         return Err(FetchError::NotRegular(path.to_owned()));
     }
-    let (tmp, mut file) = create_temp(dir, name).map_err(write_err)?;
-    let result = file
-        .write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .map_err(write_err)
-        .and_then(|()| {
-            drop(file);
-            if force {
-                return fs::rename(&tmp, path).map_err(write_err);
-            }
-            match fs::hard_link(&tmp, path) {
-                Ok(()) => Ok(()),
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                    Err(FetchError::Exists(path.to_owned()))
-                }
-                Err(e) => Err(write_err(e)),
-            }
-        });
-    // After a rename the temporary name is gone; otherwise remove it.
-    let _ = fs::remove_file(&tmp);
-    result
+    if !force && fs::symlink_metadata(path).is_ok() {
+        return Err(FetchError::Exists(path.to_owned()));
+    }
+    let mut prefix = std::ffi::OsString::from(".");
+    prefix.push(name);
+    prefix.push(".");
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&prefix)
+        .suffix(".tmp")
+        .permissions(output_permissions())
+        .tempfile_in(dir)
+        .map_err(write_err)?;
+    tmp.write_all(bytes).map_err(write_err)?;
+    if sync {
+        tmp.as_file().sync_all().map_err(write_err)?;
+    }
+    // On an error the temporary file comes back inside it and is removed
+    // when that is dropped.
+    let persisted = if force {
+        tmp.persist(path)
+    } else {
+        tmp.persist_noclobber(path)
+    };
+    match persisted {
+        Ok(_) => Ok(()),
+        Err(e) if !force && e.error.kind() == io::ErrorKind::AlreadyExists => {
+            Err(FetchError::Exists(path.to_owned()))
+        }
+        Err(e) => Err(write_err(e.error)),
+    }
 }
 
-/// Creates `.NAME.PID-N.tmp` in `dir`, never reusing an existing name.
-fn create_temp(dir: &Path, name: &std::ffi::OsStr) -> io::Result<(PathBuf, fs::File)> {
-    let mut last = None;
-    for n in 0..100 {
-        let mut tmp_name = std::ffi::OsString::from(".");
-        tmp_name.push(name);
-        tmp_name.push(format!(".{}-{n}.tmp", std::process::id()));
-        let tmp = dir.join(tmp_name);
-        match fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-        {
-            Ok(f) => return Ok((tmp, f)),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = Some(e),
-            Err(e) => return Err(e),
-        }
-    }
-    Err(last.unwrap_or_else(|| io::Error::other("no free temporary name")))
+/// Mode 0666 for the new file, which the umask then narrows as for any file
+/// the user creates (a TFTP server must be able to read what `build` writes).
+fn output_permissions() -> fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    fs::Permissions::from_mode(0o666)
 }
 
 #[cfg(test)]
@@ -497,6 +503,25 @@ mod tests {
         ));
         assert_eq!(fs::read_dir(&dir).unwrap().count(), 2);
         fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn new_files_get_the_umask_mode_not_the_temporary_files() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        // What a file created by the user gets: 0666 less the umask.
+        let plain = dir.path().join("plain");
+        fs::File::create(&plain).unwrap();
+        let expected = fs::metadata(&plain).unwrap().permissions().mode() & 0o777;
+        for (name, force, sync) in [("a", false, true), ("b", true, true), ("c", false, false)] {
+            let path = dir.path().join(name);
+            write_atomic(&path, b"x", force, sync).unwrap();
+            let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(
+                mode, expected,
+                "{name}: mode {mode:o}, expected {expected:o}"
+            );
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use itl_cli::{
     EXIT_ERROR, EXIT_FAIL, EXIT_OK, audit, build, bulk, certs, compare, fetch, hash, input,
     json_extra, phone, show_cucm, show_json, show_text, verify,
@@ -364,7 +364,8 @@ Examples:
     ///
     /// Records are written in command-line order. ROLE is SAST, CCM, CCM+TFTP,
     /// TFTP, CAPF, APP-SERVER, TVS or a number; append ,dns=NAME and/or
-    /// ,ip=A.B.C.D to set the record's DNS name and IPv4 address.
+    /// ,ip=A.B.C.D to set the record's DNS name and IPv4 address, and ,hash for
+    /// a record holding the certificate's SHA-1 instead of the certificate.
     #[command(after_help = "Exit status: 0 written; 2 refused or failed (nothing \
 is written): unreadable input, key not matching the signer certificate, signer \
 not among the records, file too large for its u16 lengths, output exists \
@@ -373,7 +374,7 @@ records given twice, a FILENAME phones never ask for.
 
 Examples:
   itltool build -o ITLFile.tlv --signer cm.pem --key cm.key --record SAST:cm.pem \\
-      --record CCM+TFTP:cm.pem,dns=cucm.example.com --hash-only TVS:tvs.pem
+      --record CCM+TFTP:cm.pem,dns=cucm.example.com --record TVS:tvs.pem,hash
   itltool build -o CTLFile.tlv --digest sha256 --signer cm.pem --key cm.key \\
       --record SAST:cm.pem --record CCM+TFTP:cm.pem,ip=10.1.1.10")]
     Build(BuildArgs),
@@ -516,13 +517,12 @@ struct BuildArgs {
     /// The TIMESTAMP element, Unix time [default: now].
     #[arg(long, value_name = "UNIX_TIME")]
     timestamp: Option<u32>,
-    /// A record holding the whole certificate: ROLE:CERT[,dns=NAME][,ip=A.B.C.D].
-    #[arg(long, value_name = "ROLE:CERT")]
+    /// A record, in command-line order: ROLE:CERT[,dns=NAME][,ip=A.B.C.D][,hash].
+    /// With `hash` the record holds the certificate's SHA-1 (CERTHASH, as
+    /// CUCM's TVS and CAPF entries) instead of the certificate.
+    /// (`--hash-only ROLE:CERT` is still read as `--record ROLE:CERT,hash`.)
+    #[arg(long, value_name = "ROLE:CERT[,OPTIONS]")]
     record: Vec<String>,
-    /// A record holding the certificate's SHA-1 instead (as CUCM's TVS and CAPF
-    /// entries): ROLE:CERT[,dns=NAME][,ip=A.B.C.D].
-    #[arg(long, value_name = "ROLE:CERT")]
-    hash_only: Vec<String>,
     /// Allow a signer that is not among the records.
     #[arg(long)]
     allow_external_signer: bool,
@@ -532,10 +532,6 @@ struct BuildArgs {
     /// Output format of the report.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// --record and --hash-only values in command-line order (filled from the
-    /// argument indices).
-    #[arg(skip)]
-    in_order: Vec<(bool, String)>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -884,9 +880,9 @@ fn now() -> i64 {
 
 fn run_build(args: BuildArgs, out: &mut dyn Write) -> io::Result<i32> {
     let records = args
-        .in_order
+        .record
         .iter()
-        .map(|(hash_only, a)| build::RecordArg::parse(a, *hash_only))
+        .map(|a| build::RecordArg::parse(a))
         .collect::<Result<Vec<_>, _>>();
     let result = records
         .map_err(build::BuildCliError::Usage)
@@ -920,20 +916,6 @@ fn run_build(args: BuildArgs, out: &mut dyn Write) -> io::Result<i32> {
             Ok(EXIT_ERROR)
         }
     }
-}
-
-/// `--record` and `--hash-only` values of `build` in command-line order.
-fn build_records_in_order(m: &ArgMatches) -> Vec<(bool, String)> {
-    let indexed = |id: &str, hash_only: bool| -> Vec<(usize, bool, String)> {
-        match (m.indices_of(id), m.get_many::<String>(id)) {
-            (Some(i), Some(v)) => i.zip(v).map(|(i, v)| (i, hash_only, v.clone())).collect(),
-            _ => Vec::new(),
-        }
-    };
-    let mut all = indexed("record", false);
-    all.extend(indexed("hash_only", true));
-    all.sort_by_key(|(i, _, _)| *i);
-    all.into_iter().map(|(_, h, v)| (h, v)).collect()
 }
 
 /// Whether to colour the output: stdout is a terminal and `NO_COLOR` is unset or empty.
@@ -1101,11 +1083,7 @@ fn show(
 }
 
 fn main() -> ExitCode {
-    let matches = Cli::command().get_matches();
-    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
-    if let (Command::Build(b), Some(m)) = (&mut cli.command, matches.subcommand_matches("build")) {
-        b.in_order = build_records_in_order(m);
-    }
+    let cli = Cli::parse_from(build::legacy_hash_only(std::env::args_os()));
     let defaults = itl_core::Limits::DEFAULT;
     input::set_limits(
         defaults

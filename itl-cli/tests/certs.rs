@@ -6,35 +6,8 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
-use common::{all_vectors, itltool, sidecar, vectors};
-
-/// SHA-1 fingerprint of a certificate file, lower-case hex, as openssl computes it.
-fn openssl_sha1(path: &Path, der: bool) -> String {
-    let out = Command::new("openssl")
-        .args(["x509", "-noout", "-fingerprint", "-sha1", "-inform"])
-        .arg(if der { "DER" } else { "PEM" })
-        .arg("-in")
-        .arg(path)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("cannot run `openssl` ({e}); install it (Debian: apt-get install openssl)")
-        });
-    assert!(
-        out.status.success(),
-        "openssl rejects {}: {}",
-        path.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
-    text.trim()
-        .rsplit('=')
-        .next()
-        .unwrap()
-        .replace(':', "")
-        .to_ascii_lowercase()
-}
+use common::{all_vectors, itltool, openssl_sha1, sidecar, vectors};
 
 fn listing(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)

@@ -97,7 +97,7 @@ fn the_build_library_function_returns_a_failed_write() {
             filename: None,
             signer_version: None,
             timestamp: Some(1_700_000_000),
-            records: vec![itl_cli::build::RecordArg::parse(&format!("SAST:{crt}"), false).unwrap()],
+            records: vec![itl_cli::build::RecordArg::parse(&format!("SAST:{crt}")).unwrap()],
             allow_external_signer: false,
             force: false,
             json,

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{itltool, stderr, stdout, vectors};
+use common::{itltool, openssl_sha1, stderr, stdout, vectors};
 
 /// The real CUCM CTL with one bit of its SIGNATURE flipped.
 fn bad_signature_copy(dir: &std::path::Path) -> String {
@@ -122,7 +122,7 @@ fn build_names_an_unknown_record_option() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
-        format!("error: {arg:?}: unknown option \"foo\" (options: dns=NAME, ip=A.B.C.D)\n")
+        format!("error: {arg:?}: unknown option \"foo\" (options: dns=NAME, ip=A.B.C.D, hash)\n")
     );
     assert!(!out.exists());
     // Known options still work, in any order.
@@ -130,6 +130,73 @@ fn build_names_an_unknown_record_option() {
     let o = build(&out, &["--record".to_owned(), arg]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stderr(&o), "", "no warnings for a plain ITL");
+}
+
+#[test]
+fn build_record_hash_option_keeps_command_line_order() {
+    // `,hash` inside --record, and the older --hash-only spelling between
+    // --record options: records come out in command-line order, the hashed
+    // ones holding the SHA-1 openssl computes for the certificate.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ITLFile.tlv");
+    let (publisher, tvs, capf) = (cert("publisher.crt"), cert("tvs.crt"), cert("capf.crt"));
+    let o = build(
+        &out,
+        &[
+            "--record".into(),
+            format!("SAST:{publisher}"),
+            "--hash-only".into(),
+            format!("TVS:{tvs}"),
+            "--record".into(),
+            format!("CAPF:{capf},hash,dns=capf.example.com"),
+            "--record".into(),
+            format!("CCM+TFTP:{publisher}"),
+            "--record".into(),
+            format!("TVS:{capf},hash=sha1"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let bytes = std::fs::read(&out).unwrap();
+    let tl = itl_core::TrustList::parse(&bytes).unwrap();
+    let got: Vec<(String, Option<String>, bool)> = tl
+        .records()
+        .iter()
+        .map(|r| {
+            (
+                r.function().unwrap().short_name(),
+                r.cert_hash().map(hex::encode),
+                r.certificate().is_some(),
+            )
+        })
+        .collect();
+    let sha1 = |p: &str| Some(openssl_sha1(std::path::Path::new(p), false));
+    assert_eq!(
+        got,
+        [
+            ("SAST".to_owned(), None, true),
+            ("TVS".to_owned(), sha1(&tvs), false),
+            ("CAPF".to_owned(), sha1(&capf), false),
+            ("CCM+TFTP".to_owned(), None, true),
+            ("TVS".to_owned(), sha1(&capf), false),
+        ]
+    );
+    assert_eq!(
+        tl.records()[2].dns_name().as_deref(),
+        Some("capf.example.com")
+    );
+    // A CERTHASH is a SHA-1: another digest is refused, naming the option.
+    let arg = format!("TVS:{tvs},hash=sha256");
+    let o = build(
+        &dir.path().join("x.tlv"),
+        &["--record".to_owned(), arg.clone()],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: {arg:?}: hash=sha256: a CERTHASH is the certificate's SHA-1; give hash or hash=sha1\n"
+        )
+    );
 }
 
 #[test]
@@ -346,31 +413,6 @@ fn hash_reads_directories_with_r_and_stdin_and_writes_json() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
-/// SHA-1 of a PEM certificate by `openssl x509`, as lower-case hex.
-fn openssl_sha1(pem: &std::path::Path) -> String {
-    let o = common::tool(
-        "openssl",
-        &[
-            "x509",
-            "-in",
-            pem.to_str().unwrap(),
-            "-noout",
-            "-fingerprint",
-            "-sha1",
-        ],
-        std::path::Path::new("."),
-        "openssl",
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    stdout(&o)
-        .trim()
-        .rsplit('=')
-        .next()
-        .unwrap()
-        .replace(':', "")
-        .to_ascii_lowercase()
-}
-
 #[test]
 fn certs_takes_o_and_force_and_writes_json() {
     let dir = tempfile::tempdir().unwrap();
@@ -391,7 +433,7 @@ fn certs_takes_o_and_force_and_writes_json() {
     assert!(!written.is_empty());
     for w in written {
         let path = std::path::Path::new(w["path"].as_str().unwrap());
-        assert_eq!(w["sha1"], openssl_sha1(path), "{w}");
+        assert_eq!(w["sha1"], openssl_sha1(path, false), "{w}");
         assert_eq!(w["replaced"], false);
     }
     // Again: refused without --force (nothing changed), replaced with it.
@@ -408,7 +450,7 @@ fn certs_takes_o_and_force_and_writes_json() {
     let o = itltool(&["certs", file, "-o", out.to_str().unwrap(), "--force"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).starts_with("replaced "), "{}", stdout(&o));
-    assert_eq!(written[0]["sha1"], openssl_sha1(&first));
+    assert_eq!(written[0]["sha1"], openssl_sha1(&first, false));
     // The old spelling --out still works.
     let o = itltool(&[
         "certs",

@@ -2,8 +2,6 @@
 
 use std::borrow::Cow;
 
-use nom::{IResult, Parser, number::complete::be_u16, number::complete::u8 as be_u8};
-
 use crate::error::{ElementTag, EncodeError, EncodedPart, ParseError, Structure};
 use crate::tag::{HeaderTag, RecordTag};
 
@@ -210,9 +208,14 @@ pub fn text(bytes: &[u8]) -> Cow<'_, str> {
     String::from_utf8_lossy(&bytes[..end])
 }
 
-/// Tag and length of the element starting at `input[0]`.
-fn tag_and_length(input: &[u8]) -> IResult<&[u8], (u8, u16)> {
-    (be_u8, be_u16).parse(input)
+/// Tag and length (big-endian u16) of the element starting at `input[0]`, or
+/// `None` if fewer than 3 bytes remain. A slice pattern, not a parser
+/// combinator: this runs once per element on the verification hot path.
+fn tag_and_length(input: &[u8]) -> Option<(u8, u16)> {
+    match *input {
+        [tag, hi, lo, ..] => Some((tag, u16::from_be_bytes([hi, lo]))),
+        _ => None,
+    }
 }
 
 /// Where an element was read from, for error messages.
@@ -240,7 +243,7 @@ pub(crate) fn read_tlv(
     scope: &Scope,
 ) -> Result<(u8, usize, usize), ParseError> {
     let window = data.get(pos..end).unwrap_or_default();
-    let Ok((_, (tag, len))) = tag_and_length(window) else {
+    let Some((tag, len)) = tag_and_length(window) else {
         return Err(ParseError::TruncatedElement {
             context: scope.context,
             offset: pos,

@@ -92,3 +92,30 @@ pub fn tool(program: &str, args: &[&str], dir: &Path, package: &str) -> Output {
             panic!("cannot run `{program}` ({e}); install it (Debian: apt-get install {package})")
         })
 }
+
+/// SHA-1 fingerprint of a certificate file (PEM, or DER with `der`),
+/// lower-case hex, as `openssl x509` computes it (independent of this project).
+pub fn openssl_sha1(path: &Path, der: bool) -> String {
+    let out = Command::new("openssl")
+        .args(["x509", "-noout", "-fingerprint", "-sha1", "-inform"])
+        .arg(if der { "DER" } else { "PEM" })
+        .arg("-in")
+        .arg(path)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("cannot run `openssl` ({e}); install it (Debian: apt-get install openssl)")
+        });
+    assert!(
+        out.status.success(),
+        "openssl rejects {}: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.trim()
+        .rsplit('=')
+        .next()
+        .unwrap()
+        .replace(':', "")
+        .to_ascii_lowercase()
+}
