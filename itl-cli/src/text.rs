@@ -1,4 +1,6 @@
-//! Text from a file made safe to print.
+//! Terminal text for the commands the CLI words itself (`compare`, `phone`,
+//! `audit`, signed files): text from a file made safe to print, and fitting text
+//! to a width. (`show`, `verify` and `hash` print through itl-core's renderers.)
 
 /// `text` safe to print on a terminal: control characters (C0, DEL and C1, line
 /// breaks and tabs included) and the Unicode bidirectional controls are written as
@@ -12,6 +14,13 @@
 /// assert_eq!(itl_cli::text::printable("x\n\u{1b}[2Jy"), "x\\n\\u{1b}[2Jy");
 /// ```
 pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    fn steers(c: char) -> bool {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+            )
+    }
     if !text.chars().any(steers) {
         return std::borrow::Cow::Borrowed(text);
     }
@@ -26,45 +35,51 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// Whether `c` is escaped by [`printable`].
-fn steers(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
-        )
+/// A common terminal width (in characters).
+pub const MAX_WIDTH: usize = 100;
+/// The narrowest width output is fitted to; narrower terminals get this.
+pub const MIN_WIDTH_FITTED: usize = 40;
+
+/// `s` cut to `width` characters, the last one replaced by `…` when cut.
+pub fn truncate(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        return s.to_owned();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut t: String = s.chars().take(width - 1).collect();
+    t.push('…');
+    t
 }
 
-/// Writes `value` (its `Display` text) to `out` escaped as [`printable`] escapes,
-/// without building the text first: for output lines written straight into a
-/// buffer.
-pub fn write_printable(
-    out: &mut dyn std::io::Write,
-    value: impl std::fmt::Display,
-) -> std::io::Result<()> {
-    struct Escaping<'a> {
-        out: &'a mut dyn std::io::Write,
-        error: Option<std::io::Error>,
-    }
-    impl std::fmt::Write for Escaping<'_> {
-        fn write_str(&mut self, s: &str) -> std::fmt::Result {
-            let r = match printable(s) {
-                std::borrow::Cow::Borrowed(s) => self.out.write_all(s.as_bytes()),
-                std::borrow::Cow::Owned(s) => self.out.write_all(s.as_bytes()),
-            };
-            r.map_err(|e| {
-                self.error = Some(e);
-                std::fmt::Error
-            })
+/// Word-wraps `text` to `width` columns, the first line starting with
+/// `first_prefix`, continuation lines with `indent` spaces. Words longer than a
+/// line are cut.
+pub fn wrap(text: &str, first_prefix: &str, indent: usize, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = first_prefix.to_owned();
+    let mut cur_len = cur.chars().count();
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        let wl = word.chars().count();
+        if !empty && cur_len + 1 + wl > width {
+            lines.push(std::mem::replace(&mut cur, " ".repeat(indent)));
+            cur_len = indent;
+            empty = true;
         }
+        if !empty {
+            cur.push(' ');
+            cur_len += 1;
+        }
+        let room = width.saturating_sub(cur_len);
+        let w = truncate(word, room.max(1));
+        cur_len += w.chars().count();
+        cur.push_str(&w);
+        empty = false;
     }
-    let mut w = Escaping { out, error: None };
-    match std::fmt::write(&mut w, format_args!("{value}")) {
-        Ok(()) => Ok(()),
-        Err(_) => Err(w
-            .error
-            .unwrap_or_else(|| std::io::Error::other("formatting failed"))),
-    }
+    lines.push(cur);
+    lines
 }
 
 #[cfg(test)]
@@ -72,14 +87,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn truncation_and_wrapping() {
+        assert_eq!(truncate("abcdef", 6), "abcdef");
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("abcdef", 0), "");
+        let lines = wrap("one two three four", "- ", 2, 9);
+        assert_eq!(lines, ["- one two", "  three", "  four"]);
+        for l in wrap(&"x".repeat(300), "", 0, 100) {
+            assert!(l.chars().count() <= 100);
+        }
+    }
+
+    #[test]
     fn printable_escapes_only_what_steers_a_terminal() {
         assert_eq!(printable("CN=é\\,x;O=Cisco"), "CN=é\\,x;O=Cisco");
         assert!(matches!(printable("plain"), std::borrow::Cow::Borrowed(_)));
         assert_eq!(printable("a\tb\rc\nd"), "a\\tb\\rc\\nd");
         assert_eq!(printable("\u{7f}\u{85}\u{9b}"), "\\u{7f}\\u{85}\\u{9b}");
-        let mut out = Vec::new();
-        write_printable(&mut out, format_args!("a{}b", "\n\u{202e}")).unwrap();
-        assert_eq!(out, b"a\\n\\u{202e}b");
         assert_eq!(
             printable("abc\u{202e}fed\u{2066}\u{200f}"),
             "abc\\u{202e}fed\\u{2066}\\u{200f}"

@@ -1,6 +1,6 @@
 //! The English words for the library's typed trust findings: record checks
-//! ([`itl_core::Check`]), certificate warnings ([`itl_core::Warning`]) and where a
-//! trusted key comes from ([`itl_core::AnchorOrigin`]).
+//! ([`crate::Check`]), certificate warnings ([`crate::Warning`]) and where a
+//! trusted key comes from ([`crate::AnchorOrigin`]).
 //!
 //! One `Display` wrapper per type, each wording its type in one `fmt` function:
 //! text is made only when written (`write!(out, "{}", CheckText(&c))` goes
@@ -9,12 +9,11 @@
 
 use std::fmt;
 
-use itl_core::{
-    AnchorOrigin, CertInfo, Check, CheckDetail, CheckKind, KeySource, PHONE_MAX_FILE_SIZE, Warning,
-};
-
+use crate::cert::CertInfo;
+use crate::certcheck::{Check, CheckDetail, CheckKind, KeySource, PHONE_MAX_FILE_SIZE, Warning};
 use crate::text::printable;
 use crate::timefmt::date_time;
+use crate::verify::AnchorOrigin;
 
 /// Bytes as lower-case hex, written without an intermediate string.
 struct Hex<'a>(&'a [u8]);
@@ -34,7 +33,7 @@ fn element(kind: CheckKind) -> &'static str {
         CheckKind::PublicKey => "PUBLICKEY",
         CheckKind::Signature => "SIGNATURE",
         CheckKind::CertHash => "CERTHASH",
-        _ => "CERTIFICATE",
+        CheckKind::Certificate => "CERTIFICATE",
     }
 }
 
@@ -57,6 +56,19 @@ fn cert_bytes(kind: CheckKind, c: &CertInfo) -> &[u8] {
 }
 
 /// A check's detail in words: `SUBJECTNAME matches the certificate (CN=…)`.
+///
+/// ```
+/// # let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../testvectors/real/CTLFile-cucm10.tlv"))?;
+/// let tl = itl_core::TrustList::parse(&bytes)?;
+/// let report = itl_core::check_certificates(&tl, 0);
+/// let check = &report.records[0].checks[0];
+/// let der = tl.records()[0].certificate().unwrap_or_default();
+/// assert_eq!(
+///     itl_core::CheckText(check).to_string(),
+///     format!("parses ({} bytes)", der.len())
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct CheckText<'a>(pub &'a Check);
 
 impl fmt::Display for CheckText<'_> {
@@ -128,7 +140,6 @@ impl fmt::Display for CheckText<'_> {
             CheckDetail::NoHashAlgorithm => {
                 f.write_str("CERTHASH without a one-byte HASH ALGORITHM")
             }
-            _ => write!(f, "{:?}", self.0.detail),
         }
     }
 }
@@ -162,7 +173,7 @@ impl fmt::Display for WarningText<'_> {
             Warning::WeakRsaKey { source, bits } => {
                 let source = match source {
                     KeySource::PublicKey => "PUBLICKEY",
-                    _ => "certificate",
+                    KeySource::Certificate => "certificate",
                 };
                 write!(f, "the {source}'s RSA key has {bits} bits, under 2048")
             }
@@ -175,7 +186,6 @@ impl fmt::Display for WarningText<'_> {
                 f,
                 "the file is {size} bytes, over the {PHONE_MAX_FILE_SIZE} bytes (64 KiB) phones accept"
             ),
-            other => write!(f, "{}", other.kind().as_str()),
         }
     }
 }
@@ -202,16 +212,15 @@ impl fmt::Display for AnchorText<'_> {
                 role.short_name(),
                 printable(subject.as_deref().unwrap_or_default())
             ),
-            _ => f.write_str("a given key"),
+            AnchorOrigin::Key => f.write_str("a given key"),
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use itl_core::{DigestAlgorithm, KeySource};
-
     use super::*;
+    use crate::digest::DigestAlgorithm;
 
     #[test]
     fn warnings_in_words() {
