@@ -69,7 +69,7 @@ Examples:
         /// signer against; may be repeated.
         #[arg(long, value_name = "TLV_OR_CERT")]
         trust: Vec<PathBuf>,
-        /// Walk directories among FILES for *.tlv files. With --format json and
+        /// Walk directories among FILES for *.tlv and *.sgn files. With --format json and
         /// more than one file: one JSON object per line (files read in parallel),
         /// then {"totals": …}.
         #[arg(short, long)]
@@ -325,7 +325,8 @@ Examples:
         /// may be repeated.
         #[arg(long, value_name = "CERT_OR_TLV")]
         trust: Vec<PathBuf>,
-        /// Walk directories among FILES for *.tlv files.
+        /// Walk directories among FILES for *.tlv files (and *.sgn files
+        /// when --trust is given).
         #[arg(short, long)]
         recursive: bool,
         /// Print only the summary line of each file.
@@ -986,7 +987,7 @@ fn show(
     }
     let mut code = EXIT_OK;
     let mut expanded = Vec::new();
-    for input in bulk::expand(files, recursive) {
+    for input in bulk::expand_with_signed(files, recursive) {
         match input {
             Ok(p) => expanded.push(p),
             Err(e) => {

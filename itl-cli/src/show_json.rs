@@ -108,7 +108,7 @@ pub fn write_many(
     progress: bool,
 ) -> std::io::Result<i32> {
     use crate::bulk::{self, Outcome};
-    let inputs = bulk::expand(paths, recursive);
+    let inputs = bulk::expand_with_signed(paths, recursive);
     let work = |input: &Result<std::path::PathBuf, crate::input::InputError>| {
         let path = match input {
             Ok(p) => p,

@@ -418,3 +418,55 @@ fn verify_over_tftp() {
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains("record 2 (CCM+TFTP)"), "{}", stdout(&o));
 }
+
+#[test]
+fn recursive_verify_with_trust_walks_signed_files_too() {
+    let dir = vectors().join("signed");
+    let dir_s = dir.display().to_string();
+    let itl = vector(ITL);
+    let mut sgn: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "sgn"))
+        .collect();
+    sgn.sort();
+    assert!(sgn.len() >= 15, "{sgn:?}");
+    let o = itltool(&["verify", "--summary", "-r", &dir_s, "--trust", &itl]);
+    let (out, err) = (stdout(&o), stderr(&o));
+    let (mut valid, mut invalid, mut errors) = (0, 0, 0);
+    for p in &sgn {
+        let exp = sidecar(p);
+        let path = p.display().to_string();
+        if exp.get("error_offset").is_some() {
+            errors += 1;
+            assert!(err.contains(&format!("error: {path}: ")), "{path}\n{err}");
+        } else if exp["trusted"] == true {
+            valid += 1;
+            assert!(
+                out.contains(&format!("\n{path}: valid and trusted\n")),
+                "{path}\n{out}"
+            );
+        } else {
+            invalid += 1;
+            assert!(
+                out.contains(&format!("\n{path}: NOT TRUSTED (")),
+                "{path}\n{out}"
+            );
+        }
+    }
+    // The ITL itself is walked too (and is valid).
+    assert!(out.starts_with(&format!("{itl}: valid (")), "{out}");
+    assert!(
+        out.ends_with(&format!(
+            "total: {} files, {} valid, {invalid} invalid, {errors} errors\n",
+            sgn.len() + 1,
+            valid + 1
+        )),
+        "{out}"
+    );
+    assert_eq!(o.status.code(), Some(if errors > 0 { 2 } else { 1 }));
+    // Without --trust a signed file cannot be checked: -r takes the trust lists only.
+    let o = itltool(&["verify", "--summary", "-r", &dir_s]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 2, "{}", stdout(&o));
+}
