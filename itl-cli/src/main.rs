@@ -930,20 +930,15 @@ fn use_color() -> bool {
 /// The width text output is fitted to: the terminal's, when standard output is
 /// one and `--wide` is not given; otherwise none (nothing cut or wrapped).
 fn text_width(wide: bool) -> Option<usize> {
-    if wide || !io::stdout().is_terminal() {
-        return None;
-    }
-    // The terminal's own size; else $COLUMNS; else the classic 80 columns.
-    console::Term::stdout()
-        .size_checked()
-        .map(|(_rows, cols)| usize::from(cols))
-        .or_else(|| {
-            std::env::var("COLUMNS")
-                .ok()
-                .and_then(|c| c.trim().parse::<usize>().ok())
-                .filter(|&c| c > 0)
-        })
-        .or(Some(80))
+    let on_terminal = !wide && io::stdout().is_terminal();
+    itl_cli::fitted_width(
+        on_terminal,
+        on_terminal
+            .then(|| console::Term::stdout().size_checked())
+            .flatten()
+            .map(|(_rows, cols)| usize::from(cols)),
+        std::env::var("COLUMNS").ok().as_deref(),
+    )
 }
 
 /// Modification time of a local file in Unix seconds (`None` for URLs).
