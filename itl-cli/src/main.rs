@@ -440,6 +440,9 @@ Examples:
         /// Replace OUT if it exists.
         #[arg(long)]
         force: bool,
+        /// Output format of the report (json: on standard output, needs -o FILE).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Decrypt an encrypted configuration (.enc.sgn) with the phone's RSA
     /// private key: unwrap the AES-128 key, decrypt, drop the padding, check the
@@ -462,6 +465,9 @@ Examples:
         /// Replace OUT if it exists.
         #[arg(long)]
         force: bool,
+        /// Output format of the report (json: on standard output, needs -o FILE).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
 }
 
@@ -493,6 +499,10 @@ struct SignArgs {
     /// Replace OUT if it exists.
     #[arg(long)]
     force: bool,
+    /// Output format of the report (text: one line on standard error; json:
+    /// on standard output, needs -o FILE).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
 }
 
 #[derive(clap::Args)]
@@ -826,6 +836,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                 timestamp: args.timestamp,
                 encrypt_for: args.encrypt_for,
                 force: args.force,
+                json: args.format == Format::Json,
             };
             signed_result(itl_cli::signed::sign(&opts, out, &mut io::stderr()), out)
         }
@@ -833,8 +844,16 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             file,
             output,
             force,
+            format,
         } => signed_result(
-            itl_cli::signed::unsign(&file, &output, force, out, &mut io::stderr()),
+            itl_cli::signed::unsign(
+                &file,
+                &output,
+                force,
+                format == Format::Json,
+                out,
+                &mut io::stderr(),
+            ),
             out,
         ),
         Command::Decrypt {
@@ -842,8 +861,9 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             key,
             output,
             force,
+            format,
         } => signed_result(
-            itl_cli::signed::decrypt_file(&file, &key, &output, force, out),
+            itl_cli::signed::decrypt_file(&file, &key, &output, force, format == Format::Json, out),
             out,
         ),
     }

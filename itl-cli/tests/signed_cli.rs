@@ -470,3 +470,134 @@ fn recursive_verify_with_trust_walks_signed_files_too() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stdout(&o).lines().count(), 2, "{}", stdout(&o));
 }
+
+#[test]
+fn sign_unsign_decrypt_report_as_documented_json() {
+    use md5::{Digest as _, Md5};
+    use sha1::Sha1;
+    let md5 = |b: &[u8]| hex::encode(Md5::digest(b));
+    let sha1 = |b: &[u8]| hex::encode(Sha1::digest(b));
+    let json = |o: &std::process::Output| -> Value {
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(o));
+        assert_eq!(stderr(o), "", "JSON mode: nothing on standard error");
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let at = |name: &str| dir.path().join(name).display().to_string();
+    let xml = vector(XML);
+    let xml_bytes = std::fs::read(&xml).unwrap();
+    let mut docs: Vec<(&str, Value)> = Vec::new();
+
+    // sign, plain and encrypted.
+    for (out, extra) in [
+        ("a.cnf.xml.sgn", vec![]),
+        (
+            "b.cnf.xml.enc.sgn",
+            vec!["--encrypt-for", "keys/device.crt"],
+        ),
+    ] {
+        let mut args = vec![
+            "sign".to_owned(),
+            xml.clone(),
+            "-o".into(),
+            at(out),
+            "--signer".into(),
+            sgn("keys/ccmtftp.crt"),
+            "--key".into(),
+            sgn("keys/ccmtftp.key"),
+            "--digest".into(),
+            "sha256".into(),
+            "--timestamp".into(),
+            "1767225600".into(),
+            "--format".into(),
+            "json".into(),
+        ];
+        for pair in extra.chunks(2) {
+            args.extend([pair[0].to_owned(), sgn(pair[1])]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let doc = json(&itltool(&args));
+        let written = std::fs::read(at(out)).unwrap();
+        assert_eq!(doc["output"], at(out));
+        assert_eq!(doc["filename"], out);
+        assert_eq!(doc["size"], written.len());
+        assert_eq!(doc["md5"], md5(&written));
+        assert_eq!(doc["sha1"], sha1(&written));
+        assert_eq!(doc["digest"], "SHA-256");
+        assert_eq!(doc["timestamp"], 1_767_225_600);
+        assert_eq!(doc["payload_length"], xml_bytes.len());
+        assert_eq!(doc["encrypted"], !extra.is_empty());
+        docs.push(("sign", doc));
+    }
+
+    // unsign: the payload's SHA-1 from the sidecar.
+    let signed = sgn("SEP001122334455.cnf.xml-sha1-ccmtftp.sgn");
+    let exp = sidecar(Path::new(&signed));
+    let doc = json(&itltool(&[
+        "unsign",
+        &signed,
+        "-o",
+        &at("u.xml"),
+        "--format",
+        "json",
+    ]));
+    assert_eq!(doc["file"], signed);
+    assert_eq!(doc["output"], at("u.xml"));
+    assert_eq!(doc["size"], exp["payload_length"]);
+    assert_eq!(doc["sha1"], exp["payload_sha1"]);
+    assert_eq!(doc["encrypted"], false);
+    docs.push(("unsign", doc));
+
+    // decrypt: the plaintext is the payload file the vector was made from.
+    let enc = sgn("SEP001122334455.cnf.xml.enc.sgn");
+    let key = sgn("keys/device.key");
+    let doc = json(&itltool(&[
+        "decrypt",
+        &enc,
+        "--key",
+        &key,
+        "-o",
+        &at("d.xml"),
+        "--format",
+        "json",
+    ]));
+    assert_eq!(doc["size"], xml_bytes.len());
+    assert_eq!(doc["sha1"], sha1(&xml_bytes));
+    assert_eq!(std::fs::read(at("d.xml")).unwrap(), xml_bytes);
+    docs.push(("decrypt", doc));
+
+    for (cmd, doc) in &docs {
+        assert_eq!(doc["schema"], 1, "{cmd}");
+        let mut found = std::collections::BTreeSet::new();
+        common::json_doc::paths(doc, "", &mut found);
+        common::json_doc::assert_documented(
+            &common::json_doc::section(cmd),
+            &found,
+            &[],
+            &format!("{cmd} --format json"),
+        );
+    }
+
+    // With -o - standard output carries the file: JSON is refused, nothing written.
+    for args in [
+        vec!["unsign", signed.as_str(), "-o", "-", "--format", "json"],
+        vec![
+            "decrypt",
+            enc.as_str(),
+            "--key",
+            key.as_str(),
+            "-o",
+            "-",
+            "--format",
+            "json",
+        ],
+    ] {
+        let o = itltool(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(o.stdout.is_empty(), "{args:?}");
+        assert_eq!(
+            stderr(&o),
+            "error: --format json reports on standard output: give -o FILE (with -o - the file itself goes there)\n"
+        );
+    }
+}
