@@ -7,8 +7,6 @@ use std::path::{Path, PathBuf};
 
 use itl_core::{DigestAlgorithm, TrustList};
 
-use crate::certinfo::parse_certificate;
-
 /// Why `certs` wrote nothing (exit status 2).
 #[derive(Debug)]
 #[non_exhaustive]
@@ -116,7 +114,11 @@ pub fn write_certs(
         let cn = r
             .subject_name()
             .and_then(|s| itl_core::common_name(&s))
-            .or_else(|| parse_certificate(cert).ok().and_then(|c| c.subject_cn))
+            .or_else(|| {
+                itl_core::CertInfo::parse(cert)
+                    .ok()
+                    .and_then(|c| itl_core::common_name(&c.subject))
+            })
             .unwrap_or_default();
         let name = format!("{index}-{}-{}.{ext}", safe_name(&function), safe_name(&cn));
         plan.push((dir.join(name), index, function, cert));

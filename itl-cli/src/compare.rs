@@ -12,8 +12,7 @@ use itl_core::{
 use serde_json::{Value, json};
 
 use crate::input::{self, InputError};
-use crate::show_text::{MIN_WIDTH_FITTED, wrap};
-use crate::text::printable;
+use crate::text::{MIN_WIDTH_FITTED, printable, wrap};
 use crate::{EXIT_FAIL, EXIT_OK};
 
 /// Version of the `compare --format json` schema (docs/JSON.md).

@@ -1,38 +1,15 @@
 //! `itltool hash`: whole-file fingerprints in `md5sum` format, the way phones
-//! show them (MD5 or SHA-1, by model) and administrators compare them.
+//! show them (MD5 or SHA-1, by model) and administrators compare them. The lines
+//! and documents are itl-core's ([`itl_core::write_hash`],
+//! [`itl_core::write_hash_json`]); this runs them over the files.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use itl_core::Fingerprints;
+use itl_core::{FileHash, JsonLayout, write_hash, write_hash_json};
+use serde::Serialize;
 
 use crate::{EXIT_ERROR, EXIT_OK, input};
-
-/// Which hash to print.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum HashAlgo {
-    /// MD5 (`md5sum`), the default.
-    Md5,
-    /// SHA-1 (`sha1sum`).
-    Sha1,
-    /// SHA-256 (`sha256sum`).
-    Sha256,
-}
-
-/// A file name as `md5sum` prints it: names holding a backslash or a newline
-/// are escaped and the line is then marked with a leading backslash.
-fn escaped_name(name: &str) -> (bool, String) {
-    if name.contains(['\\', '\n', '\r']) {
-        let e = name
-            .replace('\\', "\\\\")
-            .replace('\n', "\\n")
-            .replace('\r', "\\r");
-        (true, e)
-    } else {
-        (false, name.to_owned())
-    }
-}
 
 /// How `itltool hash` runs.
 #[derive(Clone, Copy, Debug, Default)]
@@ -43,14 +20,17 @@ pub struct Options {
     pub json: bool,
 }
 
-impl HashAlgo {
-    fn name(self) -> &'static str {
-        match self {
-            Self::Md5 => "md5",
-            Self::Sha1 => "sha1",
-            Self::Sha256 => "sha256",
-        }
-    }
+/// The last line of `hash --format json` over several files.
+#[derive(Serialize)]
+struct Totals {
+    totals: Counts,
+}
+
+#[derive(Serialize)]
+struct Counts {
+    files: usize,
+    ok: usize,
+    errors: usize,
 }
 
 /// Prints `HEX  FILE` for each file (the whole file is hashed, whether or not it
@@ -60,7 +40,7 @@ impl HashAlgo {
 /// was, else [`EXIT_OK`].
 pub fn run(
     files: &[PathBuf],
-    algo: HashAlgo,
+    algo: FileHash,
     options: Options,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -68,6 +48,11 @@ pub fn run(
     let mut code = EXIT_OK;
     let inputs = crate::bulk::expand(files, options.recursive);
     let many = inputs.len() > 1 || options.recursive;
+    let layout = if many {
+        JsonLayout::Line
+    } else {
+        JsonLayout::Pretty
+    };
     let (mut ok, mut errors) = (0usize, 0usize);
     for input in &inputs {
         let result = input
@@ -81,30 +66,12 @@ pub fn run(
         match result {
             Ok((path, bytes)) => {
                 ok += 1;
-                let fp = Fingerprints::of(&bytes);
-                let hex = match algo {
-                    HashAlgo::Md5 => fp.md5,
-                    HashAlgo::Sha1 => fp.sha1,
-                    HashAlgo::Sha256 => fp.sha256,
-                };
+                let name = path.display().to_string();
                 if options.json {
-                    let doc = serde_json::json!({
-                        "schema": 1,
-                        "file": path.display().to_string(),
-                        "size": bytes.len(),
-                        "algorithm": algo.name(),
-                        "hash": hex,
-                    });
-                    if many {
-                        writeln!(out, "{doc}")?;
-                    } else {
-                        writeln!(out, "{doc:#}")?;
-                    }
-                    continue;
+                    write_hash_json(out, &name, &bytes, algo, layout)?;
+                } else {
+                    write_hash(out, &name, &bytes, algo)?;
                 }
-                let (mark, name) = escaped_name(&path.display().to_string());
-                let mark = if mark { "\\" } else { "" };
-                writeln!(out, "{mark}{hex}  {name}")?;
             }
             Err(e) => {
                 errors += 1;
@@ -115,20 +82,15 @@ pub fn run(
         }
     }
     if options.json && many {
-        let line =
-            serde_json::json!({"totals": {"files": ok + errors, "ok": ok, "errors": errors}});
-        writeln!(out, "{line}")?;
+        let totals = Totals {
+            totals: Counts {
+                files: ok + errors,
+                ok,
+                errors,
+            },
+        };
+        serde_json::to_writer(&mut *out, &totals)?;
+        writeln!(out)?;
     }
     Ok(code)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_are_escaped_like_md5sum() {
-        assert_eq!(escaped_name("a b.tlv"), (false, "a b.tlv".to_owned()));
-        assert_eq!(escaped_name("a\\b\nc"), (true, "a\\\\b\\nc".to_owned()));
-    }
 }

@@ -5,25 +5,19 @@
 pub mod audit;
 pub mod build;
 pub mod bulk;
-pub mod certinfo;
 pub mod certs;
 pub mod compare;
 pub mod fetch;
 pub mod hash;
 pub mod input;
-pub mod json_extra;
 pub mod man;
 pub mod phone;
-pub mod show_cucm;
-pub mod show_json;
-pub mod show_text;
+pub mod show;
 pub mod signed;
 pub mod text;
 pub mod tftp;
 pub mod timefmt;
-pub mod trust_json;
 pub mod verify;
-pub mod warnings;
 
 /// Exit code: everything checked is valid (or identical / accepted).
 pub const EXIT_OK: i32 = 0;

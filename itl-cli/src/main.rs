@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use itl_cli::{
-    EXIT_ERROR, EXIT_FAIL, EXIT_OK, audit, build, bulk, certs, compare, fetch, hash, input,
-    json_extra, phone, show_cucm, show_json, show_text, verify,
+    EXIT_ERROR, EXIT_FAIL, EXIT_OK, audit, build, bulk, certs, compare, fetch, hash, input, phone,
+    verify,
 };
 
 /// `itltool --version`: the version and the RSA backend built in
@@ -793,9 +793,9 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             format,
         } => {
             let algo = match algo {
-                HashArg::Md5 => hash::HashAlgo::Md5,
-                HashArg::Sha1 => hash::HashAlgo::Sha1,
-                HashArg::Sha256 => hash::HashAlgo::Sha256,
+                HashArg::Md5 => itl_core::FileHash::Md5,
+                HashArg::Sha1 => itl_core::FileHash::Sha1,
+                HashArg::Sha256 => itl_core::FileHash::Sha256,
             };
             let options = hash::Options {
                 recursive,
@@ -985,15 +985,16 @@ fn show(
     };
     if matches!(format, ShowFormat::Json) && (recursive || files.len() > 1) {
         // JSON lines, files in parallel, then a totals line (docs/JSON.md).
-        let now = now();
-        let doc = |path: &Path, tl: &itl_core::TrustList<'_>| json_extra::document(path, tl, now);
-        let signed_doc = |path: &Path, f: &itl_core::SignedFile<'_>| {
-            itl_cli::signed::json(path, f, &itl_cli::signed::check(f, &sources))
+        let signed_doc = |o: &mut dyn Write, path: &Path, f: &itl_core::SignedFile<'_>| {
+            let verdict = itl_cli::signed::check(f, &sources);
+            serde_json::to_writer(&mut *o, &itl_cli::signed::json(path, f, &verdict))?;
+            writeln!(o)?;
+            Ok(matches!(verdict, itl_cli::signed::Verdict::Rejected { .. }))
         };
-        return show_json::write_many(
+        return itl_cli::show::write_many_json(
             files,
             recursive,
-            &doc,
+            now(),
             &signed_doc,
             out,
             &mut io::stderr(),
@@ -1013,11 +1014,9 @@ fn show(
     }
     let files = &expanded;
     let many = files.len() > 1;
-    let text = show_text::TextOptions {
-        color: use_color(),
-        now: now(),
-        width,
-    };
+    let mut text = itl_core::TextOptions::new(now());
+    text.color = use_color();
+    text.width = width;
     for (i, path) in files.iter().enumerate() {
         let bytes = match input::read_source(path) {
             Ok(b) => b,
@@ -1064,32 +1063,31 @@ fn show(
                 continue;
             }
         };
-        let failed = match format {
+        let name = path.display().to_string();
+        let shown = match format {
             ShowFormat::Json => {
-                let doc = json_extra::document(path, &tl, text.now);
-                let failed = doc["failures"].as_array().is_some_and(|f| !f.is_empty());
+                let mut json = itl_core::JsonOptions::new(text.now);
                 if many {
-                    writeln!(out, "{doc}")?;
-                } else {
-                    serde_json::to_writer_pretty(&mut *out, &doc)?;
-                    writeln!(out)?;
+                    json.layout = itl_core::JsonLayout::Line;
                 }
-                failed
+                itl_core::write_show_json(out, &name, &tl, &json)?
             }
             ShowFormat::Text => {
                 if i > 0 {
                     writeln!(out)?;
                 }
-                show_text::write_text(out, path, &tl, &text)? > 0
+                itl_core::write_show_text(out, &name, &tl, &text)?
             }
             ShowFormat::Cucm => {
                 if i > 0 {
                     writeln!(out)?;
                 }
-                show_cucm::write_cucm(out, &tl, mtime(path))?;
-                !itl_cli::warnings::failures(&tl, text.now).is_empty()
+                let mut cucm = itl_core::CucmOptions::new(text.now);
+                cucm.modified = mtime(path);
+                itl_core::write_show_cucm(out, &tl, &cucm)?
             }
         };
+        let failed = shown.failures > 0;
         // A file that does not verify exits 1 (an unreadable one 2 wins).
         if failed && code == EXIT_OK {
             code = EXIT_FAIL;

@@ -17,8 +17,7 @@ use itl_core::{RecordSummary, SignerId};
 use serde_json::{Value, json};
 
 use crate::input::{self, InputError};
-use crate::show_text::{MAX_WIDTH, wrap};
-use crate::text::printable;
+use crate::text::{MAX_WIDTH, printable, wrap};
 use crate::tftp::{self, TftpError};
 use crate::{EXIT_FAIL, EXIT_OK};
 

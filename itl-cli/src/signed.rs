@@ -418,7 +418,7 @@ pub fn json(path: &Path, file: &SignedFile<'_>, verdict: &Verdict) -> Value {
         Err(e) => json!({ "error": e.to_string() }),
     };
     json!({
-        "schema": crate::show_json::SCHEMA_VERSION,
+        "schema": itl_core::JSON_SCHEMA_VERSION,
         "file": path.display().to_string(),
         "size": file.raw().len(),
         "kind": file.kind().as_str(),
@@ -474,7 +474,7 @@ pub fn write_cucm(
     writeln!(out, "Parse signed File")?;
     writeln!(out, "----------------")?;
     writeln!(out)?;
-    crate::show_cucm::write_header_table(out, file.header())?;
+    itl_core::write_cucm_header(out, file.header())?;
     writeln!(out)?;
     writeln!(
         out,

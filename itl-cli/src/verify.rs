@@ -9,6 +9,10 @@
 //! ITLFile.tlv: valid (13 checks passed, 2 warnings)
 //! ```
 //!
+//! The lines and documents are itl-core's ([`itl_core::write_verify`],
+//! [`itl_core::write_verify_json`]); this loads the `--trust` sources and runs
+//! them over the files.
+//!
 //! Exit status: 0 every file valid; 1 any check failed; 2 any file (or trust
 //! source) unreadable or malformed, or bad usage.
 
@@ -18,9 +22,10 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use itl_core::{
-    TrustAnchor, TrustList, check_certificates, load_certificate, verify_signature,
-    verify_with_trust,
+    JsonLayout, TrustAnchor, TrustList, VerifyOptions, load_certificate, write_verify,
+    write_verify_json,
 };
+use serde::Serialize;
 
 use crate::bulk::{self, Status};
 use crate::{EXIT_ERROR, input};
@@ -146,248 +151,18 @@ pub fn pem_certificate_blocks(bytes: &[u8]) -> Vec<&[u8]> {
     blocks
 }
 
-/// What [`check_file`] does with a file's checks and warnings.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Lines {
-    /// Writes a line for each.
-    All,
-    /// Only counts them (`--summary`): nothing is formatted but the names of
-    /// failed checks.
-    Summary,
-    /// Keeps them as text for JSON, writes nothing.
-    Collect,
+/// The last line of `verify --format json` over several files.
+#[derive(Serialize)]
+struct Totals {
+    totals: Counts,
 }
 
-/// Counts for a file's summary line, and the writing of the other lines.
-struct Tally<'o> {
-    out: &'o mut dyn Write,
-    file: &'o str,
-    lines: Lines,
-    passed: usize,
-    failed: Vec<String>,
-    warnings: usize,
-    /// With [`Lines::Collect`]: every check as (passed, what, detail).
-    checks: Vec<(bool, String, String)>,
-    /// With [`Lines::Collect`]: every warning.
-    warning_list: Vec<String>,
-}
-
-/// Text written by `f` (which writes to a `Vec` and so does not fail).
-fn text(f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> String {
-    let mut v = Vec::new();
-    let _ = f(&mut v);
-    String::from_utf8(v).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
-
-impl Tally<'_> {
-    /// One check; `what` and `detail` are only asked for when they are used
-    /// (`what` also for a failed check, which the summary names).
-    fn check<D: AsRef<str>>(
-        &mut self,
-        passed: bool,
-        what: impl Fn(&mut dyn Write) -> io::Result<()>,
-        detail: impl FnOnce() -> D,
-    ) -> io::Result<()> {
-        if passed {
-            self.passed += 1;
-        } else {
-            self.failed.push(text(&what));
-        }
-        // Names come from the file: escape control characters so a hostile
-        // SUBJECTNAME cannot forge output lines.
-        match self.lines {
-            Lines::All => {
-                let status = if passed { "ok  " } else { "FAIL" };
-                write!(self.out, "{}: {status} ", self.file)?;
-                what(self.out)?;
-                writeln!(self.out, ": {}", crate::text::printable(detail().as_ref()))?;
-            }
-            Lines::Summary => {}
-            Lines::Collect => {
-                let detail = crate::text::printable(detail().as_ref()).into_owned();
-                self.checks.push((passed, text(&what), detail));
-            }
-        }
-        Ok(())
-    }
-
-    fn warn(&mut self, what: impl Fn(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
-        self.warnings += 1;
-        match self.lines {
-            Lines::All => {
-                write!(self.out, "{}: warn ", self.file)?;
-                what(self.out)?;
-                self.out.write_all(b"\n")?;
-            }
-            Lines::Summary => {}
-            Lines::Collect => self.warning_list.push(text(&what)),
-        }
-        Ok(())
-    }
-}
-
-/// `record N (ROLE)`.
-fn write_record_label(out: &mut dyn Write, tl: &TrustList<'_>, index: usize) -> io::Result<()> {
-    let role = tl
-        .records()
-        .get(index.wrapping_sub(1))
-        .and_then(|r| r.function());
-    match role {
-        Some(role) => write!(out, "record {index} ({})", role.short_name()),
-        None => write!(out, "record {index} (no FUNCTION)"),
-    }
-}
-
-/// Checks one parsed file, writing its lines; returns whether everything passed.
-pub fn verify_file(
-    out: &mut dyn Write,
-    name: &str,
-    tl: &TrustList<'_>,
-    anchors: Option<&[TrustAnchor]>,
-    now: i64,
-) -> io::Result<bool> {
-    let t = check_file(out, name, tl, anchors, now, Lines::All)?;
-    summary_line(t)
-}
-
-/// Checks one parsed file and writes only its summary line (`verify
-/// --summary`): the other lines are not formatted. Returns whether everything
-/// passed.
-pub fn verify_file_summary(
-    out: &mut dyn Write,
-    name: &str,
-    tl: &TrustList<'_>,
-    anchors: Option<&[TrustAnchor]>,
-    now: i64,
-) -> io::Result<bool> {
-    let t = check_file(out, name, tl, anchors, now, Lines::Summary)?;
-    summary_line(t)
-}
-
-/// The `verify --format json` document of one parsed file (docs/JSON.md) and
-/// whether everything passed.
-pub fn verify_json(
-    name: &str,
-    tl: &TrustList<'_>,
-    anchors: Option<&[TrustAnchor]>,
-    now: i64,
-) -> (serde_json::Value, bool) {
-    let mut sink = io::sink();
-    let (passed, failed, checks, warnings) =
-        match check_file(&mut sink, name, tl, anchors, now, Lines::Collect) {
-            Ok(t) => (t.passed, t.failed, t.checks, t.warning_list),
-            // Nothing is written, so this does not happen.
-            Err(_) => (0, Vec::new(), Vec::new(), Vec::new()),
-        };
-    let valid = failed.is_empty();
-    let doc = serde_json::json!({
-        "schema": 1,
-        "file": name,
-        "valid": valid,
-        "passed": passed,
-        "failed": failed.len(),
-        "checks": checks.iter().map(|(passed, what, detail)| serde_json::json!({
-            "name": what,
-            "passed": passed,
-            "detail": detail,
-        })).collect::<Vec<_>>(),
-        "warnings": warnings,
-    });
-    (doc, valid)
-}
-
-fn check_file<'o>(
-    out: &'o mut dyn Write,
-    name: &'o str,
-    tl: &TrustList<'_>,
-    anchors: Option<&[TrustAnchor]>,
-    now: i64,
-    lines: Lines,
-) -> io::Result<Tally<'o>> {
-    let mut t = Tally {
-        out,
-        file: name,
-        lines,
-        passed: 0,
-        failed: Vec::new(),
-        warnings: 0,
-        checks: Vec::new(),
-        warning_list: Vec::new(),
-    };
-    let signature = |o: &mut dyn Write| o.write_all(b"signature");
-    match verify_signature(tl) {
-        Ok(r) => t.check(true, signature, || {
-            let subject = tl
-                .records()
-                .get(r.signer_record - 1)
-                .and_then(|r| r.subject_name())
-                .unwrap_or_default();
-            let label = text(|o| write_record_label(o, tl, r.signer_record));
-            let detail = format!("{}, RSA-{} key of {label} {subject}", r.digest, r.key_bits);
-            detail.trim_end().to_owned()
-        })?,
-        Err(e) => t.check(false, signature, || e.to_string())?,
-    }
-    if let Some(anchors) = anchors {
-        let trust = |o: &mut dyn Write| o.write_all(b"trust");
-        match verify_with_trust(tl, anchors) {
-            Ok(r) => t.check(true, trust, || {
-                format!("signed by a trusted key: {}", r.description)
-            })?,
-            Err(e) => t.check(false, trust, || e.to_string())?,
-        }
-    }
-    let report = check_certificates(tl, now);
-    for rc in &report.records {
-        for c in &rc.checks {
-            t.check(
-                c.passed,
-                |o| {
-                    write_record_label(o, tl, rc.index)?;
-                    write!(o, ": {}", c.name)
-                },
-                || c.detail.as_str(),
-            )?;
-        }
-        for w in &rc.warnings {
-            t.warn(|o| {
-                write_record_label(o, tl, rc.index)?;
-                write!(o, ": {}", crate::text::printable(&w.to_string()))
-            })?;
-        }
-    }
-    for w in &report.warnings {
-        t.warn(|o| write!(o, "file: {}", crate::text::printable(&w.to_string())))?;
-    }
-    Ok(t)
-}
-
-fn summary_line(t: Tally<'_>) -> io::Result<bool> {
-    let Tally {
-        out,
-        file: name,
-        passed,
-        failed,
-        warnings,
-        ..
-    } = t;
-    let plural = if warnings == 1 { "" } else { "s" };
-    if failed.is_empty() {
-        writeln!(
-            out,
-            "{name}: valid ({passed} checks passed, {warnings} warning{plural})"
-        )?;
-        Ok(true)
-    } else {
-        writeln!(
-            out,
-            "{name}: INVALID ({} of {} checks failed: {}, {warnings} warning{plural})",
-            failed.len(),
-            failed.len() + passed,
-            failed.join(", ")
-        )?;
-        Ok(false)
-    }
+#[derive(Serialize)]
+struct Counts {
+    files: usize,
+    valid: usize,
+    invalid: usize,
+    errors: usize,
 }
 
 /// How `itltool verify` runs over its files.
@@ -507,19 +282,18 @@ pub fn run(
                 Ok(_) => return Status::Ok,
                 Err(err) => return error(e, &err),
             };
-            let anchors = anchors.as_deref();
+            let mut verify = VerifyOptions::new(now);
+            verify.anchors = anchors.as_deref();
+            verify.summary = options.summary;
             let valid = if options.json {
-                let (doc, valid) = verify_json(&name, &tl, anchors, now);
-                let _ = if many {
-                    writeln!(o, "{doc}")
+                let layout = if many {
+                    JsonLayout::Line
                 } else {
-                    writeln!(o, "{doc:#}")
+                    JsonLayout::Pretty
                 };
-                Ok(valid)
-            } else if options.summary {
-                verify_file_summary(o, &name, &tl, anchors, now)
+                write_verify_json(o, &name, &tl, &verify, layout)
             } else {
-                verify_file(o, &name, &tl, anchors, now)
+                write_verify(o, &name, &tl, &verify)
             };
             match valid {
                 Ok(true) => Status::Ok,
@@ -530,13 +304,16 @@ pub fn run(
     };
     let totals = bulk::run_into(&inputs, work, out, err, options.progress)?;
     if many && options.json {
-        let line = serde_json::json!({"totals": {
-            "files": totals.files,
-            "valid": totals.ok,
-            "invalid": totals.fail,
-            "errors": totals.error,
-        }});
-        writeln!(out, "{line}")?;
+        let line = Totals {
+            totals: Counts {
+                files: totals.files,
+                valid: totals.ok,
+                invalid: totals.fail,
+                errors: totals.error,
+            },
+        };
+        serde_json::to_writer(&mut *out, &line)?;
+        writeln!(out)?;
     } else if many {
         writeln!(
             out,

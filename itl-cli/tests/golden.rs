@@ -14,8 +14,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::{all_vectors, root, sidecar};
-use itl_cli::show_text::{MAX_WIDTH, TextOptions};
-use itl_cli::{input, json_extra, show_cucm, show_text};
+use itl_cli::input;
+use itl_core::{CucmOptions, JsonOptions, TextOptions};
+
+/// A common terminal width (in characters).
+const MAX_WIDTH: usize = 100;
 
 /// "Now" for validity warnings: 2023-11-14 22:13:20 UTC.
 const NOW: i64 = 1_700_000_000;
@@ -58,17 +61,10 @@ fn render_text_at(
 ) -> Result<String, String> {
     let tl = input::parse(Path::new(rel), bytes).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
-    show_text::write_text(
-        &mut out,
-        Path::new(rel),
-        &tl,
-        &TextOptions {
-            color,
-            now: NOW,
-            width,
-        },
-    )
-    .unwrap();
+    let mut options = TextOptions::new(NOW);
+    options.color = color;
+    options.width = width;
+    itl_core::write_show_text(&mut out, rel, &tl, &options).unwrap();
     Ok(String::from_utf8(out).unwrap())
 }
 
@@ -85,23 +81,17 @@ fn render(rel: &str) -> Vec<(String, String)> {
         let mut out = Vec::new();
         match format {
             "text" => {
-                show_text::write_text(
-                    &mut out,
-                    Path::new(rel),
-                    &tl,
-                    &TextOptions {
-                        color: false,
-                        now: NOW,
-                        width: Some(MAX_WIDTH),
-                    },
-                )
-                .unwrap();
+                let mut options = TextOptions::new(NOW);
+                options.width = Some(MAX_WIDTH);
+                itl_core::write_show_text(&mut out, rel, &tl, &options).unwrap();
             }
-            "cucm" => show_cucm::write_cucm(&mut out, &tl, Some(MTIME)).unwrap(),
+            "cucm" => {
+                let mut options = CucmOptions::new(NOW);
+                options.modified = Some(MTIME);
+                itl_core::write_show_cucm(&mut out, &tl, &options).unwrap();
+            }
             _ => {
-                let doc = json_extra::document(Path::new(rel), &tl, NOW);
-                serde_json::to_writer_pretty(&mut out, &doc).unwrap();
-                out.push(b'\n');
+                itl_core::write_show_json(&mut out, rel, &tl, &JsonOptions::new(NOW)).unwrap();
             }
         }
         files.push((

@@ -5,12 +5,9 @@
 
 mod common;
 
-use std::path::Path;
-
+use itl_cli::compare;
 use itl_cli::compare::CompareRequest;
-use itl_cli::show_text::TextOptions;
-use itl_cli::{compare, show_cucm, show_text};
-use itl_core::{DigestAlgorithm, Element, TrustAnchor, TrustList};
+use itl_core::{DigestAlgorithm, Element, TextOptions, TrustAnchor, TrustList};
 
 /// A name that would clear the screen, start a fake line and reverse the text.
 const EVIL: &str = "CN=evil\nSignature   valid: RSA 2048\x1b[2J\u{202e}x\u{9b}31m";
@@ -85,19 +82,16 @@ fn show_text_and_cucm_escape_names_from_the_file() {
     assert!(itl_core::verify_signature(&tl).is_ok());
 
     let mut out = Vec::new();
-    let opts = TextOptions {
-        color: false,
-        now: 1_700_000_000,
-        width: Some(itl_cli::show_text::MAX_WIDTH),
-    };
-    show_text::write_text(&mut out, Path::new("evil.tlv"), &tl, &opts).unwrap();
+    let mut opts = TextOptions::new(1_700_000_000);
+    opts.width = Some(100);
+    itl_core::write_show_text(&mut out, "evil.tlv", &tl, &opts).unwrap();
     let text = String::from_utf8(out).unwrap();
     assert_clean("show text", &text);
     // The header fields are printed in full: the signer's escaped name is there.
     assert!(text.contains(&format!("Signer      {ESCAPED}")), "{text}");
 
     let mut out = Vec::new();
-    show_cucm::write_cucm(&mut out, &tl, None).unwrap();
+    itl_core::write_show_cucm(&mut out, &tl, &itl_core::CucmOptions::new(0)).unwrap();
     let cucm = String::from_utf8(out).unwrap();
     assert_clean("show cucm", &cucm);
     assert!(cucm.contains(&format!("\tSUBJECTNAME\t{}\t{ESCAPED}", EVIL.len() + 1)));
@@ -147,7 +141,13 @@ fn verify_lines_escape_names_from_the_file() {
     let bytes = hostile();
     let tl = TrustList::parse(&bytes).unwrap();
     let mut out = Vec::new();
-    itl_cli::verify::verify_file(&mut out, "evil.tlv", &tl, None, 1_700_000_000).unwrap();
+    itl_core::write_verify(
+        &mut out,
+        "evil.tlv",
+        &tl,
+        &itl_core::VerifyOptions::new(1_700_000_000),
+    )
+    .unwrap();
     let text = String::from_utf8(out).unwrap();
     assert_clean("verify", &text);
     // Every line is one of the documented kinds for this file.

@@ -8,29 +8,24 @@ mod common;
 use std::path::Path;
 
 use common::all_vectors;
-use itl_cli::show_text::TextOptions;
-use itl_cli::{certs, json_extra, show_cucm, show_text};
-use itl_core::{TrustList, Verdict};
+use itl_cli::certs;
+use itl_core::{CucmOptions, JsonOptions, TextOptions, TrustList, Verdict};
 
 fn render_all(bytes: &[u8], original: &TrustList<'_>, dir: &Path) {
     let Ok(tl) = TrustList::parse(bytes) else {
         return;
     };
     let mut sink = Vec::new();
-    let path = Path::new("x.tlv");
-    show_text::write_text(
-        &mut sink,
-        path,
-        &tl,
-        &TextOptions {
-            color: true,
-            now: 0,
-            width: Some(40),
-        },
-    )
-    .unwrap();
-    show_cucm::write_cucm(&mut sink, &tl, Some(-1)).unwrap();
-    let doc = json_extra::document(path, &tl, i64::MAX);
+    let mut text = TextOptions::new(0);
+    text.color = true;
+    text.width = Some(40);
+    itl_core::write_show_text(&mut sink, "x.tlv", &tl, &text).unwrap();
+    let mut cucm = CucmOptions::new(0);
+    cucm.modified = Some(-1);
+    itl_core::write_show_cucm(&mut sink, &tl, &cucm).unwrap();
+    let mut json = Vec::new();
+    itl_core::write_show_json(&mut json, "x.tlv", &tl, &JsonOptions::new(i64::MAX)).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&json).unwrap();
     assert_eq!(doc["size"], bytes.len());
     // The damaged bytes always differ from the original's (a byte changed or
     // the file cut short): never identical, whichever side each is on; the

@@ -8,7 +8,6 @@ mod common;
 use std::process::Command;
 
 use common::root;
-use itl_cli::show_cucm;
 use itl_core::TrustList;
 use serde_json::Value;
 
@@ -293,7 +292,7 @@ fn a_changed_signature_is_reported_as_cucm_does() {
     bytes[200] ^= 1;
     let tl = TrustList::parse(&bytes).unwrap();
     let mut out = Vec::new();
-    show_cucm::write_cucm(&mut out, &tl, None).unwrap();
+    itl_core::write_show_cucm(&mut out, &tl, &itl_core::CucmOptions::new(0)).unwrap();
     let text = String::from_utf8(out).unwrap();
     assert_eq!(
         text.lines().last().unwrap(),

@@ -39,7 +39,11 @@
 //!   [`check_certificates`], [`CertInfo`], [`Fingerprints`], keys as
 //!   [`PublicKey`] and [`SigningKey`];
 //! - building: [`Builder`], [`RecordSpec`], [`load_certificate`];
-//! - phone versus server: [`compare`], [`compare_hashes`] and [`Comparison`].
+//! - phone versus server: [`compare`], [`compare_hashes`] and [`Comparison`];
+//! - printing what `itltool` prints, to any `&mut dyn Write`:
+//!   [`write_show_text`], [`write_show_cucm`], [`write_show_json`],
+//!   [`write_verify`], [`write_verify_json`], [`write_hash`], [`write_hash_json`]
+//!   (the JSON ones with the default feature `json`).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -62,6 +66,7 @@ mod memo;
 mod phone;
 mod pkcs1v15;
 mod record;
+mod render;
 mod role;
 mod signed;
 mod tag;
@@ -103,6 +108,15 @@ pub use phone::{
     TrustState, TvsCheck, replay,
 };
 pub use record::Record;
+pub use render::{
+    CucmOptions, FileHash, Shown, TextOptions, VerifyOptions, write_cucm_header, write_hash,
+    write_show_cucm, write_show_text, write_verify,
+};
+#[cfg(feature = "json")]
+pub use render::{
+    JSON_SCHEMA_VERSION, JsonLayout, JsonOptions, write_hash_json, write_show_json,
+    write_verify_json,
+};
 pub use role::Role;
 pub use signed::{
     CertificateReport, SelfCheck, SignError, SignedFile, SignedFileBuilder, SignedFileError,

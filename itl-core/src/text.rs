@@ -1,7 +1,5 @@
-//! Names from a file made safe to put into an error message.
-//!
-//! Kept private: the CLI has its own copy for what it prints; this one only
-//! guards the few messages the library still words itself.
+//! Names from a file made safe to print: in the library's own messages and in
+//! everything the renderers (`render/`) write.
 
 use std::borrow::Cow;
 

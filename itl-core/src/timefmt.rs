@@ -1,23 +1,53 @@
-//! Unix times as text for the few messages the library words itself
-//! (certificate validity in check details). The CLI formats every other date.
+//! Unix times as text, in UTC: certificate validity in check details and the
+//! dates the renderers print (the header's TIMESTAMP, a file's modification time).
 //!
 //! The calendar arithmetic is the `time` crate's (already used by `x509-parser`).
-//! A time outside the years −9999 to 9999 is printed as `Unix time N`.
+//! A time outside the years −9999 to 9999, which neither a u32 TIMESTAMP nor an
+//! X.509 validity can express, is printed as `Unix time N` instead.
 
 use time::OffsetDateTime;
+use time::format_description::BorrowedFormatItem;
 use time::macros::format_description;
+
+/// Formats `ts` with `description`, or says the number if it is out of range.
+fn format(ts: i64, description: &[BorrowedFormatItem<'_>]) -> String {
+    OffsetDateTime::from_unix_timestamp(ts)
+        .ok()
+        .and_then(|t| t.format(description).ok())
+        .unwrap_or_else(|| format!("Unix time {ts}"))
+}
+
+/// The date: `2032-01-01`.
+pub(crate) fn date(ts: i64) -> String {
+    format(ts, format_description!("[year]-[month]-[day]"))
+}
 
 /// Date and time: `2012-07-01 00:00:00 UTC`.
 pub(crate) fn date_time(ts: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(ts)
-        .ok()
-        .and_then(|t| {
-            t.format(format_description!(
-                "[year]-[month]-[day] [hour]:[minute]:[second] UTC"
-            ))
-            .ok()
-        })
-        .unwrap_or_else(|| format!("Unix time {ts}"))
+    format(
+        ts,
+        format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC"),
+    )
+}
+
+/// RFC 3339 in UTC, `2012-07-01T00:00:00Z` (for JSON).
+#[cfg(feature = "json")]
+pub(crate) fn rfc3339(ts: i64) -> String {
+    format(
+        ts,
+        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z"),
+    )
+}
+
+/// As CUCM's `show itl` prints a modification time (the `date` command's format):
+/// `Sun Jul 01 00:00:00 UTC 2012`.
+pub(crate) fn cucm(ts: i64) -> String {
+    format(
+        ts,
+        format_description!(
+            "[weekday repr:short] [month repr:short] [day] [hour]:[minute]:[second] UTC [year padding:none]"
+        ),
+    )
 }
 
 #[cfg(test)]
@@ -27,8 +57,34 @@ mod tests {
     #[test]
     fn known_dates() {
         assert_eq!(date_time(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(cucm(0), "Thu Jan 01 00:00:00 UTC 1970");
+        // The replica's timestamp; `date -u -d @1341100800`.
+        assert_eq!(cucm(1_341_100_800), "Sun Jul 01 00:00:00 UTC 2012");
+        assert_eq!(date_time(1_341_100_800), "2012-07-01 00:00:00 UTC");
+        // The real CTL's timestamp (docs/FORMAT.md §7.1).
         assert_eq!(date_time(1_430_968_247), "2015-05-07 03:10:47 UTC");
+        assert_eq!(date_time(1_956_528_000), "2032-01-01 00:00:00 UTC");
+        assert_eq!(date(951_782_400), "2000-02-29");
+        assert_eq!(date(-86_400), "1969-12-31");
         assert_eq!(date_time(-1), "1969-12-31 23:59:59 UTC");
+        assert_eq!(cucm(4_102_444_800), "Fri Jan 01 00:00:00 UTC 2100");
+        // The largest u32 TIMESTAMP; `date -u -d @4294967295`.
+        assert_eq!(cucm(i64::from(u32::MAX)), "Sun Feb 07 06:28:15 UTC 2106");
+        assert_eq!(date(-62_167_219_200), "0000-01-01");
+        assert_eq!(cucm(-62_135_596_800), "Mon Jan 01 00:00:00 UTC 1");
+    }
+
+    #[cfg(feature = "json")]
+    #[test]
+    fn rfc3339_dates() {
+        assert_eq!(rfc3339(1_956_528_000), "2032-01-01T00:00:00Z");
+        // X.509 GeneralizedTime 99991231235959Z.
+        assert_eq!(rfc3339(253_402_300_799), "9999-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn out_of_range_says_the_number() {
+        assert_eq!(date(i64::MAX), format!("Unix time {}", i64::MAX));
         assert_eq!(date_time(i64::MIN), format!("Unix time {}", i64::MIN));
     }
 }

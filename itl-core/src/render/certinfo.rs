@@ -1,38 +1,37 @@
-//! What the show and certs commands print about a record's certificate and key:
-//! names, validity, key type and size. The certificate facts come from
-//! [`itl_core::CertInfo`]; this module adds the key description (`RSA 2048`,
-//! `EC P-256`) and the CN.
+//! What the renderers print about a record's certificate and key: names,
+//! validity, key type and size. The certificate facts come from
+//! [`crate::CertInfo`]; this adds the key description (`RSA 2048`, `EC P-256`)
+//! and the CN.
 
-use itl_core::Record;
 use x509_parser::prelude::FromDer;
 use x509_parser::public_key::RSAPublicKey;
 
-/// Facts about one DER X.509 certificate.
+use crate::cert::{CertError, CertInfo};
+use crate::record::Record;
+
+/// Facts about one DER X.509 certificate, as printed.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CertInfo {
+pub(crate) struct CertFacts {
     /// Subject DN, CUCM style (`CN=…;OU=…;O=…;L=…;ST=…;C=…`).
-    pub subject: String,
+    pub(crate) subject: String,
     /// Issuer DN, CUCM style.
-    pub issuer: String,
+    pub(crate) issuer: String,
     /// First CN of the subject.
-    pub subject_cn: Option<String>,
+    pub(crate) subject_cn: Option<String>,
     /// Serial number, unsigned big-endian bytes (no DER sign byte).
-    pub serial: Vec<u8>,
+    pub(crate) serial: Vec<u8>,
     /// notBefore, Unix time.
-    pub not_before: i64,
+    pub(crate) not_before: i64,
     /// notAfter, Unix time.
-    pub not_after: i64,
+    pub(crate) not_after: i64,
     /// The key as `RSA 2048`, `EC P-256`, …
-    pub key: String,
+    pub(crate) key: String,
     /// Key size in bits, if known.
-    pub key_bits: Option<usize>,
-    /// The subjectPublicKey bits: PKCS#1 `RSAPublicKey` DER for RSA, the X9.62
-    /// point for EC (what a record's PUBLICKEY holds).
-    pub public_key: Vec<u8>,
+    pub(crate) key_bits: Option<usize>,
 }
 
 /// Bits of a big-endian unsigned integer (leading zero bytes ignored).
-pub fn bit_length(n: &[u8]) -> usize {
+fn bit_length(n: &[u8]) -> usize {
     let Some(i) = n.iter().position(|&b| b != 0) else {
         return 0;
     };
@@ -53,32 +52,30 @@ fn curve_of_point(point: &[u8]) -> Option<(&'static str, usize)> {
     }
 }
 
-/// Parses a DER certificate (leftover bytes after it are refused).
-pub fn parse_certificate(der: &[u8]) -> Result<CertInfo, String> {
-    let c = itl_core::CertInfo::parse(der).map_err(|e| e.to_string())?;
-    let described = public_key_description(&c.public_key);
-    let (key, key_bits) = match described {
+/// Reads a DER certificate (leftover bytes after it are refused).
+pub(crate) fn parse_certificate(der: &[u8]) -> Result<CertFacts, CertError> {
+    let c: std::rc::Rc<CertInfo> = CertInfo::parse_shared(der)?;
+    let (key, key_bits) = match public_key_description(&c.public_key) {
         Some((k, bits)) => (k, Some(bits)),
         None if c.is_rsa => (format!("RSA {}", c.key_bits), Some(c.key_bits)),
         None if c.key_bits > 0 => (format!("{}-bit non-RSA", c.key_bits), Some(c.key_bits)),
         None => ("unknown".to_owned(), None),
     };
-    Ok(CertInfo {
-        subject_cn: itl_core::common_name(&c.subject),
-        subject: c.subject,
-        issuer: c.issuer,
-        serial: c.serial,
+    Ok(CertFacts {
+        subject_cn: crate::dn::common_name(&c.subject),
+        subject: c.subject.clone(),
+        issuer: c.issuer.clone(),
+        serial: c.serial.clone(),
         not_before: c.not_before,
         not_after: c.not_after,
         key,
         key_bits,
-        public_key: c.public_key,
     })
 }
 
 /// The key as `RSA 2048` / `EC P-256`, with its size in bits, from a record's
 /// PUBLICKEY value (or a certificate's subjectPublicKey bits).
-pub fn public_key_description(pk: &[u8]) -> Option<(String, usize)> {
+pub(crate) fn public_key_description(pk: &[u8]) -> Option<(String, usize)> {
     if let Some((curve, bits)) = curve_of_point(pk) {
         return Some((format!("EC {curve}"), bits));
     }
@@ -92,7 +89,7 @@ pub fn public_key_description(pk: &[u8]) -> Option<(String, usize)> {
 }
 
 /// The key of a record: from its CERTIFICATE if that parses, else from PUBLICKEY.
-pub fn record_key(r: &Record<'_>) -> Option<String> {
+pub(crate) fn record_key(r: &Record<'_>) -> Option<String> {
     if let Some(info) = r.certificate().and_then(|c| parse_certificate(c).ok()) {
         return Some(info.key);
     }

@@ -1,42 +1,57 @@
 //! `itltool show --format text` (the default): a readable summary of one file:
 //! file facts, signature status, one row per record, failures, warnings.
-//!
-//! On a terminal the output fits its width ([`TextOptions::width`]): long
-//! values are cut with `…`, text is wrapped between words, and when even the
-//! narrowest table does not fit, each record is shown as a block of lines.
-//! Otherwise (a pipe, a file, or `--wide`) nothing is cut or wrapped.
 
 use std::io::{self, Write};
-use std::path::Path;
 
-use itl_core::{Fingerprints, Record, SignatureError, TrustList, verify_signature};
-
-use crate::certinfo::{parse_certificate, record_key};
+use crate::certcheck::check_certificates;
+use crate::fingerprint::Fingerprints;
+use crate::record::Record;
 use crate::text::printable;
 use crate::timefmt;
-use crate::warnings::{failures_given, record_label, warnings};
+use crate::trustlist::TrustList;
+use crate::verify::{SignatureError, verify_signature};
 
-/// A common terminal width, used by the golden tests (in characters).
-pub const MAX_WIDTH: usize = 100;
+use super::Shown;
+use super::certinfo::{parse_certificate, record_key};
+use super::findings::{failures, record_label, warnings};
+
 /// The narrowest width the output is fitted to; narrower terminals get this.
-pub const MIN_WIDTH_FITTED: usize = 40;
+const MIN_WIDTH_FITTED: usize = 40;
 
 /// Width of the label column of the file facts.
 const LABEL: usize = 12;
 
-/// How to render.
-#[derive(Clone, Copy, Debug)]
+/// How [`write_show_text`] renders.
+///
+/// ```
+/// let mut options = itl_core::TextOptions::new(1_700_000_000);
+/// options.width = Some(100);
+/// assert!(!options.color);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TextOptions {
     /// Use ANSI colours (only when writing to a terminal and `NO_COLOR` is unset).
     pub color: bool,
     /// Unix time certificate validity is checked against.
     pub now: i64,
-    /// Fit lines to this many columns (a terminal's width); `None`: never cut
-    /// or wrap (not a terminal, or `--wide`).
+    /// Fit lines to this many columns (a terminal's width; below 40 the
+    /// output is fitted to 40); `None`: never cut or wrap (not a terminal, or
+    /// `itltool show --wide`).
     pub width: Option<usize>,
 }
 
 impl TextOptions {
+    /// No colour, no width (nothing cut or wrapped), validity judged at Unix
+    /// time `now`.
+    pub fn new(now: i64) -> Self {
+        Self {
+            color: false,
+            now,
+            width: None,
+        }
+    }
+
     /// The width to fit to, `usize::MAX` for none.
     fn limit(&self) -> usize {
         self.width.map_or(usize::MAX, |w| w.max(MIN_WIDTH_FITTED))
@@ -70,7 +85,7 @@ impl Paint {
 }
 
 /// `s` cut to `width` characters, the last one replaced by `…` when cut.
-pub fn truncate(s: &str, width: usize) -> String {
+pub(crate) fn truncate(s: &str, width: usize) -> String {
     if s.chars().count() <= width {
         return s.to_owned();
     }
@@ -98,7 +113,7 @@ fn truncate_left(s: &str, width: usize) -> String {
 
 /// Word-wraps `text` to `width` columns; continuation lines start with `indent`
 /// spaces. Words longer than a line are cut.
-pub fn wrap(text: &str, first_prefix: &str, indent: usize, width: usize) -> Vec<String> {
+pub(crate) fn wrap(text: &str, first_prefix: &str, indent: usize, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut cur = first_prefix.to_owned();
     let mut cur_len = cur.chars().count();
@@ -149,7 +164,7 @@ fn field(out: &mut dyn Write, p: Paint, width: usize, label: &str, value: &str) 
 /// Short CN of a DN string, else the whole string.
 fn cn_of(name: Option<String>) -> String {
     match name {
-        Some(n) => itl_core::common_name(&n).unwrap_or(n),
+        Some(n) => crate::dn::common_name(&n).unwrap_or(n),
         None => String::new(),
     }
 }
@@ -157,7 +172,7 @@ fn cn_of(name: Option<String>) -> String {
 /// The certificate SHA-1 (hex) of a record, or its CERTHASH; and whether it is CERTHASH.
 fn record_hash(r: &Record<'_>) -> (String, bool) {
     if let Some(der) = r.certificate() {
-        let h = itl_core::DigestAlgorithm::SHA1
+        let h = crate::digest::DigestAlgorithm::SHA1
             .hash(der)
             .unwrap_or_default();
         return (hex::encode(&h), false);
@@ -212,7 +227,7 @@ fn record_row(index: usize, r: &Record<'_>) -> [String; 9] {
         .map_or_else(|| "-".to_owned(), |c| timefmt::date(c.not_after));
     // A self-signed record's issuer is its subject: say so instead of repeating it.
     let issuer = match (r.subject_name(), r.issuer_name()) {
-        (Some(s), Some(i)) if !i.is_empty() && itl_core::same_dn(&s, &i) => "(self)".to_owned(),
+        (Some(s), Some(i)) if !i.is_empty() && crate::dn::same_dn(&s, &i) => "(self)".to_owned(),
         (_, i) => cn_of(i),
     };
     // The address first: the DNS name usually repeats the CN.
@@ -324,13 +339,31 @@ fn format_row(row: &[String; 9], w: &[usize; 9]) -> String {
     line.trim_end().to_owned()
 }
 
-/// Writes the text view of `tl`, read from `path`.
-pub fn write_text(
+/// Writes what `itltool show` prints for `tl`, a trust list read from `name` (a
+/// path or URL, printed as given): file facts, the signature status, one row per
+/// record, then the failures and warnings. Returns their counts.
+///
+/// On a terminal the output fits its width ([`TextOptions::width`]): long values
+/// are cut with `…`, text is wrapped between words, and when even the narrowest
+/// table does not fit, each record is shown as a block of lines. Names from the
+/// file are written with control characters escaped.
+///
+/// ```
+/// # let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../testvectors/real/CTLFile-cucm10.tlv");
+/// let bytes = std::fs::read(path)?;
+/// let tl = itl_core::TrustList::parse(&bytes)?;
+/// let mut out = Vec::new();
+/// let shown = itl_core::write_show_text(&mut out, "CTLFile.tlv", &tl, &itl_core::TextOptions::new(0))?;
+/// assert_eq!(shown.failures, 0);
+/// assert!(String::from_utf8(out)?.starts_with("File        CTLFile.tlv\n"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn write_show_text(
     out: &mut dyn Write,
-    path: &Path,
+    name: &str,
     tl: &TrustList<'_>,
     opts: &TextOptions,
-) -> io::Result<usize> {
+) -> io::Result<Shown> {
     let p = Paint(opts.color);
     let width = opts.limit();
     let h = tl.header();
@@ -339,10 +372,7 @@ pub fn write_text(
         out,
         "{}{}",
         p.bold(&format!("{:<LABEL$}", "File")),
-        truncate_left(
-            &printable(&path.display().to_string()),
-            width.saturating_sub(LABEL)
-        )
+        truncate_left(&printable(name), width.saturating_sub(LABEL))
     )?;
     field(
         out,
@@ -481,7 +511,8 @@ pub fn write_text(
     }
 
     writeln!(out)?;
-    let fails = failures_given(tl, opts.now, &signature);
+    let report = check_certificates(tl, opts.now);
+    let fails = failures(tl, &report, &signature);
     if !fails.is_empty() {
         writeln!(
             out,
@@ -495,7 +526,7 @@ pub fn write_text(
         }
         writeln!(out)?;
     }
-    let warns = warnings(tl, opts.now);
+    let warns = warnings(tl, &report);
     if warns.is_empty() {
         writeln!(out, "No warnings.")?;
     } else {
@@ -510,7 +541,10 @@ pub fn write_text(
             }
         }
     }
-    Ok(fails.len())
+    Ok(Shown {
+        failures: fails.len(),
+        warnings: warns.len(),
+    })
 }
 
 #[cfg(test)]

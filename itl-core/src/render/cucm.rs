@@ -10,13 +10,21 @@
 
 use std::io::{self, Write};
 
-use itl_core::{
-    DigestAlgorithm, Element, FileKind, Fingerprints, HeaderTag, Record, RecordTag, Role,
-    SignatureReport, TrustList, verify_signature,
-};
-
+use crate::certcheck::check_certificates;
+use crate::digest::DigestAlgorithm;
+use crate::element::Element;
+use crate::fingerprint::Fingerprints;
+use crate::header::Header;
+use crate::record::Record;
+use crate::role::Role;
+use crate::tag::{HeaderTag, RecordTag};
 use crate::text::printable;
 use crate::timefmt;
+use crate::trustlist::{FileKind, TrustList};
+use crate::verify::{SignatureReport, verify_signature};
+
+use super::Shown;
+use super::findings::{failures, warnings};
 
 const TABLE_HEAD: &str = "BYTEPOS\tTAG\t\tLENGTH\tVALUE\n-------\t---\t\t------\t-----";
 
@@ -30,12 +38,12 @@ fn upper_hex(bytes: &[u8], sep: &str) -> String {
 }
 
 /// Serial as CUCM prints it: `20:D4:CE:DC:0E:94:E7:80:00:05`.
-pub fn colon_hex(bytes: &[u8]) -> String {
+pub(crate) fn colon_hex(bytes: &[u8]) -> String {
     upper_hex(bytes, ":")
 }
 
 /// Bytes as upper-case hex separated by spaces, as CUCM prints hashes.
-pub fn spaced_hex(bytes: &[u8]) -> String {
+pub(crate) fn spaced_hex(bytes: &[u8]) -> String {
     upper_hex(bytes, " ")
 }
 
@@ -88,7 +96,7 @@ fn header_element(out: &mut dyn Write, e: &Element<'_>) -> io::Result<()> {
         | HeaderTag::CIPHER_FLAG
         | HeaderTag::KEY_FLAG => e.uint().map(|n| n.to_string()).unwrap_or_default(),
         HeaderTag::PLAINTEXT_HASH_ALGORITHM => match v {
-            [c] => itl_core::DigestAlgorithm(*c).to_string(),
+            [c] => DigestAlgorithm(*c).to_string(),
             _ => String::new(),
         },
         _ => String::new(),
@@ -126,7 +134,7 @@ fn record_element(out: &mut dyn Write, e: &Element<'_>) -> io::Result<()> {
         ),
         RecordTag::CERT_HASH => spaced_hex(v),
         RecordTag::HASH_ALGORITHM => match v {
-            [c] => itl_core::DigestAlgorithm(*c).to_string(),
+            [c] => DigestAlgorithm(*c).to_string(),
             _ => spaced_hex(v),
         },
         _ => String::new(),
@@ -134,13 +142,9 @@ fn record_element(out: &mut dyn Write, e: &Element<'_>) -> io::Result<()> {
     row(out, e.tag(), name, v.len(), &value)
 }
 
-/// The 1-based index of the record that signed the file: the one whose key verifies
-/// the signature, else the first whose serial and issuer match the header's.
-pub fn signer_index(tl: &TrustList<'_>) -> Option<usize> {
-    signer_of(tl, verify_signature(tl).ok().as_ref())
-}
-
-/// [`signer_index`] given the result of verifying `tl`.
+/// The 1-based index of the record that signed the file: the one whose key
+/// verified the signature (`verified`), else the first whose serial and issuer
+/// match the header's.
 fn signer_of(tl: &TrustList<'_>, verified: Option<&SignatureReport>) -> Option<usize> {
     if let Some(rep) = verified {
         return Some(rep.signer_record);
@@ -152,7 +156,7 @@ fn signer_of(tl: &TrustList<'_>, verified: Option<&SignatureReport>) -> Option<u
         .iter()
         .position(|r| {
             r.serial_number() == Some(serial)
-                && itl_core::same_dn(&r.issuer_name().unwrap_or_default(), &issuer)
+                && crate::dn::same_dn(&r.issuer_name().unwrap_or_default(), &issuer)
         })
         .map(|i| i + 1)
 }
@@ -177,10 +181,11 @@ fn record_block(
     Ok(())
 }
 
-/// The `Version:` and `HeaderLength:` lines and the `BYTEPOS TAG LENGTH VALUE`
-/// table of the header's elements (padding, VERSION and HEADERLENGTH left out,
-/// as CUCM does).
-pub fn write_header_table(out: &mut dyn Write, h: &itl_core::Header<'_>) -> io::Result<()> {
+/// Writes the `Version:` and `HeaderLength:` lines and the `BYTEPOS TAG LENGTH
+/// VALUE` table of a header's elements (padding, VERSION and HEADERLENGTH left
+/// out, as CUCM does): the header part of [`write_show_cucm`], also the layout of
+/// a signed file's header (`.sgn`, which has the same header).
+pub fn write_cucm_header(out: &mut dyn Write, h: &Header<'_>) -> io::Result<()> {
     writeln!(out, "Version:\t{}", h.version_string().unwrap_or_default())?;
     writeln!(out, "HeaderLength:\t{} (BYTES)", h.header_length())?;
     writeln!(out)?;
@@ -197,14 +202,48 @@ pub fn write_header_table(out: &mut dyn Write, h: &itl_core::Header<'_>) -> io::
     Ok(())
 }
 
-/// Writes `tl` as CUCM's `show itl` / `show ctl` would. `modified` is the file's
-/// modification time (Unix seconds) for the `last modified` line; golden tests pass
-/// a fixed value.
-pub fn write_cucm(
+/// How [`write_show_cucm`] renders.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CucmOptions {
+    /// The file's modification time (Unix seconds) for the `last modified`
+    /// line; `None` prints `(unknown)`.
+    pub modified: Option<i64>,
+    /// Unix time certificate validity is judged at (for the failure and
+    /// warning counts returned; CUCM's layout prints neither).
+    pub now: i64,
+}
+
+impl CucmOptions {
+    /// Modification time unknown, validity judged at Unix time `now`.
+    pub fn new(now: i64) -> Self {
+        Self {
+            modified: None,
+            now,
+        }
+    }
+}
+
+/// Writes `tl` as CUCM's `show itl` / `show ctl` prints it, line for line, so the
+/// output can be compared with what the server prints. Returns the counts of
+/// failures and warnings `show`'s text view would list (not printed here).
+///
+/// ```
+/// # let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../testvectors/real/CTLFile-cucm10.tlv");
+/// let bytes = std::fs::read(path)?;
+/// let tl = itl_core::TrustList::parse(&bytes)?;
+/// let mut out = Vec::new();
+/// itl_core::write_show_cucm(&mut out, &tl, &itl_core::CucmOptions::new(0))?;
+/// let text = String::from_utf8(out)?;
+/// assert!(text.ends_with("The CTL file was verified successfully.\n"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn write_show_cucm(
     out: &mut dyn Write,
     tl: &TrustList<'_>,
-    modified: Option<i64>,
-) -> io::Result<()> {
+    options: &CucmOptions,
+) -> io::Result<Shown> {
+    let modified = options.modified;
     let kind = match tl.kind() {
         FileKind::Ctl => "CTL",
         _ => "ITL",
@@ -223,20 +262,26 @@ pub fn write_cucm(
     writeln!(out, "Parse {kind} File")?;
     writeln!(out, "----------------")?;
     writeln!(out)?;
-    write_header_table(out, h)?;
-    // Verified once: for the SAST lines and for the last line.
-    let verified = verify_signature(tl).ok();
-    let signer = signer_of(tl, verified.as_ref());
+    write_cucm_header(out, h)?;
+    // Verified once: for the SAST lines, the last line and the failures.
+    let signature = verify_signature(tl);
+    let verified = signature.as_ref().ok();
+    let signer = signer_of(tl, verified);
     for (i, r) in tl.records().iter().enumerate() {
         writeln!(out)?;
         record_block(out, kind, i + 1, r, signer)?;
     }
     writeln!(out)?;
     if verified.is_some() {
-        writeln!(out, "The {kind} file was verified successfully.")
+        writeln!(out, "The {kind} file was verified successfully.")?;
     } else {
-        writeln!(out, "Verification of the {kind} file failed.")
+        writeln!(out, "Verification of the {kind} file failed.")?;
     }
+    let report = check_certificates(tl, options.now);
+    Ok(Shown {
+        failures: failures(tl, &report, &signature).len(),
+        warnings: warnings(tl, &report).len(),
+    })
 }
 
 #[cfg(test)]

@@ -1,22 +1,25 @@
-//! Warnings `show` prints under the table: things that parse but that a phone or an
-//! administrator would trip over. Certificate checks and warnings (expired, weak or
-//! SHA-1-signed certificates, records disagreeing with their certificate, files over
-//! 64 KiB) come from [`itl_core::certcheck`]; this module adds what the structure
-//! shows (unknown tags and FUNCTION codes, a SIGNATUREMODULUS that disagrees with the
-//! SIGNATURE, EC keys without SIGNER VERSION 1.1) and puts everything in file order.
+//! The failures and warnings `show` lists under the table, worded.
 //!
-//! Failures ([`failures`]: the file signature, record checks that fail) are kept
-//! apart from warnings: `show` lists them under *Failures* and exits 1.
+//! Certificate checks and warnings (expired, weak or SHA-1-signed certificates,
+//! records disagreeing with their certificate, files over 64 KiB) come from
+//! [`crate::check_certificates`]; this adds what the structure shows (unknown tags
+//! and FUNCTION codes, a SIGNATUREMODULUS that disagrees with the SIGNATURE, EC
+//! keys without SIGNER VERSION 1.1) and puts everything in file order.
+//!
+//! Failures (the file signature, record checks that fail) are kept apart from
+//! warnings: `show` lists them under *Failures* and exits 1.
 
-use itl_core::{
-    DigestAlgorithm, Record, RecordTag, SignatureError, TrustList, check_certificates,
-    verify_signature,
-};
+use crate::certcheck::CertReport;
+use crate::digest::DigestAlgorithm;
+use crate::record::Record;
+use crate::tag::RecordTag;
+use crate::trustlist::TrustList;
+use crate::verify::{SignatureError, SignatureReport};
 
-use crate::certinfo::record_key;
+use super::certinfo::record_key;
 
 /// `record 3 (TVS)`.
-pub fn record_label(index: usize, r: &Record<'_>) -> String {
+pub(crate) fn record_label(index: usize, r: &Record<'_>) -> String {
     match r.function() {
         Some(f) => format!("record {index} ({f})"),
         None => format!("record {index}"),
@@ -24,11 +27,11 @@ pub fn record_label(index: usize, r: &Record<'_>) -> String {
 }
 
 /// `record 3 (TVS) CUCM8-Publisher.bbbburns.lab`: the label and the CN of SUBJECTNAME.
-pub fn record_label_cn(index: usize, r: &Record<'_>) -> String {
+pub(crate) fn record_label_cn(index: usize, r: &Record<'_>) -> String {
     let label = record_label(index, r);
     match r
         .subject_name()
-        .and_then(|s| itl_core::common_name(&s).or(Some(s)))
+        .and_then(|s| crate::dn::common_name(&s).or(Some(s)))
         .filter(|s| !s.is_empty())
     {
         Some(cn) => format!("{label} {cn}"),
@@ -36,10 +39,8 @@ pub fn record_label_cn(index: usize, r: &Record<'_>) -> String {
     }
 }
 
-/// Every warning for `tl`, in file order; `now` is the Unix time validity is checked
-/// against.
-pub fn warnings(tl: &TrustList<'_>, now: i64) -> Vec<String> {
-    let report = check_certificates(tl, now);
+/// Every warning for `tl`, in file order; `report` is its certificate report.
+pub(crate) fn warnings(tl: &TrustList<'_>, report: &CertReport) -> Vec<String> {
     let mut w: Vec<String> = report.warnings.iter().map(|x| x.message.clone()).collect();
     let h = tl.header();
     if let (Some(bits), Some(sig)) = (h.modulus_bits(), h.signature())
@@ -72,18 +73,13 @@ pub fn warnings(tl: &TrustList<'_>, now: i64) -> Vec<String> {
 }
 
 /// Every failure for `tl`, in file order: the file signature when it does not
-/// verify (or is missing), then each record check that failed. A file with a
-/// failure is one a phone refuses; `show` exits 1 for it.
-pub fn failures(tl: &TrustList<'_>, now: i64) -> Vec<String> {
-    failures_given(tl, now, &verify_signature(tl))
-}
-
-/// [`failures`] with the file signature already verified (`signature` is what
-/// [`verify_signature`] returned for `tl`), so that `show` checks it once.
-pub fn failures_given(
+/// verify (or is missing), then each record check that failed. `signature` is
+/// what [`crate::verify_signature`] returned for `tl`, `report` its certificate
+/// report. A file with a failure is one a phone refuses; `show` exits 1 for it.
+pub(crate) fn failures(
     tl: &TrustList<'_>,
-    now: i64,
-    signature: &Result<itl_core::SignatureReport, SignatureError>,
+    report: &CertReport,
+    signature: &Result<SignatureReport, SignatureError>,
 ) -> Vec<String> {
     let mut f = Vec::new();
     match signature {
@@ -95,7 +91,6 @@ pub fn failures_given(
         }
         Err(e) => f.push(format!("signature: does not verify: {e}")),
     }
-    let report = check_certificates(tl, now);
     for (i, (r, rc)) in tl.records().iter().zip(&report.records).enumerate() {
         let label = record_label_cn(i + 1, r);
         for c in rc.checks.iter().filter(|c| !c.passed) {

@@ -1,0 +1,90 @@
+//! `itltool show --format json` over many files (more than one named, or `-r`):
+//! one compact JSON document per line, in input order, then a totals line
+//! (docs/JSON.md). Each document is serialised by itl-core's
+//! [`itl_core::write_show_json`] straight into the output buffer of the worker
+//! that read the file, record by record, with no document tree in between.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use itl_core::{AnyFile, JsonLayout, JsonOptions, SignedFile, write_show_json};
+use serde::Serialize;
+
+use crate::bulk::{self, Status};
+use crate::input;
+
+/// The last line of `show --format json` over several files.
+#[derive(Serialize)]
+struct Totals {
+    totals: Counts,
+}
+
+#[derive(Serialize)]
+struct Counts {
+    files: usize,
+    ok: usize,
+    failed: usize,
+    errors: usize,
+}
+
+/// Writes one compact JSON document per file, in input order, then one line
+/// `{"totals":{"files":N,"ok":N,"failed":N,"errors":N}}`. Unreadable or
+/// malformed files get an `error: …` line on `err` and count in `errors`; a
+/// file with failures (its signature or a record check) counts in `failed`.
+/// `signed_doc` writes the document of a signed file (`.sgn`) and returns
+/// whether it failed. Files are processed in parallel ([`crate::bulk`]).
+/// Returns the exit code (2 if any file was unreadable, else 1 if any failed).
+pub fn write_many_json(
+    paths: &[PathBuf],
+    recursive: bool,
+    now: i64,
+    signed_doc: &(dyn Fn(&mut dyn Write, &Path, &SignedFile<'_>) -> io::Result<bool> + Sync),
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    progress: bool,
+) -> io::Result<i32> {
+    let inputs = bulk::expand_with_signed(paths, recursive);
+    let mut options = JsonOptions::new(now);
+    options.layout = JsonLayout::Line;
+    let work = |input: &Result<PathBuf, input::InputError>, o: &mut Vec<u8>, e: &mut Vec<u8>| {
+        // Writing to a Vec does not fail.
+        let error = |e: &mut Vec<u8>, what: &dyn std::fmt::Display| {
+            let _ = writeln!(e, "error: {what}");
+            Status::Error
+        };
+        let path = match input {
+            Ok(p) => p,
+            Err(err) => return error(e, err),
+        };
+        let bytes = match input::read_source(path) {
+            Ok(b) => b,
+            Err(err) => return error(e, &err),
+        };
+        let failed = match input::parse_any(path, &bytes) {
+            Ok(AnyFile::Signed(f)) => signed_doc(o, path, &f),
+            Ok(other) => match other.as_trust_list() {
+                Some(tl) => write_show_json(o, &path.display().to_string(), tl, &options)
+                    .map(|shown| shown.failures > 0),
+                None => Ok(false),
+            },
+            Err(err) => return error(e, &err),
+        };
+        match failed {
+            Ok(true) => Status::Fail,
+            Ok(false) => Status::Ok,
+            Err(err) => error(e, &err),
+        }
+    };
+    let totals = bulk::run_into(&inputs, work, out, err, progress)?;
+    let line = Totals {
+        totals: Counts {
+            files: totals.files,
+            ok: totals.ok,
+            failed: totals.fail,
+            errors: totals.error,
+        },
+    };
+    serde_json::to_writer(&mut *out, &line)?;
+    writeln!(out)?;
+    Ok(totals.exit_code())
+}
