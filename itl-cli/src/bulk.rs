@@ -109,15 +109,33 @@ impl Totals {
 }
 
 /// The files named on the command line, with directories walked when
-/// `recursive` is set: every regular file whose name ends in `.tlv` (any case),
+/// `recursive` is set: every regular file whose name ends in `.tlv` (any case;
+/// [`expand_with_signed`] adds `.sgn`),
 /// in name order, subdirectories included (symbolic links to directories are
 /// not followed). Files named explicitly are always taken, whatever their name.
 /// A directory that cannot be read is an `Err` in its place.
 pub fn expand(paths: &[PathBuf], recursive: bool) -> Vec<Result<PathBuf, InputError>> {
+    expand_matching(paths, recursive, is_tlv)
+}
+
+/// [`expand`] for the commands that read signed files as well as trust lists
+/// (`show`, `verify`): directories give their `*.tlv` and `*.sgn` files
+/// (`.enc.sgn` included), any case.
+pub fn expand_with_signed(paths: &[PathBuf], recursive: bool) -> Vec<Result<PathBuf, InputError>> {
+    expand_matching(paths, recursive, |p| {
+        is_tlv(p) || p.extension().is_some_and(|x| x.eq_ignore_ascii_case("sgn"))
+    })
+}
+
+fn expand_matching(
+    paths: &[PathBuf],
+    recursive: bool,
+    wanted: fn(&Path) -> bool,
+) -> Vec<Result<PathBuf, InputError>> {
     let mut out = Vec::with_capacity(paths.len());
     for p in paths {
         if recursive && std::fs::metadata(p).is_ok_and(|m| m.is_dir()) {
-            walk(p, &mut out);
+            walk(p, wanted, &mut out);
         } else {
             out.push(Ok(p.clone()));
         }
@@ -125,7 +143,7 @@ pub fn expand(paths: &[PathBuf], recursive: bool) -> Vec<Result<PathBuf, InputEr
     out
 }
 
-fn walk(dir: &Path, out: &mut Vec<Result<PathBuf, InputError>>) {
+fn walk(dir: &Path, wanted: fn(&Path) -> bool, out: &mut Vec<Result<PathBuf, InputError>>) {
     let io_error = |path: &Path, source| InputError::Io {
         path: path.to_owned(),
         source,
@@ -148,8 +166,8 @@ fn walk(dir: &Path, out: &mut Vec<Result<PathBuf, InputError>>) {
             continue;
         };
         if kind.is_dir() {
-            walk(&path, out);
-        } else if is_tlv(&path)
+            walk(&path, wanted, out);
+        } else if wanted(&path)
             && (kind.is_file()
                 || kind.is_symlink() && std::fs::metadata(&path).is_ok_and(|m| m.is_file()))
         {
@@ -481,5 +499,30 @@ mod tests {
             .map(Result::unwrap)
             .collect();
         assert_eq!(got, vec![d.to_owned()]);
+    }
+
+    #[test]
+    fn expand_with_signed_takes_sgn_files_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        for f in [
+            "a.tlv",
+            "b.cnf.xml.sgn",
+            "c.cnf.xml.enc.SGN",
+            "d.cnf.xml",
+            "e.sgn.json",
+        ] {
+            std::fs::write(d.join(f), b"x").unwrap();
+        }
+        let names = |v: Vec<Result<PathBuf, InputError>>| -> Vec<String> {
+            v.into_iter()
+                .map(|p| p.unwrap().strip_prefix(d).unwrap().display().to_string())
+                .collect()
+        };
+        assert_eq!(
+            names(expand_with_signed(&[d.to_owned()], true)),
+            ["a.tlv", "b.cnf.xml.sgn", "c.cnf.xml.enc.SGN"]
+        );
+        assert_eq!(names(expand(&[d.to_owned()], true)), ["a.tlv"]);
     }
 }

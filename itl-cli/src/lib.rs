@@ -33,6 +33,23 @@ pub fn color_wanted(is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bo
     is_terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
+/// The width text is fitted to: none unless `fit` (standard output is a
+/// terminal and `--wide` is not given); else the terminal's own width, else
+/// `$COLUMNS` (a positive number), else the classic 80 columns.
+pub fn fitted_width(fit: bool, terminal: Option<usize>, columns: Option<&str>) -> Option<usize> {
+    if !fit {
+        return None;
+    }
+    terminal
+        .filter(|&c| c > 0)
+        .or_else(|| {
+            columns
+                .and_then(|c| c.trim().parse::<usize>().ok())
+                .filter(|&c| c > 0)
+        })
+        .or(Some(80))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,5 +61,28 @@ mod tests {
         assert!(color_wanted(true, Some(OsStr::new(""))));
         assert!(!color_wanted(true, Some(OsStr::new("1"))));
         assert!(!color_wanted(false, None));
+    }
+
+    #[test]
+    fn width_falls_back_to_columns_then_80() {
+        // Not on a terminal (or --wide): never fitted, whatever $COLUMNS says.
+        assert_eq!(fitted_width(false, Some(120), Some("60")), None);
+        assert_eq!(fitted_width(false, None, Some("60")), None);
+        // The terminal's own size wins over $COLUMNS.
+        assert_eq!(fitted_width(true, Some(120), Some("60")), Some(120));
+        // Its size unknown: $COLUMNS (spaces allowed), else 80.
+        assert_eq!(fitted_width(true, None, Some("60")), Some(60));
+        assert_eq!(fitted_width(true, None, Some(" 132\n")), Some(132));
+        for bad in [
+            None,
+            Some(""),
+            Some("0"),
+            Some("-5"),
+            Some("wide"),
+            Some("9".repeat(40).as_str()),
+        ] {
+            assert_eq!(fitted_width(true, None, bad), Some(80), "{bad:?}");
+        }
+        assert_eq!(fitted_width(true, Some(0), Some("60")), Some(60));
     }
 }

@@ -69,7 +69,7 @@ Examples:
         /// signer against; may be repeated.
         #[arg(long, value_name = "TLV_OR_CERT")]
         trust: Vec<PathBuf>,
-        /// Walk directories among FILES for *.tlv files. With --format json and
+        /// Walk directories among FILES for *.tlv and *.sgn files. With --format json and
         /// more than one file: one JSON object per line (files read in parallel),
         /// then {"totals": …}.
         #[arg(short, long)]
@@ -325,7 +325,8 @@ Examples:
         /// may be repeated.
         #[arg(long, value_name = "CERT_OR_TLV")]
         trust: Vec<PathBuf>,
-        /// Walk directories among FILES for *.tlv files.
+        /// Walk directories among FILES for *.tlv files (and *.sgn files
+        /// when --trust is given).
         #[arg(short, long)]
         recursive: bool,
         /// Print only the summary line of each file.
@@ -439,6 +440,9 @@ Examples:
         /// Replace OUT if it exists.
         #[arg(long)]
         force: bool,
+        /// Output format of the report (json: on standard output, needs -o FILE).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Decrypt an encrypted configuration (.enc.sgn) with the phone's RSA
     /// private key: unwrap the AES-128 key, decrypt, drop the padding, check the
@@ -461,6 +465,9 @@ Examples:
         /// Replace OUT if it exists.
         #[arg(long)]
         force: bool,
+        /// Output format of the report (json: on standard output, needs -o FILE).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
 }
 
@@ -492,6 +499,10 @@ struct SignArgs {
     /// Replace OUT if it exists.
     #[arg(long)]
     force: bool,
+    /// Output format of the report (text: one line on standard error; json:
+    /// on standard output, needs -o FILE).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
 }
 
 #[derive(clap::Args)]
@@ -825,6 +836,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                 timestamp: args.timestamp,
                 encrypt_for: args.encrypt_for,
                 force: args.force,
+                json: args.format == Format::Json,
             };
             signed_result(itl_cli::signed::sign(&opts, out, &mut io::stderr()), out)
         }
@@ -832,8 +844,16 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             file,
             output,
             force,
+            format,
         } => signed_result(
-            itl_cli::signed::unsign(&file, &output, force, out, &mut io::stderr()),
+            itl_cli::signed::unsign(
+                &file,
+                &output,
+                force,
+                format == Format::Json,
+                out,
+                &mut io::stderr(),
+            ),
             out,
         ),
         Command::Decrypt {
@@ -841,8 +861,9 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             key,
             output,
             force,
+            format,
         } => signed_result(
-            itl_cli::signed::decrypt_file(&file, &key, &output, force, out),
+            itl_cli::signed::decrypt_file(&file, &key, &output, force, format == Format::Json, out),
             out,
         ),
     }
@@ -929,20 +950,15 @@ fn use_color() -> bool {
 /// The width text output is fitted to: the terminal's, when standard output is
 /// one and `--wide` is not given; otherwise none (nothing cut or wrapped).
 fn text_width(wide: bool) -> Option<usize> {
-    if wide || !io::stdout().is_terminal() {
-        return None;
-    }
-    // The terminal's own size; else $COLUMNS; else the classic 80 columns.
-    console::Term::stdout()
-        .size_checked()
-        .map(|(_rows, cols)| usize::from(cols))
-        .or_else(|| {
-            std::env::var("COLUMNS")
-                .ok()
-                .and_then(|c| c.trim().parse::<usize>().ok())
-                .filter(|&c| c > 0)
-        })
-        .or(Some(80))
+    let on_terminal = !wide && io::stdout().is_terminal();
+    itl_cli::fitted_width(
+        on_terminal,
+        on_terminal
+            .then(|| console::Term::stdout().size_checked())
+            .flatten()
+            .map(|(_rows, cols)| usize::from(cols)),
+        std::env::var("COLUMNS").ok().as_deref(),
+    )
 }
 
 /// Modification time of a local file in Unix seconds (`None` for URLs).
@@ -987,7 +1003,7 @@ fn show(
     }
     let mut code = EXIT_OK;
     let mut expanded = Vec::new();
-    for input in bulk::expand(files, recursive) {
+    for input in bulk::expand_with_signed(files, recursive) {
         match input {
             Ok(p) => expanded.push(p),
             Err(e) => {

@@ -43,7 +43,7 @@ pub fn write_many_json(
     err: &mut dyn Write,
     progress: bool,
 ) -> io::Result<i32> {
-    let inputs = bulk::expand(paths, recursive);
+    let inputs = bulk::expand_with_signed(paths, recursive);
     let mut options = JsonOptions::new(now);
     options.layout = JsonLayout::Line;
     let work = |input: &Result<PathBuf, input::InputError>, o: &mut Vec<u8>, e: &mut Vec<u8>| {

@@ -16,6 +16,7 @@ use itl_core::{
     SignedFileError, SigningKey, TrustList, TrustRecord, decrypt, load_certificate,
     verify_signed_file, verify_signed_file_with_certificate,
 };
+use serde::Serialize;
 use serde_json::{Value, json};
 use sha1::{Digest, Sha1};
 
@@ -623,6 +624,52 @@ pub struct SignOptions {
     pub encrypt_for: Option<PathBuf>,
     /// Replace an existing output.
     pub force: bool,
+    /// Report as JSON (docs/JSON.md) on `out` instead of a line on `err`.
+    pub json: bool,
+}
+
+/// What `sign --format json` reports (docs/JSON.md).
+#[derive(Serialize)]
+struct SignReport<'a> {
+    schema: u32,
+    output: String,
+    filename: &'a str,
+    size: usize,
+    digest: String,
+    encrypted: bool,
+    timestamp: Option<u32>,
+    payload_length: usize,
+    md5: String,
+    sha1: String,
+}
+
+/// What `unsign --format json` and `decrypt --format json` report
+/// (docs/JSON.md): the bytes written.
+#[derive(Serialize)]
+struct ExtractReport {
+    schema: u32,
+    file: String,
+    output: String,
+    size: usize,
+    sha1: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    encrypted: Option<bool>,
+}
+
+/// `--format json` with `-o -`: standard output carries the file itself.
+fn refuse_json_to_stdout(json: bool, output: &Path) -> Result<(), SignedCliError> {
+    if json && output == Path::new("-") {
+        return Err(SignedCliError::Usage(
+            "--format json reports on standard output: give -o FILE (with -o - the file itself goes there)".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+fn write_report(out: &mut dyn Write, report: &impl Serialize) -> Result<(), SignedCliError> {
+    let stdout = |e: io::Error| SignedCliError::Write(FetchError::Stdout(e));
+    serde_json::to_writer_pretty(&mut *out, report).map_err(|e| stdout(e.into()))?;
+    writeln!(out).map_err(stdout)
 }
 
 fn read_cert(path: &Path) -> Result<Vec<u8>, SignedCliError> {
@@ -656,6 +703,7 @@ pub fn sign(
     if let Some(d) = &opts.encrypt_for {
         inputs.push(d);
     }
+    refuse_json_to_stdout(opts.json, &opts.output)?;
     if opts.output != Path::new("-") {
         if inputs.iter().any(|i| same_file(i, &opts.output)) {
             return Err(SignedCliError::OutputIsInput(opts.output.clone()));
@@ -689,6 +737,30 @@ pub fn sign(
     }
     let bytes = b.build(&payload).map_err(SignedCliError::Sign)?;
     write_output(&opts.output, &inputs, &bytes, opts.force, out)?;
+    if opts.json {
+        // What the file holds, read back from it.
+        let written = SignedFile::parse(&bytes).map_err(|e| {
+            SignedCliError::Usage(format!(
+                "internal error: the signed file does not parse: {e}"
+            ))
+        })?;
+        let fp = itl_core::Fingerprints::of(&bytes);
+        return write_report(
+            out,
+            &SignReport {
+                schema: 1,
+                output: opts.output.display().to_string(),
+                filename: &filename,
+                size: bytes.len(),
+                digest: opts.digest.to_string(),
+                encrypted: written.is_encrypted(),
+                timestamp: written.header().timestamp(),
+                payload_length: payload.len(),
+                md5: fp.md5,
+                sha1: fp.sha1,
+            },
+        );
+    }
     if opts.output != Path::new("-") {
         let _ = writeln!(
             err,
@@ -713,11 +785,20 @@ pub fn unsign(
     file: &Path,
     output: &Path,
     force: bool,
+    json: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), SignedCliError> {
+    refuse_json_to_stdout(json, output)?;
     let bytes = read_signed(file)?;
     let parsed = parse_signed(file, &bytes)?;
+    if json {
+        write_output(output, &[file], parsed.payload(), force, out)?;
+        return write_report(
+            out,
+            &extract_report(file, output, parsed.payload(), Some(parsed.is_encrypted())),
+        );
+    }
     if parsed.is_encrypted() {
         let _ = writeln!(
             err,
@@ -736,8 +817,10 @@ pub fn decrypt_file(
     key: &Path,
     output: &Path,
     force: bool,
+    json: bool,
     out: &mut dyn Write,
 ) -> Result<(), SignedCliError> {
+    refuse_json_to_stdout(json, output)?;
     let bytes = read_signed(file)?;
     let parsed = parse_signed(file, &bytes)?;
     let device_key = read_key(key)?;
@@ -745,5 +828,25 @@ pub fn decrypt_file(
         path: file.to_owned(),
         error,
     })?;
-    write_output(output, &[file, key], &plain, force, out)
+    write_output(output, &[file, key], &plain, force, out)?;
+    if json {
+        return write_report(out, &extract_report(file, output, &plain, None));
+    }
+    Ok(())
+}
+
+fn extract_report(
+    file: &Path,
+    output: &Path,
+    bytes: &[u8],
+    encrypted: Option<bool>,
+) -> ExtractReport {
+    ExtractReport {
+        schema: 1,
+        file: file.display().to_string(),
+        output: output.display().to_string(),
+        size: bytes.len(),
+        sha1: itl_core::Fingerprints::of(bytes).sha1,
+        encrypted,
+    }
 }

@@ -212,7 +212,13 @@ pub fn run(
             return Ok(EXIT_ERROR);
         }
     };
-    let inputs = bulk::expand(files, options.recursive);
+    // Signed files can only be checked against --trust: without it, -r takes
+    // the trust lists alone.
+    let inputs = if sources.is_empty() {
+        bulk::expand(files, options.recursive)
+    } else {
+        bulk::expand_with_signed(files, options.recursive)
+    };
     let many = inputs.len() > 1 || options.recursive;
     let work = |input: &Result<PathBuf, input::InputError>, o: &mut Vec<u8>, e: &mut Vec<u8>| {
         // Writing to a Vec does not fail.

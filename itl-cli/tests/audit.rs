@@ -13,7 +13,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{stderr, stdout};
+use common::{json_doc, stderr, stdout};
 use fleet::{Bad, Cluster, Fleet, Kind, expected};
 use serde_json::Value;
 
@@ -233,39 +233,13 @@ fn json_rows_of_a_generated_fleet_are_the_expected_ones() {
     }
     // Every field is documented in docs/JSON.md.
     let mut found = BTreeSet::new();
-    paths(&doc, "", &mut found);
-    let documented = std::fs::read_to_string(common::root().join("docs/JSON.md")).unwrap();
-    let section = documented
-        .split("## `audit --format json`")
-        .nth(1)
-        .expect("docs/JSON.md has an `audit --format json` section");
-    let missing: Vec<&String> = found
-        .iter()
-        .filter(|p| !section.contains(&format!("`{p}`")))
-        .collect();
-    assert!(missing.is_empty(), "not documented: {missing:?}");
-}
-
-fn paths(v: &Value, prefix: &str, out: &mut BTreeSet<String>) {
-    match v {
-        Value::Object(m) => {
-            for (k, child) in m {
-                let p = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                out.insert(p.clone());
-                paths(child, &p, out);
-            }
-        }
-        Value::Array(a) => {
-            for child in a {
-                paths(child, &format!("{prefix}[]"), out);
-            }
-        }
-        _ => {}
-    }
+    json_doc::paths(&doc, "", &mut found);
+    json_doc::assert_documented(
+        &json_doc::section("audit"),
+        &found,
+        &[],
+        "audit --format json",
+    );
 }
 
 /// The CSV output read back by Python's csv module (an independent reader):

@@ -19,6 +19,11 @@ fn itltool(args: &[&str]) -> std::process::Output {
 
 /// Every *.tlv under `dir`, sorted as `-r` walks: by name, directory by directory.
 fn tlv_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    walk(dir, &["tlv"], out);
+}
+
+/// Every file under `dir` with one of `extensions`, sorted as `-r` walks.
+fn walk(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -26,8 +31,11 @@ fn tlv_files(dir: &Path, out: &mut Vec<PathBuf>) {
     entries.sort();
     for p in entries {
         if p.is_dir() {
-            tlv_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "tlv") {
+            walk(&p, extensions, out);
+        } else if p
+            .extension()
+            .is_some_and(|x| extensions.iter().any(|e| x == *e))
+        {
             out.push(p);
         }
     }
@@ -40,9 +48,17 @@ fn sidecar(p: &Path) -> Value {
 
 #[test]
 fn recursive_show_gives_one_line_per_file_in_order_then_totals() {
+    // Trust lists and signed files (.sgn, .enc.sgn) alike.
     let dir = vectors();
     let mut files = Vec::new();
-    tlv_files(&dir, &mut files);
+    walk(&dir, &["tlv", "sgn"], &mut files);
+    assert!(
+        files
+            .iter()
+            .filter(|p| p.extension().is_some_and(|x| x == "sgn"))
+            .count()
+            >= 15
+    );
     let out = itltool(&["show", "--format", "json", "-r", dir.to_str().unwrap()]);
     let stdout = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
@@ -58,6 +74,7 @@ fn recursive_show_gives_one_line_per_file_in_order_then_totals() {
     for (doc, p) in lines.iter().zip(&good) {
         assert_eq!(doc["file"], p.to_str().unwrap());
         assert_eq!(doc["size"], sidecar(p)["size"]);
+        assert_eq!(doc["md5"], sidecar(p)["md5"]);
     }
     let err_lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(err_lines.len(), bad.len(), "{stderr}");

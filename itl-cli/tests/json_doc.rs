@@ -7,6 +7,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
+use common::json_doc::{assert_documented, documented, paths, section};
 use common::{all_vectors, cert, key, root};
 use itl_core::{Builder, Role};
 use serde_json::Value;
@@ -18,65 +19,23 @@ fn itltool(args: &[&str]) -> Value {
         .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&out.stderr)))
 }
 
-/// Field paths of a document: `header.version`, `records[].key`, …
-fn paths(v: &Value, prefix: &str, out: &mut BTreeSet<String>) {
-    match v {
-        Value::Object(m) => {
-            for (k, child) in m {
-                let p = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                out.insert(p.clone());
-                paths(child, &p, out);
-            }
-        }
-        Value::Array(a) => {
-            for child in a {
-                paths(child, &format!("{prefix}[]"), out);
-            }
-        }
-        _ => {}
-    }
-}
-
 /// Paths inside shared object kinds are documented once, as `<kind>.field`.
-fn normalise(p: &str) -> String {
-    const SHARED: [(&str, &str); 10] = [
-        ("header.unknown_elements[]", "<element>"),
-        ("records[].unknown_elements[]", "<element>"),
-        ("added[]", "<summary>"),
-        ("removed[]", "<summary>"),
-        ("changed[].old", "<summary>"),
-        ("changed[].new", "<summary>"),
-        ("trusted_by.record", "<summary>"),
-        ("trusted_by.server_record", "<summary>"),
-        ("phone_signer", "<signer>"),
-        ("server_signer", "<signer>"),
-    ];
-    for (prefix, kind) in SHARED {
-        if let Some(rest) = p.strip_prefix(&format!("{prefix}.")) {
-            return format!("{kind}.{rest}");
-        }
-    }
-    p.to_owned()
-}
+const SHARED: [(&str, &str); 10] = [
+    ("header.unknown_elements[]", "<element>"),
+    ("records[].unknown_elements[]", "<element>"),
+    ("added[]", "<summary>"),
+    ("removed[]", "<summary>"),
+    ("changed[].old", "<summary>"),
+    ("changed[].new", "<summary>"),
+    ("trusted_by.record", "<summary>"),
+    ("trusted_by.server_record", "<summary>"),
+    ("phone_signer", "<signer>"),
+    ("server_signer", "<signer>"),
+];
 
-fn documented() -> String {
-    std::fs::read_to_string(root().join("docs/JSON.md")).unwrap()
-}
-
+/// Fails naming every field of `found` that `doc` does not list.
 fn check(doc: &str, found: &BTreeSet<String>, what: &str) {
-    let missing: Vec<String> = found
-        .iter()
-        .map(|p| normalise(p))
-        .filter(|p| !doc.contains(&format!("`{p}`")))
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "{what}: fields not in docs/JSON.md: {missing:?}"
-    );
+    assert_documented(doc, found, &SHARED, what);
 }
 
 #[test]
@@ -153,17 +112,6 @@ fn compare_json_fields_are_documented_for_every_verdict() {
     assert!(found.contains("trusted_by.server_record.cert_hash"));
     assert!(found.contains("changed[].new.serial"));
     check(&doc, &found, "compare --format json");
-}
-
-/// The `## \`CMD --format json\`` section of docs/JSON.md.
-fn section(cmd: &str) -> String {
-    let doc = documented();
-    let head = format!("## `{cmd} --format json`");
-    let start = doc
-        .find(&head)
-        .unwrap_or_else(|| panic!("docs/JSON.md has no section {head}"));
-    let rest = &doc[start + head.len()..];
-    rest[..rest.find("\n## ").unwrap_or(rest.len())].to_owned()
 }
 
 /// Every JSON document `itltool ARGS` prints (totals lines left out).

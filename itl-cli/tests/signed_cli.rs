@@ -418,3 +418,186 @@ fn verify_over_tftp() {
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains("record 2 (CCM+TFTP)"), "{}", stdout(&o));
 }
+
+#[test]
+fn recursive_verify_with_trust_walks_signed_files_too() {
+    let dir = vectors().join("signed");
+    let dir_s = dir.display().to_string();
+    let itl = vector(ITL);
+    let mut sgn: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "sgn"))
+        .collect();
+    sgn.sort();
+    assert!(sgn.len() >= 15, "{sgn:?}");
+    let o = itltool(&["verify", "--summary", "-r", &dir_s, "--trust", &itl]);
+    let (out, err) = (stdout(&o), stderr(&o));
+    let (mut valid, mut invalid, mut errors) = (0, 0, 0);
+    for p in &sgn {
+        let exp = sidecar(p);
+        let path = p.display().to_string();
+        if exp.get("error_offset").is_some() {
+            errors += 1;
+            assert!(err.contains(&format!("error: {path}: ")), "{path}\n{err}");
+        } else if exp["trusted"] == true {
+            valid += 1;
+            assert!(
+                out.contains(&format!("\n{path}: valid and trusted\n")),
+                "{path}\n{out}"
+            );
+        } else {
+            invalid += 1;
+            assert!(
+                out.contains(&format!("\n{path}: NOT TRUSTED (")),
+                "{path}\n{out}"
+            );
+        }
+    }
+    // The ITL itself is walked too (and is valid).
+    assert!(out.starts_with(&format!("{itl}: valid (")), "{out}");
+    assert!(
+        out.ends_with(&format!(
+            "total: {} files, {} valid, {invalid} invalid, {errors} errors\n",
+            sgn.len() + 1,
+            valid + 1
+        )),
+        "{out}"
+    );
+    assert_eq!(o.status.code(), Some(if errors > 0 { 2 } else { 1 }));
+    // Without --trust a signed file cannot be checked: -r takes the trust lists only.
+    let o = itltool(&["verify", "--summary", "-r", &dir_s]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 2, "{}", stdout(&o));
+}
+
+#[test]
+fn sign_unsign_decrypt_report_as_documented_json() {
+    use md5::{Digest as _, Md5};
+    use sha1::Sha1;
+    let md5 = |b: &[u8]| hex::encode(Md5::digest(b));
+    let sha1 = |b: &[u8]| hex::encode(Sha1::digest(b));
+    let json = |o: &std::process::Output| -> Value {
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(o));
+        assert_eq!(stderr(o), "", "JSON mode: nothing on standard error");
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let at = |name: &str| dir.path().join(name).display().to_string();
+    let xml = vector(XML);
+    let xml_bytes = std::fs::read(&xml).unwrap();
+    let mut docs: Vec<(&str, Value)> = Vec::new();
+
+    // sign, plain and encrypted.
+    for (out, extra) in [
+        ("a.cnf.xml.sgn", vec![]),
+        (
+            "b.cnf.xml.enc.sgn",
+            vec!["--encrypt-for", "keys/device.crt"],
+        ),
+    ] {
+        let mut args = vec![
+            "sign".to_owned(),
+            xml.clone(),
+            "-o".into(),
+            at(out),
+            "--signer".into(),
+            sgn("keys/ccmtftp.crt"),
+            "--key".into(),
+            sgn("keys/ccmtftp.key"),
+            "--digest".into(),
+            "sha256".into(),
+            "--timestamp".into(),
+            "1767225600".into(),
+            "--format".into(),
+            "json".into(),
+        ];
+        for pair in extra.chunks(2) {
+            args.extend([pair[0].to_owned(), sgn(pair[1])]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let doc = json(&itltool(&args));
+        let written = std::fs::read(at(out)).unwrap();
+        assert_eq!(doc["output"], at(out));
+        assert_eq!(doc["filename"], out);
+        assert_eq!(doc["size"], written.len());
+        assert_eq!(doc["md5"], md5(&written));
+        assert_eq!(doc["sha1"], sha1(&written));
+        assert_eq!(doc["digest"], "SHA-256");
+        assert_eq!(doc["timestamp"], 1_767_225_600);
+        assert_eq!(doc["payload_length"], xml_bytes.len());
+        assert_eq!(doc["encrypted"], !extra.is_empty());
+        docs.push(("sign", doc));
+    }
+
+    // unsign: the payload's SHA-1 from the sidecar.
+    let signed = sgn("SEP001122334455.cnf.xml-sha1-ccmtftp.sgn");
+    let exp = sidecar(Path::new(&signed));
+    let doc = json(&itltool(&[
+        "unsign",
+        &signed,
+        "-o",
+        &at("u.xml"),
+        "--format",
+        "json",
+    ]));
+    assert_eq!(doc["file"], signed);
+    assert_eq!(doc["output"], at("u.xml"));
+    assert_eq!(doc["size"], exp["payload_length"]);
+    assert_eq!(doc["sha1"], exp["payload_sha1"]);
+    assert_eq!(doc["encrypted"], false);
+    docs.push(("unsign", doc));
+
+    // decrypt: the plaintext is the payload file the vector was made from.
+    let enc = sgn("SEP001122334455.cnf.xml.enc.sgn");
+    let key = sgn("keys/device.key");
+    let doc = json(&itltool(&[
+        "decrypt",
+        &enc,
+        "--key",
+        &key,
+        "-o",
+        &at("d.xml"),
+        "--format",
+        "json",
+    ]));
+    assert_eq!(doc["size"], xml_bytes.len());
+    assert_eq!(doc["sha1"], sha1(&xml_bytes));
+    assert_eq!(std::fs::read(at("d.xml")).unwrap(), xml_bytes);
+    docs.push(("decrypt", doc));
+
+    for (cmd, doc) in &docs {
+        assert_eq!(doc["schema"], 1, "{cmd}");
+        let mut found = std::collections::BTreeSet::new();
+        common::json_doc::paths(doc, "", &mut found);
+        common::json_doc::assert_documented(
+            &common::json_doc::section(cmd),
+            &found,
+            &[],
+            &format!("{cmd} --format json"),
+        );
+    }
+
+    // With -o - standard output carries the file: JSON is refused, nothing written.
+    for args in [
+        vec!["unsign", signed.as_str(), "-o", "-", "--format", "json"],
+        vec![
+            "decrypt",
+            enc.as_str(),
+            "--key",
+            key.as_str(),
+            "-o",
+            "-",
+            "--format",
+            "json",
+        ],
+    ] {
+        let o = itltool(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(o.stdout.is_empty(), "{args:?}");
+        assert_eq!(
+            stderr(&o),
+            "error: --format json reports on standard output: give -o FILE (with -o - the file itself goes there)\n"
+        );
+    }
+}

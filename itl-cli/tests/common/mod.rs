@@ -7,6 +7,8 @@ use std::process::{Command, Output};
 use itl_core::{SigningKey, load_certificate};
 use serde_json::Value;
 
+pub mod json_doc;
+
 /// The workspace root.
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
