@@ -230,7 +230,7 @@ pub fn remedy_code(r: &Remedy) -> &'static str {
 pub fn delete_on_phone_path(kind: FileKind) -> String {
     let k = kind_name(kind);
     format!(
-        "on the phone, Settings > Security > Trust List (Settings > Security Configuration > Trust List on older models; the path depends on the model), select the {k} File and erase it, or reset the phone to factory settings"
+        "on the phone, Settings > Security > Trust List, or Settings > Security Configuration > Trust List on some models (the path depends on the model), select the {k} File and erase it; or reset the phone to factory settings"
     )
 }
 
