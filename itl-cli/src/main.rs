@@ -478,10 +478,12 @@ struct SignArgs {
     /// Output file (written atomically; `-` for standard output).
     #[arg(short, long, value_name = "OUT")]
     output: PathBuf,
-    /// The signer's certificate (PEM or DER), e.g. the TFTP node's CallManager.pem.
+    /// The signer's certificate (PEM or DER; local path or
+    /// tftp://HOST[:PORT]/NAME), e.g. the TFTP node's CallManager.pem.
     #[arg(long, value_name = "CERT")]
     signer: PathBuf,
-    /// The signer's RSA private key (PKCS#1 or PKCS#8, PEM or DER; not encrypted).
+    /// The signer's RSA private key (PKCS#1 or PKCS#8, PEM or DER; not
+    /// encrypted; a local file, never fetched over TFTP).
     #[arg(long, value_name = "KEY")]
     key: PathBuf,
     /// Digest of the signature (and of the plaintext hash of an .enc.sgn).
@@ -493,7 +495,8 @@ struct SignArgs {
     /// The TIMESTAMP element, Unix time [default: now].
     #[arg(long, value_name = "UNIX_TIME")]
     timestamp: Option<u32>,
-    /// Encrypt for the phone with this certificate (its LSC or MIC): an .enc.sgn.
+    /// Encrypt for the phone with this certificate (its LSC or MIC; local path
+    /// or tftp://HOST[:PORT]/NAME): an .enc.sgn.
     #[arg(long, value_name = "DEVICE_CERT")]
     encrypt_for: Option<PathBuf>,
     /// Replace OUT if it exists.
@@ -510,10 +513,11 @@ struct BuildArgs {
     /// Output file (written atomically).
     #[arg(short, long, value_name = "OUT")]
     output: PathBuf,
-    /// The signer's certificate (PEM or DER).
+    /// The signer's certificate (PEM or DER; local path or tftp://HOST[:PORT]/NAME).
     #[arg(long, value_name = "CERT")]
     signer: PathBuf,
-    /// The signer's RSA private key (PKCS#1 or PKCS#8, PEM or DER; not encrypted).
+    /// The signer's RSA private key (PKCS#1 or PKCS#8, PEM or DER; not
+    /// encrypted; a local file, never fetched over TFTP).
     #[arg(long, value_name = "KEY")]
     key: PathBuf,
     /// Digest of the file signature.
@@ -528,7 +532,8 @@ struct BuildArgs {
     /// The TIMESTAMP element, Unix time [default: now].
     #[arg(long, value_name = "UNIX_TIME")]
     timestamp: Option<u32>,
-    /// A record, in command-line order: ROLE:CERT[,dns=NAME][,ip=A.B.C.D][,hash].
+    /// A record, in command-line order: ROLE:CERT[,dns=NAME][,ip=A.B.C.D][,hash]
+    /// (CERT a local path or tftp://HOST[:PORT]/NAME).
     /// With `hash` the record holds the certificate's SHA-1 (CERTHASH, as
     /// CUCM's TVS and CAPF entries) instead of the certificate.
     /// (`--hash-only ROLE:CERT` is still read as `--record ROLE:CERT,hash`.)
