@@ -6,7 +6,7 @@
 //! `verify` feature; nothing here checks a certificate's signature.
 
 use std::cell::RefCell;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use x509_parser::certificate::X509Certificate;
 use x509_parser::objects::{oid_registry, oid2abbrev, oid2sn};
@@ -92,12 +92,13 @@ impl CertInfo {
         Self::parse_shared(der).map(|info| (*info).clone())
     }
 
-    /// [`CertInfo::parse`], shared with the memo rather than copied out of it.
-    pub(crate) fn parse_shared(der: &[u8]) -> Result<Rc<Self>, CertError> {
+    /// [`CertInfo::parse`], shared with the memo rather than copied out of it
+    /// (an `Arc`, so that check results holding it can cross threads).
+    pub(crate) fn parse_shared(der: &[u8]) -> Result<Arc<Self>, CertError> {
         thread_local! {
-            static MEMO: RefCell<Memo<Result<Rc<CertInfo>, CertError>>> = const { RefCell::new(Memo::new()) };
+            static MEMO: RefCell<Memo<Result<Arc<CertInfo>, CertError>>> = const { RefCell::new(Memo::new()) };
         }
-        memo::get_or_compute(&MEMO, 0, der, || Self::parse_uncached(der).map(Rc::new))
+        memo::get_or_compute(&MEMO, 0, der, || Self::parse_uncached(der).map(Arc::new))
     }
 
     fn parse_uncached(der: &[u8]) -> Result<Self, CertError> {

@@ -6,29 +6,135 @@
 //! file wrong: expired certificates, small RSA keys, SHA-1 certificate
 //! signatures, a file too large for phones.
 
-use std::fmt;
+use std::sync::Arc;
 
-use crate::cert::{CertInfo, unsigned};
+use crate::cert::{CertError, CertInfo, unsigned};
+use crate::digest::DigestAlgorithm;
 use crate::dn::same_dn;
 use crate::fingerprint::hash;
 use crate::record::Record;
-use crate::text::printable;
-use crate::timefmt::date_time;
 use crate::trustlist::TrustList;
 
 /// Largest file phones accept: 64 KiB.
 pub const PHONE_MAX_FILE_SIZE: usize = 64 * 1024;
 
+/// Which fact of a record a [`Check`] compares with its certificate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckKind {
+    /// The CERTIFICATE element parses as an X.509 certificate.
+    Certificate,
+    /// SUBJECTNAME names the certificate's subject.
+    SubjectName,
+    /// ISSUERNAME names the certificate's issuer.
+    IssuerName,
+    /// SERIALNUMBER is the certificate's serial.
+    SerialNumber,
+    /// PUBLICKEY is the certificate's subjectPublicKey.
+    PublicKey,
+    /// SIGNATURE is the certificate's signatureValue.
+    Signature,
+    /// CERTHASH is the hash (by HASH ALGORITHM) of the certificate.
+    CertHash,
+}
+
+impl CheckKind {
+    /// Stable name for machine output: `certificate`, `subject_name`,
+    /// `issuer_name`, `serial_number`, `public_key`, `signature`, `cert_hash`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Certificate => "certificate",
+            Self::SubjectName => "subject_name",
+            Self::IssuerName => "issuer_name",
+            Self::SerialNumber => "serial_number",
+            Self::PublicKey => "public_key",
+            Self::Signature => "signature",
+            Self::CertHash => "cert_hash",
+        }
+    }
+}
+
+/// What a [`Check`] found: the values compared, as data (the caller words them).
+///
+/// Values read from the certificate are shared with the certificate memo
+/// ([`Arc<CertInfo>`]), so a passing check costs no copy of them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CheckDetail {
+    /// [`CheckKind::Certificate`] passed: the CERTIFICATE parses; its length in bytes.
+    Parses {
+        /// Length of the DER certificate.
+        len: usize,
+    },
+    /// [`CheckKind::Certificate`] failed: why the CERTIFICATE does not parse.
+    DoesNotParse(CertError),
+    /// The record's value (SUBJECTNAME, ISSUERNAME, SERIALNUMBER, PUBLICKEY or
+    /// SIGNATURE, by the check's kind) equals the certificate's; names are equal
+    /// attribute by attribute.
+    Matches {
+        /// The certificate compared with.
+        certificate: Arc<CertInfo>,
+    },
+    /// SUBJECTNAME or ISSUERNAME names other attributes than the certificate.
+    NameDiffers {
+        /// The record's name as stored.
+        stored: String,
+        /// The certificate compared with (its `subject` or `issuer`).
+        certificate: Arc<CertInfo>,
+    },
+    /// SERIALNUMBER differs from the certificate's serial.
+    SerialDiffers {
+        /// The record's SERIALNUMBER bytes.
+        stored: Vec<u8>,
+        /// The certificate compared with (its `serial`).
+        certificate: Arc<CertInfo>,
+    },
+    /// PUBLICKEY or SIGNATURE differs from the certificate's bytes.
+    BytesDiffer {
+        /// Length of the record's element.
+        stored_len: usize,
+        /// The certificate compared with (its `public_key` or `signature`).
+        certificate: Arc<CertInfo>,
+    },
+    /// CERTHASH is the hash of the certificate by this algorithm.
+    CertHashMatches {
+        /// The record's HASH ALGORITHM.
+        algorithm: DigestAlgorithm,
+    },
+    /// CERTHASH is not the hash of the certificate.
+    CertHashDiffers {
+        /// The record's HASH ALGORITHM.
+        algorithm: DigestAlgorithm,
+        /// The record's CERTHASH.
+        stored: Vec<u8>,
+        /// The hash computed over the certificate.
+        computed: Vec<u8>,
+    },
+    /// HASH ALGORITHM is not a hash this crate knows (1 SHA-1, 2 SHA-256, 3 SHA-512).
+    UnknownHashAlgorithm {
+        /// The code found.
+        algorithm: DigestAlgorithm,
+    },
+    /// CERTHASH without a one-byte HASH ALGORITHM.
+    NoHashAlgorithm,
+}
+
 /// One check of a record against its certificate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Check {
-    /// Stable name: `certificate`, `subject_name`, `issuer_name`, `serial_number`,
-    /// `public_key`, `signature`, `cert_hash`.
-    pub name: &'static str,
+    /// What was checked.
+    pub kind: CheckKind,
     /// Whether the check passed.
     pub passed: bool,
     /// What was compared, or what differs.
-    pub detail: String,
+    pub detail: CheckDetail,
+}
+
+impl Check {
+    /// The stable name of the check's kind ([`CheckKind::as_str`]).
+    pub fn name(&self) -> &'static str {
+        self.kind.as_str()
+    }
 }
 
 /// What a warning is about.
@@ -61,18 +167,63 @@ impl WarningKind {
     }
 }
 
-/// A warning: its kind and a message for people.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Warning {
-    /// What it is about.
-    pub kind: WarningKind,
-    /// The message, with dates or sizes.
-    pub message: String,
+/// Where a weak RSA key was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum KeySource {
+    /// The record's CERTIFICATE.
+    Certificate,
+    /// The record's PUBLICKEY element (a record without CERTIFICATE).
+    PublicKey,
 }
 
-impl fmt::Display for Warning {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+/// A warning, with the facts it is about (the caller words it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Warning {
+    /// The certificate's notAfter is before the time checked against.
+    Expired {
+        /// notBefore, Unix time.
+        not_before: i64,
+        /// notAfter, Unix time.
+        not_after: i64,
+    },
+    /// The certificate's notBefore is after the time checked against.
+    NotYetValid {
+        /// notBefore, Unix time.
+        not_before: i64,
+        /// notAfter, Unix time.
+        not_after: i64,
+    },
+    /// An RSA key under 2048 bits.
+    WeakRsaKey {
+        /// Where the key is.
+        source: KeySource,
+        /// Its size.
+        bits: usize,
+    },
+    /// The certificate is signed with a SHA-1 based algorithm.
+    Sha1Signature {
+        /// The certificate (its `signature_algorithm_name` names the algorithm).
+        certificate: Arc<CertInfo>,
+    },
+    /// The file is over [`PHONE_MAX_FILE_SIZE`] bytes; phones refuse it.
+    FileTooLarge {
+        /// The file's size in bytes.
+        size: usize,
+    },
+}
+
+impl Warning {
+    /// What the warning is about.
+    pub fn kind(&self) -> WarningKind {
+        match self {
+            Self::Expired { .. } => WarningKind::Expired,
+            Self::NotYetValid { .. } => WarningKind::NotYetValid,
+            Self::WeakRsaKey { .. } => WarningKind::WeakRsaKey,
+            Self::Sha1Signature { .. } => WarningKind::Sha1Signature,
+            Self::FileTooLarge { .. } => WarningKind::FileTooLarge,
+        }
     }
 }
 
@@ -115,12 +266,7 @@ pub fn check_certificates(tl: &TrustList<'_>, now: i64) -> CertReport {
     let mut warnings = Vec::new();
     let size = tl.raw().len();
     if size > PHONE_MAX_FILE_SIZE {
-        warnings.push(Warning {
-            kind: WarningKind::FileTooLarge,
-            message: format!(
-                "the file is {size} bytes, over the {PHONE_MAX_FILE_SIZE} bytes (64 KiB) phones accept"
-            ),
-        });
+        warnings.push(Warning::FileTooLarge { size });
     }
     CertReport {
         records: tl
@@ -133,9 +279,9 @@ pub fn check_certificates(tl: &TrustList<'_>, now: i64) -> CertReport {
     }
 }
 
-fn check(name: &'static str, passed: bool, detail: String) -> Check {
+fn check(kind: CheckKind, passed: bool, detail: CheckDetail) -> Check {
     Check {
-        name,
+        kind,
         passed,
         detail,
     }
@@ -148,7 +294,7 @@ pub fn check_record(index: usize, record: &Record<'_>, now: i64) -> RecordChecks
     let Some(der) = record.certificate() else {
         // No certificate to compare with; the key may still be judged.
         if let Some(bits) = record.public_key().and_then(crate::pkcs1v15::modulus_bits) {
-            weak_key(&mut warnings, bits, "PUBLICKEY");
+            weak_key(&mut warnings, bits, KeySource::PublicKey);
         }
         return RecordChecks {
             index,
@@ -159,14 +305,18 @@ pub fn check_record(index: usize, record: &Record<'_>, now: i64) -> RecordChecks
     let info = match CertInfo::parse_shared(der) {
         Ok(info) => {
             checks.push(check(
-                "certificate",
+                CheckKind::Certificate,
                 true,
-                format!("parses ({} bytes)", der.len()),
+                CheckDetail::Parses { len: der.len() },
             ));
             info
         }
         Err(reason) => {
-            checks.push(check("certificate", false, reason.to_string()));
+            checks.push(check(
+                CheckKind::Certificate,
+                false,
+                CheckDetail::DoesNotParse(reason),
+            ));
             return RecordChecks {
                 index,
                 checks,
@@ -174,144 +324,104 @@ pub fn check_record(index: usize, record: &Record<'_>, now: i64) -> RecordChecks
             };
         }
     };
-    for (name, label, stored, cert) in [
+    for (kind, stored, cert) in [
         (
-            "subject_name",
-            "SUBJECTNAME",
+            CheckKind::SubjectName,
             record.subject_name(),
-            &info.subject,
+            info.subject.as_str(),
         ),
         (
-            "issuer_name",
-            "ISSUERNAME",
+            CheckKind::IssuerName,
             record.issuer_name(),
-            &info.issuer,
+            info.issuer.as_str(),
         ),
     ] {
         if let Some(stored) = stored {
             let passed = same_dn(&stored, cert);
             let detail = if passed {
-                format!("{label} matches the certificate ({})", printable(cert))
+                CheckDetail::Matches {
+                    certificate: Arc::clone(&info),
+                }
             } else {
-                format!("{label} is {stored:?}, the certificate has {cert:?}")
+                CheckDetail::NameDiffers {
+                    stored,
+                    certificate: Arc::clone(&info),
+                }
             };
-            checks.push(check(name, passed, detail));
+            checks.push(check(kind, passed, detail));
         }
     }
     if let Some(serial) = record.serial_number() {
         let passed = unsigned(serial) == info.serial.as_slice();
         let detail = if passed {
-            format!(
-                "SERIALNUMBER matches the certificate ({})",
-                hex::encode(serial)
-            )
+            CheckDetail::Matches {
+                certificate: Arc::clone(&info),
+            }
         } else {
-            format!(
-                "SERIALNUMBER is {}, the certificate has {}",
-                hex::encode(serial),
-                hex::encode(&info.serial)
-            )
+            CheckDetail::SerialDiffers {
+                stored: serial.to_vec(),
+                certificate: Arc::clone(&info),
+            }
         };
-        checks.push(check("serial_number", passed, detail));
+        checks.push(check(CheckKind::SerialNumber, passed, detail));
     }
-    for (name, label, stored, cert) in [
-        (
-            "public_key",
-            "PUBLICKEY",
-            record.public_key(),
-            &info.public_key,
-        ),
-        (
-            "signature",
-            "SIGNATURE",
-            record.signature(),
-            &info.signature,
-        ),
+    for (kind, stored, cert) in [
+        (CheckKind::PublicKey, record.public_key(), &info.public_key),
+        (CheckKind::Signature, record.signature(), &info.signature),
     ] {
         if let Some(stored) = stored {
             let passed = stored == cert.as_slice();
             let detail = if passed {
-                format!("{label} matches the certificate ({} bytes)", stored.len())
+                CheckDetail::Matches {
+                    certificate: Arc::clone(&info),
+                }
             } else {
-                format!(
-                    "{label} ({} bytes) differs from the certificate's ({} bytes)",
-                    stored.len(),
-                    cert.len()
-                )
+                CheckDetail::BytesDiffer {
+                    stored_len: stored.len(),
+                    certificate: Arc::clone(&info),
+                }
             };
-            checks.push(check(name, passed, detail));
+            checks.push(check(kind, passed, detail));
         }
     }
     if let Some(stored) = record.cert_hash() {
         let alg = record.hash_algorithm();
         let computed = alg.and_then(|a| hash(a, der));
-        let c = match (alg, computed) {
-            (Some(a), Some(h)) if h == stored => check(
-                "cert_hash",
-                true,
-                format!("CERTHASH is the {a} of the certificate"),
-            ),
-            (Some(a), Some(h)) => check(
-                "cert_hash",
+        let (passed, detail) = match (alg, computed) {
+            (Some(algorithm), Some(h)) if h == stored => {
+                (true, CheckDetail::CertHashMatches { algorithm })
+            }
+            (Some(algorithm), Some(computed)) => (
                 false,
-                format!(
-                    "CERTHASH is {}, the {a} of the certificate is {}",
-                    hex::encode(stored),
-                    hex::encode(&h)
-                ),
+                CheckDetail::CertHashDiffers {
+                    algorithm,
+                    stored: stored.to_vec(),
+                    computed,
+                },
             ),
-            (Some(a), None) => check(
-                "cert_hash",
-                false,
-                format!("HASH ALGORITHM {a} is not a known hash (1 SHA-1, 2 SHA-256, 3 SHA-512)"),
-            ),
-            (None, _) => check(
-                "cert_hash",
-                false,
-                "CERTHASH without a one-byte HASH ALGORITHM".to_owned(),
-            ),
+            (Some(algorithm), None) => (false, CheckDetail::UnknownHashAlgorithm { algorithm }),
+            (None, _) => (false, CheckDetail::NoHashAlgorithm),
         };
-        checks.push(c);
+        checks.push(check(CheckKind::CertHash, passed, detail));
     }
 
-    // Dates are formatted only for a warning that shows them.
-    let validity = || {
-        format!(
-            "valid {} to {}",
-            date_time(info.not_before),
-            date_time(info.not_after)
-        )
-    };
-    if now > info.not_after {
-        warnings.push(Warning {
-            kind: WarningKind::Expired,
-            message: format!(
-                "the certificate expired on {} ({})",
-                date_time(info.not_after),
-                validity()
-            ),
+    let (not_before, not_after) = (info.not_before, info.not_after);
+    if now > not_after {
+        warnings.push(Warning::Expired {
+            not_before,
+            not_after,
         });
-    } else if now < info.not_before {
-        warnings.push(Warning {
-            kind: WarningKind::NotYetValid,
-            message: format!(
-                "the certificate is not valid until {} ({})",
-                date_time(info.not_before),
-                validity()
-            ),
+    } else if now < not_before {
+        warnings.push(Warning::NotYetValid {
+            not_before,
+            not_after,
         });
     }
     if info.is_rsa {
-        weak_key(&mut warnings, info.key_bits, "certificate");
+        weak_key(&mut warnings, info.key_bits, KeySource::Certificate);
     }
     if info.sha1_signed() {
-        warnings.push(Warning {
-            kind: WarningKind::Sha1Signature,
-            message: format!(
-                "the certificate is signed with SHA-1 ({})",
-                info.signature_algorithm_name
-            ),
-        });
+        warnings.push(Warning::Sha1Signature { certificate: info });
     }
     RecordChecks {
         index,
@@ -330,11 +440,8 @@ pub fn cert_hash_matches(record: &Record<'_>, der: &[u8]) -> Option<bool> {
     Some(computed == stored)
 }
 
-fn weak_key(warnings: &mut Vec<Warning>, bits: usize, source: &str) {
+fn weak_key(warnings: &mut Vec<Warning>, bits: usize, source: KeySource) {
     if bits < 2048 {
-        warnings.push(Warning {
-            kind: WarningKind::WeakRsaKey,
-            message: format!("the {source}'s RSA key has {bits} bits, under 2048"),
-        });
+        warnings.push(Warning::WeakRsaKey { source, bits });
     }
 }

@@ -426,10 +426,7 @@ fn signer_anchor(
             let Ok(key) = PublicKey::of_record(r) else {
                 continue;
             };
-            keys.push(TrustAnchor {
-                description: String::new(),
-                key,
-            });
+            keys.push(TrustAnchor::from_key(key));
             entries.push((file, i, r));
         }
     }

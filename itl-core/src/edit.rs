@@ -3,7 +3,7 @@
 //! signed bytes, verification, hashes) can describe a list after it was changed.
 
 use crate::element::Element;
-use crate::error::EncodeError;
+use crate::error::{EncodeError, EncodedPart};
 use crate::header::Header;
 use crate::record::Record;
 use crate::tag::{HeaderTag, RecordTag};
@@ -79,21 +79,24 @@ impl<'a> EditableTrustList<'a> {
     /// 65,535 ([`EncodeError::TooLong`]), changing nothing then.
     pub fn fix_lengths(&mut self) -> Result<(), EncodeError> {
         for e in self.header.elements() {
-            e.check_lengths(&|t| format!("header {}", HeaderTag(t)))?;
+            e.check_lengths(&|t| EncodedPart::HeaderElement(HeaderTag(t)))?;
         }
         let header_len = self.header.encoded_len();
         let hl = u16::try_from(header_len).map_err(|_| EncodeError::TooLong {
-            what: "header".to_owned(),
+            what: EncodedPart::Header,
             len: header_len,
         })?;
         let mut lengths = Vec::with_capacity(self.records.len());
         for (i, r) in self.records.iter().enumerate() {
             for e in r.elements() {
-                e.check_lengths(&|t| format!("record {} {}", i + 1, RecordTag(t)))?;
+                e.check_lengths(&|t| EncodedPart::RecordElement {
+                    record: i + 1,
+                    tag: RecordTag(t),
+                })?;
             }
             let len = r.encoded_len();
             lengths.push(u16::try_from(len).map_err(|_| EncodeError::TooLong {
-                what: format!("record {}", i + 1),
+                what: EncodedPart::Record(i + 1),
                 len,
             })?);
         }
@@ -159,11 +162,14 @@ pub(crate) fn encode(header: &Header<'_>, records: &[Record<'_>]) -> Result<Vec<
     let size = header.encoded_len() + records.iter().map(Record::encoded_len).sum::<usize>();
     let mut out = Vec::with_capacity(size);
     for e in header.elements() {
-        e.write(&mut out, &|t| format!("header {}", HeaderTag(t)))?;
+        e.write(&mut out, &|t| EncodedPart::HeaderElement(HeaderTag(t)))?;
     }
     for (i, r) in records.iter().enumerate() {
         for e in r.elements() {
-            e.write(&mut out, &|t| format!("record {} {}", i + 1, RecordTag(t)))?;
+            e.write(&mut out, &|t| EncodedPart::RecordElement {
+                record: i + 1,
+                tag: RecordTag(t),
+            })?;
         }
     }
     Ok(out)

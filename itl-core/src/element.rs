@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use crate::error::{ElementTag, EncodeError, ParseError, Structure};
+use crate::error::{ElementTag, EncodeError, EncodedPart, ParseError, Structure};
 use crate::tag::{HeaderTag, RecordTag};
 
 /// The bare padding byte of the header (tag 13 without a length field).
@@ -157,7 +157,7 @@ impl<'a> Element<'a> {
     pub(crate) fn write(
         &self,
         out: &mut Vec<u8>,
-        what: &dyn Fn(u8) -> String,
+        what: &dyn Fn(u8) -> EncodedPart,
     ) -> Result<(), EncodeError> {
         out.push(self.tag);
         let length = |len: usize| {
@@ -183,7 +183,10 @@ impl<'a> Element<'a> {
     }
 
     /// Checks that this element's length field (and its children's) fit a u16.
-    pub(crate) fn check_lengths(&self, what: &dyn Fn(u8) -> String) -> Result<(), EncodeError> {
+    pub(crate) fn check_lengths(
+        &self,
+        what: &dyn Fn(u8) -> EncodedPart,
+    ) -> Result<(), EncodeError> {
         let len = self.content_len();
         if len > usize::from(u16::MAX) {
             return Err(EncodeError::TooLong {

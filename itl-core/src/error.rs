@@ -352,8 +352,38 @@ pub enum EncodeError {
     #[error("{what} is {len} bytes, over the 65535 a u16 length field can hold")]
     TooLong {
         /// What was too long, e.g. `record 3 CERTIFICATE (tag 9)`.
-        what: String,
+        what: EncodedPart,
         /// Its length.
         len: usize,
     },
+}
+
+/// A part of an encoded file, named by [`EncodeError::TooLong`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EncodedPart {
+    /// The whole header (HEADERLENGTH).
+    Header,
+    /// An element of the header (its content, or a container's children).
+    HeaderElement(HeaderTag),
+    /// A whole record (RECORDLENGTH); 1-based record number.
+    Record(usize),
+    /// An element of a record.
+    RecordElement {
+        /// 1-based record number.
+        record: usize,
+        /// The element's tag.
+        tag: RecordTag,
+    },
+}
+
+impl fmt::Display for EncodedPart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Header => f.write_str("header"),
+            Self::HeaderElement(t) => write!(f, "header {t}"),
+            Self::Record(i) => write!(f, "record {i}"),
+            Self::RecordElement { record, tag } => write!(f, "record {record} {tag}"),
+        }
+    }
 }

@@ -85,8 +85,8 @@ pub use build::{
 };
 pub use cert::{CertError, CertInfo};
 pub use certcheck::{
-    CertReport, Check, PHONE_MAX_FILE_SIZE, RecordChecks, Warning, WarningKind, cert_hash_matches,
-    check_certificates, check_record,
+    CertReport, Check, CheckDetail, CheckKind, KeySource, PHONE_MAX_FILE_SIZE, RecordChecks,
+    Warning, WarningKind, cert_hash_matches, check_certificates, check_record,
 };
 pub use compare::{
     Comparison, PhoneHashes, RecordChange, RecordSummary, SignerId, TrustedBy, Verdict, compare,
@@ -97,7 +97,9 @@ pub use dn::{common_name, same_dn};
 pub use edit::EditableTrustList;
 pub use element::{Body, Element};
 pub use encrypted::{ALGORITHM_AES, DecryptError, EncryptionError, EncryptionInfo, decrypt};
-pub use error::{ContainerProblem, ElementTag, EncodeError, Found, ParseError, Structure};
+pub use error::{
+    ContainerProblem, ElementTag, EncodeError, EncodedPart, Found, ParseError, Structure,
+};
 pub use fingerprint::Fingerprints;
 pub use header::Header;
 pub use keys::{KeyError, PrivateKeyError, PublicKey, SigningError, SigningKey};
@@ -109,8 +111,8 @@ pub use phone::{
 };
 pub use record::Record;
 pub use render::{
-    CucmOptions, FileHash, Shown, TextOptions, VerifyOptions, write_cucm_header, write_hash,
-    write_show_cucm, write_show_text, write_verify,
+    AnchorText, CheckText, CucmOptions, FileHash, Shown, TextOptions, VerifyOptions, WarningText,
+    write_cucm_header, write_hash, write_show_cucm, write_show_text, write_verify,
 };
 #[cfg(feature = "json")]
 pub use render::{
@@ -126,7 +128,7 @@ pub use signed::{
 pub use tag::{HeaderTag, RecordTag};
 pub use trustlist::{FileKind, Limits, MAX_ELEMENTS, MAX_FILE_SIZE, TrustList};
 pub use verify::{
-    SignatureError, SignatureReport, TrustAnchor, TrustReport, verify_signature,
+    AnchorOrigin, SignatureError, SignatureReport, TrustAnchor, TrustReport, verify_signature,
     verify_signature_with_key, verify_with_trust,
 };
 

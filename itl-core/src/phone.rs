@@ -909,10 +909,7 @@ fn check_trust_list(
             .filter(|(_, r)| r.function() == Some(Role::CCM_TFTP))
             .filter_map(|(i, r)| {
                 let key = PublicKey::of_record(r).ok()?;
-                let anchor = verify::TrustAnchor {
-                    description: String::new(),
-                    key,
-                };
+                let anchor = verify::TrustAnchor::from_key(key);
                 Some((i, r, anchor))
             })
             .collect();

@@ -33,7 +33,7 @@ use crate::cert::CertInfo;
 use crate::digest::DigestAlgorithm;
 use crate::element::Element;
 use crate::encrypted::{self, EncryptionError, EncryptionInfo};
-use crate::error::{EncodeError, ParseError};
+use crate::error::{EncodeError, EncodedPart, ParseError};
 use crate::header::Header;
 use crate::keys::{PublicKey, SigningKey, record_key_der};
 use crate::pkcs1v15::{self, Outcome};
@@ -113,7 +113,7 @@ impl<'a> SignedFile<'a> {
         for e in self.header.elements() {
             // Parsed lengths came from u16 fields: writing them cannot fail; the
             // input is the answer if it did.
-            if e.write(&mut out, &|t| format!("header {}", HeaderTag(t)))
+            if e.write(&mut out, &|t| EncodedPart::HeaderElement(HeaderTag(t)))
                 .is_err()
             {
                 return self.raw.to_vec();
@@ -619,17 +619,17 @@ impl SignedFileBuilder {
         elements.extend((0..(4 - unpadded % 4) % 4).map(|_| Element::new_padding()));
         let header_len: usize = elements.iter().map(Element::encoded_len).sum();
         for e in &elements {
-            e.check_lengths(&|t| format!("header {}", HeaderTag(t)))?;
+            e.check_lengths(&|t| EncodedPart::HeaderElement(HeaderTag(t)))?;
         }
         let hl = u16::try_from(header_len).map_err(|_| EncodeError::TooLong {
-            what: "header".to_owned(),
+            what: EncodedPart::Header,
             len: header_len,
         })?;
         elements[1].set_value(hl.to_be_bytes().to_vec());
 
         let mut out = Vec::with_capacity(header_len + body.len());
         for e in &elements {
-            e.write(&mut out, &|t| format!("header {}", HeaderTag(t)))?;
+            e.write(&mut out, &|t| EncodedPart::HeaderElement(HeaderTag(t)))?;
         }
         out.extend_from_slice(&body);
 

@@ -26,3 +26,45 @@ pub(crate) fn printable(text: &str) -> Cow<'_, str> {
     }
     Cow::Owned(out)
 }
+
+/// Writes `value` (its `Display` text) to `out` escaped as [`printable`] escapes,
+/// without building the text first: output lines go straight into the buffer.
+pub(crate) fn write_printable(
+    out: &mut dyn std::io::Write,
+    value: impl std::fmt::Display,
+) -> std::io::Result<()> {
+    struct Escaping<'a> {
+        out: &'a mut dyn std::io::Write,
+        error: Option<std::io::Error>,
+    }
+    impl std::fmt::Write for Escaping<'_> {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            // `fmt` hands over whole `str`s, so no character is split here.
+            let r = match printable(s) {
+                Cow::Borrowed(s) => self.out.write_all(s.as_bytes()),
+                Cow::Owned(s) => self.out.write_all(s.as_bytes()),
+            };
+            r.map_err(|e| {
+                self.error = Some(e);
+                std::fmt::Error
+            })
+        }
+    }
+    let mut w = Escaping { out, error: None };
+    match std::fmt::write(&mut w, format_args!("{value}")) {
+        Ok(()) => Ok(()),
+        Err(_) => Err(w
+            .error
+            .unwrap_or_else(|| std::io::Error::other("formatting failed"))),
+    }
+}
+
+#[cfg(test)]
+mod write_printable_tests {
+    #[test]
+    fn escapes_as_printable_does() {
+        let mut out = Vec::new();
+        super::write_printable(&mut out, format_args!("a{}b", "\n\u{202e}")).unwrap();
+        assert_eq!(out, b"a\\n\\u{202e}b");
+    }
+}

@@ -314,29 +314,63 @@ pub fn verify_signature_with_key(
     }
 }
 
+/// Where a [`TrustAnchor`]'s key comes from (the caller words it; names are
+/// kept as read, unescaped).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AnchorOrigin {
+    /// A certificate given by itself.
+    Certificate {
+        /// What the caller named it (a file name).
+        source: String,
+        /// The certificate's subject in CUCM style; empty if it does not parse.
+        subject: String,
+    },
+    /// A record of a trust list (the phone's current ITL or CTL).
+    Record {
+        /// What the caller named the trust list (a file name).
+        source: String,
+        /// 1-based record number.
+        index: usize,
+        /// The record's FUNCTION.
+        role: Role,
+        /// The record's SUBJECTNAME, if it has one.
+        subject: Option<String>,
+    },
+    /// A key given without a name.
+    Key,
+}
+
 /// A key trusted from outside the file: a given certificate, or an entry of the
 /// phone's current ITL/CTL.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TrustAnchor {
-    /// Where the key comes from, for messages (`current.tlv record 2 (CCM+TFTP) CN=…`).
-    pub description: String,
+    /// Where the key comes from, for messages.
+    pub origin: AnchorOrigin,
     /// The RSA public key.
     pub key: PublicKey,
 }
 
 impl TrustAnchor {
+    /// An anchor of a key given without a name ([`AnchorOrigin::Key`]).
+    pub fn from_key(key: PublicKey) -> Self {
+        Self {
+            origin: AnchorOrigin::Key,
+            key,
+        }
+    }
+
     /// The key of a DER certificate; `source` names it in messages.
     pub fn from_certificate(der: &[u8], source: &str) -> Result<Self, KeyError> {
         let key = PublicKey::from_certificate(der)?;
-        let subject = crate::cert::CertInfo::parse(der)
-            .map(|c| c.subject)
+        let subject = crate::cert::CertInfo::parse_shared(der)
+            .map(|c| c.subject.clone())
             .unwrap_or_default();
         Ok(Self {
-            description: format!(
-                "{} ({})",
-                crate::text::printable(source),
-                crate::text::printable(&subject)
-            ),
+            origin: AnchorOrigin::Certificate {
+                source: source.to_owned(),
+                subject,
+            },
             key,
         })
     }
@@ -348,17 +382,18 @@ impl TrustAnchor {
         tl.records()
             .iter()
             .enumerate()
-            .filter(|(_, r)| matches!(r.function(), Some(Role::SAST | Role::CCM_TFTP | Role::TFTP)))
             .filter_map(|(i, r)| {
+                let role = r
+                    .function()
+                    .filter(|f| matches!(*f, Role::SAST | Role::CCM_TFTP | Role::TFTP))?;
                 let key = PublicKey::of_record(r).ok()?;
-                let role = r.function().map(Role::short_name).unwrap_or_default();
                 Some(Self {
-                    description: format!(
-                        "{} record {} ({role}) {}",
-                        crate::text::printable(source),
-                        i + 1,
-                        crate::text::printable(&r.subject_name().unwrap_or_default())
-                    ),
+                    origin: AnchorOrigin::Record {
+                        source: source.to_owned(),
+                        index: i + 1,
+                        role,
+                        subject: r.subject_name(),
+                    },
                     key,
                 })
             })
@@ -369,10 +404,9 @@ impl TrustAnchor {
 /// A file signature verified with an outside key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TrustReport {
-    /// Index (0-based) into the anchors given of the key that verified.
+    /// Index (0-based) into the anchors given of the key that verified (its
+    /// [`TrustAnchor::origin`] says where it comes from).
     pub anchor: usize,
-    /// That anchor's description.
-    pub description: String,
     /// The digest used.
     pub digest: DigestAlgorithm,
 }
@@ -391,11 +425,7 @@ pub fn verify_with_trust(
     anchors
         .iter()
         .position(|a| verifies(&a.key, digest, &hashed, sig))
-        .map(|i| TrustReport {
-            anchor: i,
-            description: anchors[i].description.clone(),
-            digest,
-        })
+        .map(|anchor| TrustReport { anchor, digest })
         .ok_or(SignatureError::NotTrusted {
             tried: anchors.len(),
         })

@@ -6,14 +6,28 @@ mod common;
 
 use common::{all_vectors, openssl, openssl_sha1_fingerprint, read_vector, sidecar, vector_path};
 use itl_core::{
-    Builder, CertInfo, Element, Role, SigningKey, TrustList, WarningKind, check_certificates,
-    load_certificate,
+    Builder, CertInfo, CheckDetail, CheckKind, DigestAlgorithm, Element, KeySource, Role,
+    SigningKey, TrustList, Warning, WarningKind, check_certificates, load_certificate,
 };
 use itl_core::{cert_hash_matches, check_record};
 
 /// 2025-06-15 15:06:40 UTC.
 const NOW: i64 = 1_750_000_000;
 const NOW_ISO: &str = "2025-06-15 15:06:40Z";
+
+/// Unix time of openssl's `YYYY-MM-DD HH:MM:SSZ` (days from the civil date by
+/// the proleptic Gregorian calendar, independent of the library's parser).
+fn unix_time(iso: &str) -> i64 {
+    let n = |a: usize, b: usize| iso[a..b].parse::<i64>().unwrap();
+    let (y, m, d) = (n(0, 4), n(5, 7), n(8, 10));
+    let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * m + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    days * 86_400 + n(11, 13) * 3600 + n(14, 16) * 60 + n(17, 19)
+}
 
 fn unhex(s: String) -> Vec<u8> {
     (0..s.len())
@@ -41,11 +55,13 @@ fn every_record_of_every_vector_agrees_with_its_certificate() {
             for c in &rc.checks {
                 assert!(
                     c.passed,
-                    "{name} record {}: {} failed: {}",
-                    rc.index, c.name, c.detail
+                    "{name} record {}: {} failed: {:?}",
+                    rc.index,
+                    c.name(),
+                    c.detail
                 );
             }
-            let names: Vec<_> = rc.checks.iter().map(|c| c.name).collect();
+            let names: Vec<_> = rc.checks.iter().map(|c| c.name()).collect();
             if r.certificate().is_some() {
                 with_cert += 1;
                 assert_eq!(
@@ -94,7 +110,7 @@ fn comma_style_names_compare_attribute_by_attribute() {
     assert!(
         rc.checks
             .iter()
-            .any(|c| c.name == "subject_name" && c.passed)
+            .any(|c| c.kind == CheckKind::SubjectName && c.passed)
     );
 }
 
@@ -174,7 +190,7 @@ fn warnings_follow_the_certificates_as_openssl_reads_them() {
         for (rc, r) in report.records.iter().zip(tl.records()) {
             let Some(der) = r.certificate() else { continue };
             let (not_before, not_after, bits, sig) = openssl_facts(der);
-            let kinds: Vec<_> = rc.warnings.iter().map(|w| w.kind).collect();
+            let kinds: Vec<_> = rc.warnings.iter().map(Warning::kind).collect();
             let mut expected = Vec::new();
             if not_after.as_str() < NOW_ISO {
                 expected.push(WarningKind::Expired);
@@ -193,30 +209,25 @@ fn warnings_follow_the_certificates_as_openssl_reads_them() {
                 rc.index
             );
             for w in &rc.warnings {
-                seen.insert(w.kind);
-                match w.kind {
-                    WarningKind::Expired => {
-                        let date = not_after.trim_end_matches('Z');
-                        assert!(
-                            w.message.contains(&format!("expired on {date} UTC")),
-                            "{}",
-                            w.message
-                        );
+                seen.insert(w.kind());
+                match w {
+                    Warning::Expired {
+                        not_before: b,
+                        not_after: a,
                     }
-                    WarningKind::NotYetValid => {
-                        let date = not_before.trim_end_matches('Z');
-                        assert!(
-                            w.message.contains(&format!("not valid until {date} UTC")),
-                            "{}",
-                            w.message
-                        );
+                    | Warning::NotYetValid {
+                        not_before: b,
+                        not_after: a,
+                    } => {
+                        assert_eq!(*b, unix_time(&not_before), "{name}");
+                        assert_eq!(*a, unix_time(&not_after), "{name}");
                     }
-                    WarningKind::WeakRsaKey => {
-                        assert!(
-                            w.message.contains(&format!("{} bits", bits.unwrap())),
-                            "{}",
-                            w.message
-                        );
+                    Warning::WeakRsaKey { source, bits: b } => {
+                        assert_eq!(*source, KeySource::Certificate);
+                        assert_eq!(Some(*b), bits, "{name}");
+                    }
+                    Warning::Sha1Signature { certificate } => {
+                        assert_eq!(certificate.signature_algorithm_name, sig, "{name}");
                     }
                     _ => {}
                 }
@@ -244,8 +255,13 @@ fn hash_only_records_warn_about_small_keys_from_publickey() {
     assert!(report.records[2].warnings.is_empty());
     let w = &report.records[3].warnings;
     assert_eq!(w.len(), 1);
-    assert_eq!(w[0].kind, WarningKind::WeakRsaKey);
-    assert!(w[0].message.contains("1024 bits"));
+    assert_eq!(
+        w[0],
+        Warning::WeakRsaKey {
+            source: KeySource::PublicKey,
+            bits: 1024
+        }
+    );
 }
 
 /// The replica with one value of record 1 changed.
@@ -265,7 +281,7 @@ fn replica_with(tag: u8, change: impl Fn(&mut Vec<u8>)) -> Vec<u8> {
     tl.to_bytes_fixed().unwrap()
 }
 
-fn failed_checks(bytes: &[u8]) -> Vec<(&'static str, String)> {
+fn failed_checks(bytes: &[u8]) -> Vec<(&'static str, CheckDetail)> {
     let tl = TrustList::parse(bytes).unwrap();
     let report = check_certificates(&tl, NOW);
     assert!(!report.passed());
@@ -273,7 +289,7 @@ fn failed_checks(bytes: &[u8]) -> Vec<(&'static str, String)> {
         .checks
         .iter()
         .filter(|c| !c.passed)
-        .map(|c| (c.name, c.detail.clone()))
+        .map(|c| (c.name(), c.detail.clone()))
         .collect()
 }
 
@@ -284,31 +300,43 @@ fn each_disagreement_is_reported() {
     }));
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].0, "subject_name");
-    assert!(f[0].1.contains("\"CN=Someone Else;OU=TAC\""), "{}", f[0].1);
+    assert!(
+        matches!(&f[0].1, CheckDetail::NameDiffers { stored, certificate }
+            if stored == "CN=Someone Else;OU=TAC" && certificate.subject.starts_with("CN=CUCM8-Publisher")),
+        "{:?}",
+        f[0].1
+    );
     let f = failed_checks(&replica_with(5, |v| *v = b"CN=JASBURNS-AD2\0".to_vec()));
     assert_eq!(f[0].0, "issuer_name");
     let f = failed_checks(&replica_with(6, |v| v[0] ^= 1));
-    assert_eq!(
-        f,
-        [(
-            "serial_number",
-            "SERIALNUMBER is 21d4cedc0e94e7800005, the certificate has 20d4cedc0e94e7800005"
-                .to_owned()
-        )]
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].0, "serial_number");
+    assert!(
+        matches!(&f[0].1, CheckDetail::SerialDiffers { stored, certificate }
+            if hex::encode(stored) == "21d4cedc0e94e7800005"
+                && hex::encode(&certificate.serial) == "20d4cedc0e94e7800005"),
+        "{:?}",
+        f[0].1
     );
     let f = failed_checks(&replica_with(7, |v| v[20] ^= 1));
     assert_eq!(f[0].0, "public_key");
     let f = failed_checks(&replica_with(8, |v| v.truncate(100)));
-    assert_eq!(
-        f,
-        [(
-            "signature",
-            "SIGNATURE (100 bytes) differs from the certificate's (256 bytes)".to_owned()
-        )]
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].0, "signature");
+    assert!(
+        matches!(&f[0].1, CheckDetail::BytesDiffer { stored_len: 100, certificate }
+            if certificate.signature.len() == 256),
+        "{:?}",
+        f[0].1
     );
     let f = failed_checks(&replica_with(9, |v| v[0] = 0x31));
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].0, "certificate");
+    assert!(
+        matches!(f[0].1, CheckDetail::DoesNotParse(_)),
+        "{:?}",
+        f[0].1
+    );
 
     // A serial written with a DER sign byte still matches.
     let ok = replica_with(6, |v| v.insert(0, 0));
@@ -348,24 +376,28 @@ fn certhash_next_to_a_certificate_is_checked() {
         check_record(1, &tl.records()[0], NOW)
             .checks
             .into_iter()
-            .find(|c| c.name == "cert_hash")
+            .find(|c| c.kind == CheckKind::CertHash)
             .unwrap()
     };
     assert!(with_hash(sha1.clone(), 1).passed);
     assert!(with_hash(sha256.clone(), 2).passed);
-    let c = with_hash(sha256, 1);
+    let c = with_hash(sha256.clone(), 1);
     assert!(!c.passed);
-    assert!(
-        c.detail.contains("the SHA-1 of the certificate is"),
-        "{}",
-        c.detail
+    assert_eq!(
+        c.detail,
+        CheckDetail::CertHashDiffers {
+            algorithm: DigestAlgorithm::SHA1,
+            stored: sha256,
+            computed: sha1.clone(),
+        }
     );
     let c = with_hash(sha1, 7);
     assert!(!c.passed);
-    assert!(
-        c.detail.contains("HASH ALGORITHM 7 is not a known hash"),
-        "{}",
-        c.detail
+    assert_eq!(
+        c.detail,
+        CheckDetail::UnknownHashAlgorithm {
+            algorithm: DigestAlgorithm(7)
+        }
     );
 }
 
@@ -381,10 +413,8 @@ fn a_file_over_64_kib_gets_a_file_warning() {
     assert!(bytes.len() > 65_536, "{}", bytes.len());
     let report = check_certificates(&TrustList::parse(&bytes).unwrap(), NOW);
     assert_eq!(report.warnings.len(), 1);
-    assert_eq!(report.warnings[0].kind, WarningKind::FileTooLarge);
-    assert!(
-        report.warnings[0]
-            .message
-            .contains(&format!("the file is {} bytes", bytes.len()))
+    assert_eq!(
+        report.warnings[0],
+        Warning::FileTooLarge { size: bytes.len() }
     );
 }

@@ -6,8 +6,8 @@ mod common;
 
 use common::{all_vectors, read_vector, sidecar};
 use itl_core::{
-    Builder, DigestAlgorithm, Role, SignatureError, TrustAnchor, TrustList, verify_signature,
-    verify_with_trust,
+    AnchorOrigin, Builder, DigestAlgorithm, Role, SignatureError, TrustAnchor, TrustList,
+    verify_signature, verify_with_trust,
 };
 
 #[test]
@@ -232,12 +232,13 @@ fn outside_trust_from_a_certificate_or_another_trust_list() {
     let by_cert = TrustAnchor::from_certificate(&publisher, "publisher.crt").unwrap();
     let r = verify_with_trust(&replica, std::slice::from_ref(&by_cert)).unwrap();
     assert_eq!(r.anchor, 0);
-    assert!(
-        r.description
-            .starts_with("publisher.crt (CN=CUCM8-Publisher"),
-        "{}",
-        r.description
-    );
+    match &by_cert.origin {
+        AnchorOrigin::Certificate { source, subject } => {
+            assert_eq!(source, "publisher.crt");
+            assert!(subject.starts_with("CN=CUCM8-Publisher"), "{subject}");
+        }
+        other => panic!("{other:?}"),
+    }
 
     let wrong = TrustAnchor::from_certificate(&tvs, "tvs.crt").unwrap();
     assert_eq!(
@@ -254,15 +255,17 @@ fn outside_trust_from_a_certificate_or_another_trust_list() {
     // The replica as the phone's current ITL: its SAST and CCM+TFTP records are
     // anchors, its TVS and CAPF records are not.
     let anchors = TrustAnchor::from_trust_list(&replica, "current.tlv");
-    let names: Vec<_> = anchors.iter().map(|a| a.description.as_str()).collect();
-    assert_eq!(names.len(), 2, "{names:?}");
+    let origins: Vec<_> = anchors.iter().map(|a| &a.origin).collect();
+    assert_eq!(origins.len(), 2, "{origins:?}");
     assert!(
-        names[0].starts_with("current.tlv record 1 (SAST) CN=CUCM8-Publisher"),
-        "{names:?}"
+        matches!(origins[0], AnchorOrigin::Record { source, index: 1, role: Role::SAST, subject: Some(s) }
+            if source == "current.tlv" && s.starts_with("CN=CUCM8-Publisher")),
+        "{origins:?}"
     );
     assert!(
-        names[1].starts_with("current.tlv record 2 (CCM+TFTP)"),
-        "{names:?}"
+        matches!(origins[1], AnchorOrigin::Record { source, index: 2, role: Role::CCM_TFTP, .. }
+            if source == "current.tlv"),
+        "{origins:?}"
     );
 
     // A new file signed by the publisher is trusted by a phone holding the replica;
@@ -292,10 +295,10 @@ fn outside_trust_from_a_certificate_or_another_trust_list() {
     assert_eq!(anchors.len(), 5, "SAST and CCM+TFTP records; not CAPF");
     let r = verify_with_trust(&ctl, &anchors).unwrap();
     assert!(
-        r.description
-            .starts_with("CTLFile.tlv record 1 (SAST) CN=gigantic-6"),
-        "{}",
-        r.description
+        matches!(&anchors[r.anchor].origin, AnchorOrigin::Record { source, index: 1, role: Role::SAST, subject: Some(s) }
+            if source == "CTLFile.tlv" && s.starts_with("CN=gigantic-6")),
+        "{:?}",
+        anchors[r.anchor].origin
     );
 }
 

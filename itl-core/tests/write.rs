@@ -5,7 +5,7 @@
 
 mod common;
 
-use itl_core::{EditableTrustList, Element, EncodeError, RecordTag, TrustList};
+use itl_core::{EditableTrustList, Element, EncodeError, EncodedPart, RecordTag, TrustList};
 
 /// A valid file whose header padding neither aligns the header to 4 nor stays
 /// together: VERSION, HEADERLENGTH, pad, FILENAME, pad, TIMESTAMP (26 bytes),
@@ -102,9 +102,16 @@ fn with_certificate_of(len: usize) -> EditableTrustList<'static> {
 fn the_verbatim_writer_refuses_a_length_over_65535() {
     let edit = with_certificate_of(70_000);
     let expected = EncodeError::TooLong {
-        what: "record 1 CERTIFICATE (tag 9)".to_owned(),
+        what: EncodedPart::RecordElement {
+            record: 1,
+            tag: RecordTag::CERTIFICATE,
+        },
         len: 70_000,
     };
+    assert_eq!(
+        expected.to_string(),
+        "record 1 CERTIFICATE (tag 9) is 70000 bytes, over the 65535 a u16 length field can hold"
+    );
     assert_eq!(edit.to_bytes(), Err(expected.clone()));
     assert_eq!(edit.to_bytes_fixed(), Err(expected));
     // 65,535 fits the element's length field; the verbatim writer writes it
@@ -120,7 +127,10 @@ fn the_verbatim_writer_refuses_a_length_over_65535() {
     assert!(verbatim.windows(3).any(|w| w == [9, 0xff, 0xff]));
     assert!(matches!(
         edit.to_bytes_fixed(),
-        Err(EncodeError::TooLong { ref what, .. }) if what == "record 1"
+        Err(EncodeError::TooLong {
+            what: EncodedPart::Record(1),
+            ..
+        })
     ));
 }
 

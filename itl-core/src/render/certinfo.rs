@@ -54,7 +54,7 @@ fn curve_of_point(point: &[u8]) -> Option<(&'static str, usize)> {
 
 /// Reads a DER certificate (leftover bytes after it are refused).
 pub(crate) fn parse_certificate(der: &[u8]) -> Result<CertFacts, CertError> {
-    let c: std::rc::Rc<CertInfo> = CertInfo::parse_shared(der)?;
+    let c: std::sync::Arc<CertInfo> = CertInfo::parse_shared(der)?;
     let (key, key_bits) = match public_key_description(&c.public_key) {
         Some((k, bits)) => (k, Some(bits)),
         None if c.is_rsa => (format!("RSA {}", c.key_bits), Some(c.key_bits)),

@@ -17,6 +17,7 @@ use crate::trustlist::TrustList;
 use crate::verify::{SignatureError, SignatureReport};
 
 use super::certinfo::record_key;
+use super::words::{CheckText, WarningText};
 
 /// `record 3 (TVS)`.
 pub(crate) fn record_label(index: usize, r: &Record<'_>) -> String {
@@ -41,7 +42,11 @@ pub(crate) fn record_label_cn(index: usize, r: &Record<'_>) -> String {
 
 /// Every warning for `tl`, in file order; `report` is its certificate report.
 pub(crate) fn warnings(tl: &TrustList<'_>, report: &CertReport) -> Vec<String> {
-    let mut w: Vec<String> = report.warnings.iter().map(|x| x.message.clone()).collect();
+    let mut w: Vec<String> = report
+        .warnings
+        .iter()
+        .map(|x| WarningText(x).to_string())
+        .collect();
     let h = tl.header();
     if let (Some(bits), Some(sig)) = (h.modulus_bits(), h.signature())
         && usize::try_from(bits / 8).ok() != Some(sig.len())
@@ -65,7 +70,7 @@ pub(crate) fn warnings(tl: &TrustList<'_>, report: &CertReport) -> Vec<String> {
         structure_warnings(&label, r, ec_allowed, &mut w);
         if let Some(rc) = report.records.get(i) {
             for x in &rc.warnings {
-                w.push(format!("{label}: {}", x.message));
+                w.push(format!("{label}: {}", WarningText(x)));
             }
         }
     }
@@ -94,7 +99,11 @@ pub(crate) fn failures(
     for (i, (r, rc)) in tl.records().iter().zip(&report.records).enumerate() {
         let label = record_label_cn(i + 1, r);
         for c in rc.checks.iter().filter(|c| !c.passed) {
-            f.push(format!("{label}: {} check failed: {}", c.name, c.detail));
+            f.push(format!(
+                "{label}: {} check failed: {}",
+                c.name(),
+                CheckText(c)
+            ));
         }
     }
     f

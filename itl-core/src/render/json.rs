@@ -18,6 +18,7 @@ use crate::verify::{SignatureError, SignatureReport, verify_signature};
 use super::Shown;
 use super::certinfo::{parse_certificate, public_key_description};
 use super::findings::{failures, warnings};
+use super::words::{CheckText, WarningText};
 
 /// Version of the JSON schemas (`schema` in every document); raised on any
 /// incompatible change.
@@ -182,9 +183,9 @@ struct CheckDoc {
 impl CheckDoc {
     fn of(c: &Check) -> Self {
         Self {
-            name: c.name,
+            name: c.name(),
             passed: c.passed,
-            detail: c.detail.clone(),
+            detail: CheckText(c).to_string(),
         }
     }
 }
@@ -198,8 +199,8 @@ struct WarningDoc {
 impl WarningDoc {
     fn of(w: &Warning) -> Self {
         Self {
-            kind: w.kind.as_str(),
-            message: w.message.clone(),
+            kind: w.kind().as_str(),
+            message: WarningText(w).to_string(),
         }
     }
 }

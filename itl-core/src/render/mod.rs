@@ -25,6 +25,7 @@ mod hash;
 mod json;
 mod text;
 mod verify;
+mod words;
 
 pub use cucm::{CucmOptions, write_cucm_header, write_show_cucm};
 #[cfg(feature = "json")]
@@ -36,6 +37,7 @@ pub use text::{TextOptions, write_show_text};
 #[cfg(feature = "json")]
 pub use verify::write_verify_json;
 pub use verify::{VerifyOptions, write_verify};
+pub use words::{AnchorText, CheckText, WarningText};
 
 /// What a `show` renderer found: the counts of failures (a phone refuses the
 /// file; `itltool show` exits 1) and of warnings it lists.

@@ -12,9 +12,11 @@
 use std::io::{self, Write};
 
 use crate::certcheck::check_certificates;
-use crate::text::printable;
+use crate::text::{printable, write_printable};
 use crate::trustlist::TrustList;
 use crate::verify::{TrustAnchor, verify_signature, verify_with_trust};
+
+use super::words::{AnchorText, CheckText, WarningText};
 
 /// How [`write_verify`] and [`write_verify_json`] check and write.
 #[derive(Clone, Copy, Debug)]
@@ -80,7 +82,7 @@ fn text(f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> String {
 impl Tally<'_> {
     /// One check; `what` and `detail` are only asked for when they are used
     /// (`what` also for a failed check, which the summary names).
-    fn check<D: AsRef<str>>(
+    fn check<D: std::fmt::Display>(
         &mut self,
         passed: bool,
         what: impl Fn(&mut dyn Write) -> io::Result<()>,
@@ -98,12 +100,14 @@ impl Tally<'_> {
                 let status = if passed { "ok  " } else { "FAIL" };
                 write!(self.out, "{}: {status} ", self.file)?;
                 what(self.out)?;
-                writeln!(self.out, ": {}", printable(detail().as_ref()))?;
+                self.out.write_all(b": ")?;
+                write_printable(self.out, detail())?;
+                self.out.write_all(b"\n")?;
             }
             Lines::Summary => {}
             #[cfg(feature = "json")]
             Lines::Collect => {
-                let detail = printable(detail().as_ref()).into_owned();
+                let detail = printable(&detail().to_string()).into_owned();
                 self.checks.push((passed, text(&what), detail));
             }
         }
@@ -245,7 +249,11 @@ fn check_file<'o>(
         let trust = |o: &mut dyn Write| o.write_all(b"trust");
         match verify_with_trust(tl, anchors) {
             Ok(r) => t.check(true, trust, || {
-                format!("signed by a trusted key: {}", r.description)
+                let origin = anchors.get(r.anchor).map(|a| AnchorText(&a.origin));
+                format!(
+                    "signed by a trusted key: {}",
+                    origin.map(|o| o.to_string()).unwrap_or_default()
+                )
             })?,
             Err(e) => t.check(false, trust, || e.to_string())?,
         }
@@ -257,20 +265,24 @@ fn check_file<'o>(
                 c.passed,
                 |o| {
                     write_record_label(o, tl, rc.index)?;
-                    write!(o, ": {}", c.name)
+                    write!(o, ": {}", c.name())
                 },
-                || c.detail.as_str(),
+                || CheckText(c),
             )?;
         }
         for w in &rc.warnings {
             t.warn(|o| {
                 write_record_label(o, tl, rc.index)?;
-                write!(o, ": {}", printable(&w.to_string()))
+                o.write_all(b": ")?;
+                write_printable(o, WarningText(w))
             })?;
         }
     }
     for w in &report.warnings {
-        t.warn(|o| write!(o, "file: {}", printable(&w.to_string())))?;
+        t.warn(|o| {
+            o.write_all(b"file: ")?;
+            write_printable(o, WarningText(w))
+        })?;
     }
     Ok(t)
 }
