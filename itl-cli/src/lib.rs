@@ -19,6 +19,7 @@ pub mod text;
 pub mod tftp;
 pub mod timefmt;
 pub mod verify;
+pub mod words;
 
 /// Exit code: everything checked is valid (or identical / accepted).
 pub const EXIT_OK: i32 = 0;
