@@ -7,6 +7,7 @@ pub mod build;
 pub mod bulk;
 pub mod certs;
 pub mod compare;
+pub mod error;
 pub mod fetch;
 pub mod hash;
 pub mod input;
