@@ -39,6 +39,8 @@ pub struct CompareRequest {
     /// Compare even when PHONE and SERVER are not the same kind (ITL vs CTL) or
     /// `--phone-ctl` is not a CTL (`--allow-kind-mismatch`).
     pub allow_kind_mismatch: bool,
+    /// The phone's family (`--phone-model`): remedies give its menu path only.
+    pub phone_family: Option<words::PhoneFamily>,
 }
 
 impl CompareRequest {
@@ -399,7 +401,11 @@ pub fn write_json(out: &mut dyn Write, req: &CompareRequest, c: &Comparison) -> 
         }),
         reason_code: d.reason.as_ref().map(words::reason_code),
         explanation: explanation(c),
-        remedies: d.remedies.iter().map(words::remedy_text).collect(),
+        remedies: d
+            .remedies
+            .iter()
+            .map(|r| words::remedy_text_for(r, req.phone_family))
+            .collect(),
         remedy_codes: d.remedies.iter().map(words::remedy_code).collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
@@ -533,7 +539,7 @@ pub fn write_text(out: &mut dyn Write, req: &CompareRequest, c: &Comparison) -> 
     if !c.decision.remedies.is_empty() {
         writeln!(out, "What can be done:")?;
         for r in &c.decision.remedies {
-            lines(out, &words::remedy_text(r), "  - ", 4)?;
+            lines(out, &words::remedy_text_for(r, req.phone_family), "  - ", 4)?;
         }
     }
     Ok(())

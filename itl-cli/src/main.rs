@@ -10,7 +10,7 @@ use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use itl_cli::error::CliError;
 use itl_cli::{
     EXIT_ERROR, EXIT_FAIL, EXIT_OK, audit, build, bulk, certs, compare, fetch, hash, input, phone,
-    verify,
+    verify, words,
 };
 
 /// `itltool --version`: the version and the RSA backend built in
@@ -98,7 +98,7 @@ or a --phone-ctl that is not a CTL, without --allow-kind-mismatch).
 Examples:
   itltool compare ITLSEP0011215A1AE3.tlv ITLFile.tlv
   itltool compare --phone-md5 53be72b43da047242b8e407d63851d48 tftp://10.1.1.10/ITLFile.tlv
-  itltool compare --format json phone-ITL.tlv new-ITLFile.tlv"
+  itltool compare --format json --phone-model 8845 phone-ITL.tlv new-ITLFile.tlv"
     )]
     Compare {
         /// The phone's ITL/CTL (local path or tftp://HOST[:PORT]/NAME); with
@@ -117,6 +117,10 @@ Examples:
         /// The phone's CTL, which adds its entries to what the phone trusts.
         #[arg(long, value_name = "FILE")]
         phone_ctl: Option<PathBuf>,
+        /// The phone's model (7962, CP-8845, 9971, ...): remedies then give that
+        /// family's menu path only (without it, every family's).
+        #[arg(long, value_name = "MODEL", value_parser = parse_phone_model)]
+        phone_model: Option<words::PhoneFamily>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -647,6 +651,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
             phone_md5,
             phone_sha1,
             phone_ctl,
+            phone_model,
             format,
             wide,
             allow_kind_mismatch,
@@ -658,6 +663,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
             req.color = use_color();
             req.width = text_width(wide);
             req.allow_kind_mismatch = allow_kind_mismatch;
+            req.phone_family = phone_model;
             CliError::from_code(compare::run(&req, out)?)
         }
         Command::Phone {
@@ -829,6 +835,13 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
             out,
         )?),
     }
+}
+
+/// `--phone-model`: the family of a model such as 7962, CP-8845 or 9971.
+fn parse_phone_model(model: &str) -> Result<words::PhoneFamily, String> {
+    words::PhoneFamily::from_model(model).ok_or_else(|| {
+        format!("no known phone family for model {model:?} (known: 79xx, 89xx/99xx, 78xx/88xx)")
+    })
 }
 
 fn digest_of(d: DigestArg) -> itl_core::DigestAlgorithm {

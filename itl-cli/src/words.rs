@@ -7,11 +7,11 @@
 //! [`Verdict`], [`Reason`], [`Remedy`]. Names taken from files are made
 //! [`printable`] here.
 //!
-//! Phone menus: FORMAT-NOTES (the project's facts) gives the Trust List menu as
-//! Settings > Security > Trust List (and, in Cisco's Security By Default note,
-//! Settings > Security Configuration > Trust List) but no menu path per phone
-//! family for erasing a trust list, so the deletion remedy names both menus and
-//! says that the path depends on the model rather than inventing per-family paths.
+//! Phone menus: how a trust list is erased differs per phone family
+//! ([`PhoneFamily`], docs/FORMAT.md §10): the 7900 series erases one file from its
+//! Trust List menu, the newer families only reset their security settings, which
+//! erases the ITL and the CTL together. Without a model (`compare --phone-model`)
+//! the deletion remedy names every family's way.
 
 use itl_core::{
     FileKind, Reason, RecordSummary, Remedy, SignerId, SignerKind, TrustDecision, TvsCheck,
@@ -225,23 +225,101 @@ pub fn remedy_code(r: &Remedy) -> &'static str {
     }
 }
 
-/// Where on the phone a trust list of `kind` is erased (see the module notes:
-/// no per-family menu paths are known to the project, so both menus are named).
-pub fn delete_on_phone_path(kind: FileKind) -> String {
-    let k = kind_name(kind);
-    format!(
-        "in the phone's Trust List menu (Settings > Security > Trust List, or Settings > Security Configuration > Trust List; the path depends on the model) select the {k} File and erase it, or reset the phone to factory settings"
-    )
+/// A family of Cisco IP phones whose way of erasing a trust list differs
+/// (docs/FORMAT.md §10 gives the sources and how sure each fact is).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PhoneFamily {
+    /// 7900 series (7906 to 7975): one file is erased from the Trust List menu.
+    Series7900,
+    /// 8900 and 9900 series (8941, 8945, 8961, 9951, 9971): no per-file erase;
+    /// resetting the security settings erases the ITL and the CTL.
+    Series8900And9900,
+    /// 7800 and 8800 series (7811 to 7861, 8811 to 8865): as the 8900/9900, from
+    /// the Settings (older firmware: Applications) menu.
+    Series7800And8800,
 }
 
-/// A remedy in an administrator's words.
+impl PhoneFamily {
+    /// Every family, in the order the remedy lists them.
+    pub const ALL: [PhoneFamily; 3] = [
+        PhoneFamily::Series7900,
+        PhoneFamily::Series8900And9900,
+        PhoneFamily::Series7800And8800,
+    ];
+
+    /// The family of a model as people write it: `8845`, `CP-8845`,
+    /// `Cisco 7962G`, `cp-9971-c-k9`. `None` for a model of no known family.
+    pub fn from_model(model: &str) -> Option<PhoneFamily> {
+        let digits: String = model
+            .chars()
+            .skip_while(|c| !c.is_ascii_digit())
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        if digits.len() != 4 {
+            return None;
+        }
+        match &digits[..2] {
+            "79" => Some(PhoneFamily::Series7900),
+            "89" | "99" => Some(PhoneFamily::Series8900And9900),
+            "78" | "88" => Some(PhoneFamily::Series7800And8800),
+            _ => None,
+        }
+    }
+
+    /// `7900 series` and so on.
+    pub fn name(self) -> &'static str {
+        match self {
+            PhoneFamily::Series7900 => "7900 series",
+            PhoneFamily::Series8900And9900 => "8900/9900 series",
+            PhoneFamily::Series7800And8800 => "7800/8800 series",
+        }
+    }
+
+    /// How a phone of this family erases a trust list of `kind`.
+    pub fn erase_steps(self, kind: FileKind) -> String {
+        let k = kind_name(kind);
+        match self {
+            PhoneFamily::Series7900 => format!(
+                "Settings > Security Configuration > Trust List > {k} File, unlock with **#, then Erase"
+            ),
+            PhoneFamily::Series8900And9900 => format!(
+                "no single-file erase: Applications > Administrator Settings > Reset Settings > Security Settings erases the {k} together with the other trust list"
+            ),
+            PhoneFamily::Series7800And8800 => format!(
+                "Settings (older firmware: Applications) > Admin Settings > Reset Settings > Security Settings erases the {k} together with the other trust list"
+            ),
+        }
+    }
+}
+
+/// Where on the phone a trust list of `kind` is erased: the steps of `family`,
+/// or, without one, every family's steps.
+pub fn delete_on_phone_path(kind: FileKind, family: Option<PhoneFamily>) -> String {
+    let steps = match family {
+        Some(f) => format!("on a {} phone, {}", f.name(), f.erase_steps(kind)),
+        None => PhoneFamily::ALL
+            .iter()
+            .map(|f| format!("{}: {}", f.name(), f.erase_steps(kind)))
+            .collect::<Vec<_>>()
+            .join("; "),
+    };
+    format!("{steps}; on any model a factory reset also erases it")
+}
+
+/// A remedy in an administrator's words (menu paths for every phone family).
 pub fn remedy_text(r: &Remedy) -> String {
+    remedy_text_for(r, None)
+}
+
+/// A remedy in an administrator's words, with the menu path of `family` when
+/// the phone's model is known.
+pub fn remedy_text_for(r: &Remedy, family: Option<PhoneFamily>) -> String {
     match r {
         Remedy::DeleteOnPhone { kind } => {
             let k = kind_name(*kind);
             format!(
-                "Delete the {k} on each phone by hand: {}. The phone then trusts the first {k} it downloads.",
-                delete_on_phone_path(*kind)
+                "Delete the {k} on each phone by hand ({}). The phone then trusts the first {k} it downloads.",
+                delete_on_phone_path(*kind, family)
             )
         }
         Remedy::RestoreSigningKey {
@@ -475,7 +553,7 @@ mod tests {
     }
 
     #[test]
-    fn deleting_names_the_kind_and_the_phone_menu() {
+    fn deleting_names_the_kind_and_every_family_s_menu() {
         for kind in [FileKind::Itl, FileKind::Ctl] {
             let k = kind.as_str();
             let t = remedy_text(&Remedy::DeleteOnPhone { kind });
@@ -483,8 +561,60 @@ mod tests {
                 t.starts_with(&format!("Delete the {k} on each phone")),
                 "{t}"
             );
-            assert!(t.contains(&format!("select the {k} File")), "{t}");
-            assert!(t.contains("Settings > Security > Trust List"), "{t}");
+            assert!(
+                t.contains(&format!(
+                    "7900 series: Settings > Security Configuration > Trust List > {k} File, unlock with **#, then Erase"
+                )),
+                "{t}"
+            );
+            assert!(t.contains("8900/9900 series: no single-file erase"), "{t}");
+            assert!(t.contains("7800/8800 series: Settings"), "{t}");
+            assert!(t.contains("factory reset"), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_known_model_gets_only_its_family_s_menu() {
+        let t = remedy_text_for(
+            &Remedy::DeleteOnPhone {
+                kind: FileKind::Ctl,
+            },
+            PhoneFamily::from_model("CP-7962G"),
+        );
+        assert!(
+            t.contains(
+                "on a 7900 series phone, Settings > Security Configuration > Trust List > CTL File"
+            ),
+            "{t}"
+        );
+        assert!(!t.contains("8900") && !t.contains("Reset Settings"), "{t}");
+        let t = remedy_text_for(
+            &Remedy::DeleteOnPhone {
+                kind: FileKind::Itl,
+            },
+            PhoneFamily::from_model("8845"),
+        );
+        assert!(t.contains("on a 7800/8800 series phone, Settings (older firmware: Applications) > Admin Settings > Reset Settings > Security Settings erases the ITL"), "{t}");
+        assert!(!t.contains("**#"), "{t}");
+    }
+
+    #[test]
+    fn models_map_to_their_family() {
+        use PhoneFamily::*;
+        for (model, family) in [
+            ("7942", Some(Series7900)),
+            ("CP-7975G", Some(Series7900)),
+            ("Cisco 8945", Some(Series8900And9900)),
+            ("cp-9971-c-k9", Some(Series8900And9900)),
+            ("8961", Some(Series8900And9900)),
+            ("CP-7841", Some(Series7800And8800)),
+            ("8865", Some(Series7800And8800)),
+            ("6921", None),
+            ("79", None),
+            ("", None),
+            ("CP-79625", None),
+        ] {
+            assert_eq!(PhoneFamily::from_model(model), family, "{model}");
         }
     }
 

@@ -427,3 +427,54 @@ fn an_etoken_signed_ctl_gets_the_etoken_remedy() {
     assert!(!text.contains("DRS") && !text.contains("CallManager certificate and key"));
     assert!(!text.contains("TVS"), "{text}");
 }
+
+#[test]
+fn phone_model_narrows_the_delete_remedy_to_its_family() {
+    let dir = tempfile::tempdir().unwrap();
+    let phone = write(&dir, "phone-CTL.tlv", &tokenless_ctl(PUBLISHER, true, 1));
+    let server = write(&dir, "CTLFile.tlv", &tokenless_ctl(CCM_NEW, true, 2));
+    // Without a model: every family's way.
+    let (_, text, _) = both(&phone, &server);
+    for family in ["7900 series:", "8900/9900 series:", "7800/8800 series:"] {
+        assert!(text.contains(family), "{family}: {text}");
+    }
+    // A 7962: its Trust List menu, erasing the CTL alone.
+    let out = itltool(&["compare", "--phone-model", "CP-7962G", &phone, &server]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("on a 7900 series phone, Settings > Security Configuration > Trust List > CTL File, unlock with **#, then Erase"),
+        "{text}"
+    );
+    assert!(!text.contains("Reset Settings"), "{text}");
+    // An 8845 in JSON: the security-settings reset.
+    let out = itltool(&[
+        "compare",
+        "--format",
+        "json",
+        "--phone-model",
+        "8845",
+        &phone,
+        &server,
+    ]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let delete = doc["remedies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .find(|r| r.starts_with("Delete the CTL"))
+        .unwrap();
+    assert!(
+        delete.contains("on a 7800/8800 series phone, Settings (older firmware: Applications) > Admin Settings > Reset Settings > Security Settings"),
+        "{delete}"
+    );
+    // A model of no known family is a usage error naming it.
+    let out = itltool(&["compare", "--phone-model", "6921", &phone, &server]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("no known phone family for model \"6921\""),
+        "{err}"
+    );
+}
