@@ -497,6 +497,14 @@ pub fn write_text(out: &mut dyn Write, req: &CompareRequest, c: &Comparison) -> 
             format!("unchanged: {}", words::signer_text(&d.new_signer))
         };
         lines(out, &signer, "Signer  ", 8)?;
+        if let Some(by) = c.decision.phone_signed_by {
+            let text = format!(
+                "the phone's {} was signed with {}",
+                words::kind_name(c.decision.kind),
+                words::signer_kind_text(by)
+            );
+            lines(out, &text, "        ", 8)?;
+        }
         if d.records_unchanged() {
             writeln!(out, "Records: no differences")?;
         } else {

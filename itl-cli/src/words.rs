@@ -230,7 +230,7 @@ pub fn remedy_code(r: &Remedy) -> &'static str {
 pub fn delete_on_phone_path(kind: FileKind) -> String {
     let k = kind_name(kind);
     format!(
-        "on the phone, Settings > Security > Trust List (Settings > Security Configuration > Trust List on older models; the path depends on the model), select the {k} File and erase it, or reset the phone to factory settings"
+        "in the phone's Trust List menu (Settings > Security > Trust List, or Settings > Security Configuration > Trust List; the path depends on the model) select the {k} File and erase it, or reset the phone to factory settings"
     )
 }
 
@@ -240,7 +240,7 @@ pub fn remedy_text(r: &Remedy) -> String {
         Remedy::DeleteOnPhone { kind } => {
             let k = kind_name(*kind);
             format!(
-                "Delete the {k} on each phone by hand ({}); the phone then trusts the first {k} it downloads.",
+                "Delete the {k} on each phone by hand: {}. The phone then trusts the first {k} it downloads.",
                 delete_on_phone_path(*kind)
             )
         }
