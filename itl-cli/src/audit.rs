@@ -24,6 +24,7 @@ use serde::Serialize;
 
 use crate::input::{self, InputError};
 use crate::tftp::{self, TftpError, TftpUrl};
+use crate::words;
 use crate::{EXIT_FAIL, EXIT_OK};
 
 /// Output format.
@@ -599,11 +600,12 @@ impl View<'_> {
         )
     }
 
-    /// The remedies of a group's trust decision, one line each.
+    /// The remedies of a group's trust decision, one line each (worded by
+    /// [`crate::words`], as `compare` and `phone` word them).
     fn remedies(&self, g: &itl_core::AuditGroup) -> Vec<String> {
-        g.comparison
+        g.decision
             .as_ref()
-            .map(|c| c.remedies.clone())
+            .map(|d| d.remedies.iter().map(words::remedy_text).collect())
             .unwrap_or_default()
     }
 

@@ -239,8 +239,9 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// A certificate from a local file, `-` or a `tftp://HOST[:PORT]/NAME` URL.
 fn read_cert(path: &Path) -> Result<Vec<u8>, BuildCliError> {
-    let bytes = input::read_file(path).map_err(BuildCliError::Input)?;
+    let bytes = input::read_source(path).map_err(BuildCliError::Input)?;
     load_certificate(&bytes).map_err(|error| BuildCliError::BadInput {
         path: path.to_owned(),
         error,
@@ -330,7 +331,7 @@ pub fn run(
         ));
     }
     let signer = read_cert(&opts.signer)?;
-    let key_bytes = input::read_file(&opts.key).map_err(BuildCliError::Input)?;
+    let key_bytes = input::read_private_key(&opts.key).map_err(BuildCliError::Input)?;
     let key = SigningKey::from_pem_or_der(&key_bytes).map_err(|e| BuildCliError::BadInput {
         path: opts.key.clone(),
         error: BuildError::PrivateKey(e),

@@ -6,13 +6,12 @@ use std::fmt;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use itl_core::{
-    Comparison, PhoneHashes, RecordChange, RecordSummary, SignerId, TrustList, TrustedBy, Verdict,
-};
-use serde_json::{Value, json};
+use itl_core::{Comparison, PhoneHashes, RecordSummary, SignerId, SignerKind, TrustList, Verdict};
+use serde::Serialize;
 
 use crate::input::{self, InputError};
 use crate::text::{MIN_WIDTH_FITTED, printable, wrap};
+use crate::words;
 use crate::{EXIT_FAIL, EXIT_OK};
 
 /// Version of the `compare --format json` schema (docs/JSON.md).
@@ -234,71 +233,195 @@ pub fn run(req: &CompareRequest, out: &mut dyn Write) -> Result<i32, CompareErro
         }
     };
     if req.json {
-        let doc = comparison_json(req, &comparison);
-        serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
-        writeln!(out)?;
+        write_json(out, req, &comparison)?;
     } else {
         write_text(out, req, &comparison)?;
     }
-    Ok(if comparison.verdict.is_ok() {
+    Ok(if comparison.decision.verdict.is_ok() {
         EXIT_OK
     } else {
         EXIT_FAIL
     })
 }
 
-fn summary_json(r: &RecordSummary) -> Value {
-    json!({
-        "index": r.index,
-        "function": r.role.map(|f| f.cucm_text().map_or_else(|| Value::from(f.code()), Value::from)),
-        "function_code": r.role.map(|f| f.code()),
-        "subject": r.subject,
-        "issuer": r.issuer,
-        "serial": hex::encode(&r.serial),
-        "cert_hash": r.cert_hash.as_deref().map(hex::encode),
-        "cert_hash_source": r.cert_hash.as_ref().map(|_| if r.hash_from_certhash { "certhash" } else { "certificate-sha1" }),
-    })
+/// `function` of a record summary: CUCM's text, or the code when unknown.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum FunctionJson {
+    Text(&'static str),
+    Code(u16),
 }
 
-fn change_json(c: &RecordChange) -> Value {
-    json!({ "old": summary_json(&c.old), "new": summary_json(&c.new), "what": c.what })
+/// A record summary (docs/JSON.md, "Record summaries").
+#[derive(Serialize)]
+struct SummaryJson<'a> {
+    index: usize,
+    function: Option<FunctionJson>,
+    function_code: Option<u16>,
+    subject: &'a str,
+    issuer: &'a str,
+    serial: String,
+    cert_hash: Option<String>,
+    cert_hash_source: Option<&'static str>,
 }
 
-fn signer_json(s: &SignerId) -> Value {
-    json!({ "name": s.name, "serial": hex::encode(&s.serial), "issuer": s.issuer })
+impl<'a> From<&'a RecordSummary> for SummaryJson<'a> {
+    fn from(r: &'a RecordSummary) -> Self {
+        Self {
+            index: r.index,
+            function: r.role.map(|f| {
+                f.cucm_text()
+                    .map_or(FunctionJson::Code(f.code()), FunctionJson::Text)
+            }),
+            function_code: r.role.map(|f| f.code()),
+            subject: &r.subject,
+            issuer: &r.issuer,
+            serial: hex::encode(&r.serial),
+            cert_hash: r.cert_hash.as_deref().map(hex::encode),
+            cert_hash_source: r.cert_hash.as_ref().map(|_| {
+                if r.hash_from_certhash {
+                    "certhash"
+                } else {
+                    "certificate-sha1"
+                }
+            }),
+        }
+    }
 }
 
-fn anchor_json(a: &TrustedBy) -> Value {
-    json!({
-        "file": a.file.as_str(),
-        "record": summary_json(&a.record),
-        "server_record": a.server_record.as_ref().map(summary_json),
-    })
+/// A changed record.
+#[derive(Serialize)]
+struct ChangeJson<'a> {
+    old: SummaryJson<'a>,
+    new: SummaryJson<'a>,
+    what: Vec<&'static str>,
 }
 
-/// The `compare --format json` document (schema in docs/JSON.md).
-pub fn comparison_json(req: &CompareRequest, c: &Comparison) -> Value {
-    json!({
-        "schema": SCHEMA_VERSION,
-        "verdict": c.verdict.as_str(),
-        "identical": c.identical,
-        "phone": req.phone.as_ref().map(|p| p.display().to_string()),
-        "phone_ctl": req.phone_ctl.as_ref().map(|p| p.display().to_string()),
-        "server": req.server.display().to_string(),
-        "phone_md5": c.phone_md5,
-        "phone_sha1": c.phone_sha1,
-        "server_md5": c.server_md5,
-        "server_sha1": c.server_sha1,
-        "added": c.added.iter().map(summary_json).collect::<Vec<_>>(),
-        "removed": c.removed.iter().map(summary_json).collect::<Vec<_>>(),
-        "changed": c.changed.iter().map(change_json).collect::<Vec<_>>(),
-        "signer_changed": c.signer_changed,
-        "phone_signer": c.phone_signer.as_ref().map(signer_json),
-        "server_signer": signer_json(&c.server_signer),
-        "trusted_by": c.trusted_by.as_ref().map(anchor_json),
-        "explanation": c.explanation,
-        "remedies": c.remedies,
-    })
+/// A signer object (docs/JSON.md, "Signer objects").
+#[derive(Serialize)]
+struct SignerJson<'a> {
+    name: &'a str,
+    serial: String,
+    issuer: &'a str,
+}
+
+impl<'a> From<&'a SignerId> for SignerJson<'a> {
+    fn from(s: &'a SignerId) -> Self {
+        Self {
+            name: &s.name,
+            serial: hex::encode(&s.serial),
+            issuer: &s.issuer,
+        }
+    }
+}
+
+/// The entry that makes the phone accept the file.
+#[derive(Serialize)]
+struct TrustedByJson<'a> {
+    file: &'static str,
+    record: SummaryJson<'a>,
+    server_record: Option<SummaryJson<'a>>,
+}
+
+/// The `compare --format json` document (docs/JSON.md).
+#[derive(Serialize)]
+struct ComparisonJson<'a> {
+    schema: u32,
+    verdict: &'static str,
+    kind: &'static str,
+    identical: bool,
+    phone: Option<String>,
+    phone_ctl: Option<String>,
+    server: String,
+    phone_md5: Option<&'a str>,
+    phone_sha1: Option<&'a str>,
+    server_md5: &'a str,
+    server_sha1: &'a str,
+    added: Vec<SummaryJson<'a>>,
+    removed: Vec<SummaryJson<'a>>,
+    changed: Vec<ChangeJson<'a>>,
+    signer_changed: bool,
+    phone_signer: Option<SignerJson<'a>>,
+    server_signer: SignerJson<'a>,
+    phone_signed_by: Option<&'static str>,
+    trusted_by: Option<TrustedByJson<'a>>,
+    reason_code: Option<&'static str>,
+    explanation: String,
+    remedies: Vec<String>,
+    remedy_codes: Vec<&'static str>,
+}
+
+fn summaries(v: &[RecordSummary]) -> Vec<SummaryJson<'_>> {
+    v.iter().map(SummaryJson::from).collect()
+}
+
+/// Writes the `compare --format json` document (schema in docs/JSON.md).
+pub fn write_json(out: &mut dyn Write, req: &CompareRequest, c: &Comparison) -> io::Result<()> {
+    let d = &c.decision;
+    let (added, removed, changed) = match &c.diff {
+        Some(diff) => (
+            summaries(&diff.added),
+            summaries(&diff.removed),
+            diff.changed
+                .iter()
+                .map(|ch| ChangeJson {
+                    old: SummaryJson::from(&ch.old),
+                    new: SummaryJson::from(&ch.new),
+                    what: ch.fields.iter().map(|f| f.as_str()).collect(),
+                })
+                .collect(),
+        ),
+        None => (Vec::new(), Vec::new(), Vec::new()),
+    };
+    let doc = ComparisonJson {
+        schema: SCHEMA_VERSION,
+        verdict: d.verdict.as_str(),
+        kind: d.kind.as_str(),
+        identical: c.identical,
+        phone: req.phone.as_ref().map(|p| p.display().to_string()),
+        phone_ctl: req.phone_ctl.as_ref().map(|p| p.display().to_string()),
+        server: req.server.display().to_string(),
+        phone_md5: c.phone_md5.as_deref(),
+        phone_sha1: c.phone_sha1.as_deref(),
+        server_md5: &c.server_md5,
+        server_sha1: &c.server_sha1,
+        added,
+        removed,
+        changed,
+        signer_changed: c.diff.as_ref().is_some_and(|d| d.signer_changed),
+        phone_signer: c.diff.as_ref().map(|d| SignerJson::from(&d.old_signer)),
+        server_signer: SignerJson::from(&c.server_signer),
+        phone_signed_by: d.phone_signed_by.map(SignerKind::as_str),
+        trusted_by: d.trusted_by.as_ref().map(|t| TrustedByJson {
+            file: t.file.as_str(),
+            record: SummaryJson::from(&t.record),
+            server_record: t.server_record.as_ref().map(SummaryJson::from),
+        }),
+        reason_code: d.reason.as_ref().map(words::reason_code),
+        explanation: explanation(c),
+        remedies: d.remedies.iter().map(words::remedy_text).collect(),
+        remedy_codes: d.remedies.iter().map(words::remedy_code).collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
+    writeln!(out)
+}
+
+/// Why the verdict, in sentences (the text report's and JSON's `explanation`).
+pub fn explanation(c: &Comparison) -> String {
+    match (c.decision.verdict, &c.diff) {
+        (Verdict::Identical, None) => {
+            let shown = match (&c.phone_md5, &c.phone_sha1) {
+                (Some(_), Some(_)) => "MD5 and SHA-1",
+                (Some(_), None) => "MD5",
+                _ => "SHA-1",
+            };
+            format!(
+                "The {shown} the phone shows is the server's {}'s: the phone has it.",
+                words::kind_name(c.decision.kind)
+            )
+        }
+        _ => words::decision_text(&c.decision, &c.server_signer),
+    }
 }
 
 fn paint(color: bool, verdict: Verdict) -> String {
@@ -326,7 +449,7 @@ fn wrapped(
 }
 
 fn short(r: &RecordSummary) -> String {
-    let mut s = r.label();
+    let mut s = words::record_label(r);
     s.push_str(&format!(", serial {}", hex::encode(&r.serial)));
     if let Some(h) = &r.cert_hash {
         let what = if r.hash_from_certhash {
@@ -362,46 +485,55 @@ pub fn write_text(out: &mut dyn Write, req: &CompareRequest, c: &Comparison) -> 
     lines(out, &req.server.display().to_string(), "Server  ", 8)?;
     writeln!(out, "        MD5 {}  SHA-1 {}", c.server_md5, c.server_sha1)?;
     writeln!(out, "Identical: {}", if c.identical { "yes" } else { "no" })?;
-    if let Some(old) = &c.phone_signer {
+    if let Some(d) = &c.diff {
         writeln!(out)?;
-        let signer = if c.signer_changed {
+        let signer = if d.signer_changed {
             format!(
                 "changed: {} -> {}",
-                old.describe(),
-                c.server_signer.describe()
+                words::signer_text(&d.old_signer),
+                words::signer_text(&d.new_signer)
             )
         } else {
-            format!("unchanged: {}", c.server_signer.describe())
+            format!("unchanged: {}", words::signer_text(&d.new_signer))
         };
         lines(out, &signer, "Signer  ", 8)?;
-        if c.added.is_empty() && c.removed.is_empty() && c.changed.is_empty() {
+        if let Some(by) = c.decision.phone_signed_by {
+            let text = format!(
+                "the phone's {} was signed with {}",
+                words::kind_name(c.decision.kind),
+                words::signer_kind_text(by)
+            );
+            lines(out, &text, "        ", 8)?;
+        }
+        if d.records_unchanged() {
             writeln!(out, "Records: no differences")?;
         } else {
             writeln!(out, "Records:")?;
-            for r in &c.added {
+            for r in &d.added {
                 lines(out, &short(r), "  added    ", 11)?;
             }
-            for r in &c.removed {
+            for r in &d.removed {
                 lines(out, &short(r), "  removed  ", 11)?;
             }
-            for ch in &c.changed {
+            for ch in &d.changed {
+                let what: Vec<&str> = ch.fields.iter().map(|f| f.as_str()).collect();
                 let text = format!(
                     "{} -> {}: {}",
                     short(&ch.old),
                     short(&ch.new),
-                    ch.what.join(", ")
+                    what.join(", ")
                 );
                 lines(out, &text, "  changed  ", 11)?;
             }
         }
     }
     writeln!(out)?;
-    writeln!(out, "Verdict: {}", paint(req.color, c.verdict))?;
-    lines(out, &c.explanation, "  ", 2)?;
-    if !c.remedies.is_empty() {
+    writeln!(out, "Verdict: {}", paint(req.color, c.decision.verdict))?;
+    lines(out, &explanation(c), "  ", 2)?;
+    if !c.decision.remedies.is_empty() {
         writeln!(out, "What can be done:")?;
-        for r in &c.remedies {
-            lines(out, r, "  - ", 4)?;
+        for r in &c.decision.remedies {
+            lines(out, &words::remedy_text(r), "  - ", 4)?;
         }
     }
     Ok(())

@@ -63,6 +63,8 @@ pub enum InputError {
         /// Why.
         error: crate::tftp::TftpError,
     },
+    /// A private key named by a `tftp://` URL: keys are read from local files only.
+    KeyOverTftp(String),
 }
 
 impl fmt::Display for InputError {
@@ -96,6 +98,10 @@ impl fmt::Display for InputError {
                 None => write!(f, "{}: {error}", path.display()),
             },
             Self::Tftp { url, error } => write!(f, "{url}: {error}"),
+            Self::KeyOverTftp(url) => write!(
+                f,
+                "{url}: a private key is read from a local file only (TFTP is cleartext); copy it here first"
+            ),
         }
     }
 }
@@ -273,6 +279,15 @@ pub fn read_source_with_timeout(
                 })
         }
         _ => read_file(arg),
+    }
+}
+
+/// Reads a private key: a local file or `-`, never a `tftp://` URL
+/// ([`InputError::KeyOverTftp`]), where [`read_source`] would fetch it.
+pub fn read_private_key(path: &Path) -> Result<Vec<u8>, InputError> {
+    match path.to_str() {
+        Some(url) if crate::tftp::is_tftp_url(url) => Err(InputError::KeyOverTftp(url.to_owned())),
+        _ => read_file(path),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod build;
 pub mod bulk;
 pub mod certs;
 pub mod compare;
+pub mod error;
 pub mod fetch;
 pub mod hash;
 pub mod input;
@@ -18,6 +19,7 @@ pub mod text;
 pub mod tftp;
 pub mod timefmt;
 pub mod verify;
+pub mod words;
 
 /// Exit code: everything checked is valid (or identical / accepted).
 pub const EXIT_OK: i32 = 0;

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use itl_cli::error::CliError;
 use itl_cli::{
     EXIT_ERROR, EXIT_FAIL, EXIT_OK, audit, build, bulk, certs, compare, fetch, hash, input, phone,
     verify,
@@ -478,10 +479,12 @@ struct SignArgs {
     /// Output file (written atomically; `-` for standard output).
     #[arg(short, long, value_name = "OUT")]
     output: PathBuf,
-    /// The signer's certificate (PEM or DER), e.g. the TFTP node's CallManager.pem.
+    /// The signer's certificate (PEM or DER; local path or
+    /// tftp://HOST[:PORT]/NAME), e.g. the TFTP node's CallManager.pem.
     #[arg(long, value_name = "CERT")]
     signer: PathBuf,
-    /// The signer's RSA private key (PKCS#1 or PKCS#8, PEM or DER; not encrypted).
+    /// The signer's RSA private key (PKCS#1 or PKCS#8, PEM or DER; not
+    /// encrypted; a local file, never fetched over TFTP).
     #[arg(long, value_name = "KEY")]
     key: PathBuf,
     /// Digest of the signature (and of the plaintext hash of an .enc.sgn).
@@ -493,7 +496,8 @@ struct SignArgs {
     /// The TIMESTAMP element, Unix time [default: now].
     #[arg(long, value_name = "UNIX_TIME")]
     timestamp: Option<u32>,
-    /// Encrypt for the phone with this certificate (its LSC or MIC): an .enc.sgn.
+    /// Encrypt for the phone with this certificate (its LSC or MIC; local path
+    /// or tftp://HOST[:PORT]/NAME): an .enc.sgn.
     #[arg(long, value_name = "DEVICE_CERT")]
     encrypt_for: Option<PathBuf>,
     /// Replace OUT if it exists.
@@ -510,10 +514,11 @@ struct BuildArgs {
     /// Output file (written atomically).
     #[arg(short, long, value_name = "OUT")]
     output: PathBuf,
-    /// The signer's certificate (PEM or DER).
+    /// The signer's certificate (PEM or DER; local path or tftp://HOST[:PORT]/NAME).
     #[arg(long, value_name = "CERT")]
     signer: PathBuf,
-    /// The signer's RSA private key (PKCS#1 or PKCS#8, PEM or DER; not encrypted).
+    /// The signer's RSA private key (PKCS#1 or PKCS#8, PEM or DER; not
+    /// encrypted; a local file, never fetched over TFTP).
     #[arg(long, value_name = "KEY")]
     key: PathBuf,
     /// Digest of the file signature.
@@ -528,7 +533,8 @@ struct BuildArgs {
     /// The TIMESTAMP element, Unix time [default: now].
     #[arg(long, value_name = "UNIX_TIME")]
     timestamp: Option<u32>,
-    /// A record, in command-line order: ROLE:CERT[,dns=NAME][,ip=A.B.C.D][,hash].
+    /// A record, in command-line order: ROLE:CERT[,dns=NAME][,ip=A.B.C.D][,hash]
+    /// (CERT a local path or tftp://HOST[:PORT]/NAME).
     /// With `hash` the record holds the certificate's SHA-1 (CERTHASH, as
     /// CUCM's TVS and CAPF entries) instead of the certificate.
     /// (`--hash-only ROLE:CERT` is still read as `--record ROLE:CERT,hash`.)
@@ -600,8 +606,9 @@ fn report(e: &dyn std::fmt::Display) {
     let _ = writeln!(io::stderr(), "error: {e}");
 }
 
-/// Runs the command; returns the exit code.
-fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
+/// Runs the command; how it ended becomes the exit status in one place
+/// ([`itl_cli::error::finish`]).
+fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
     match cli.command {
         Command::Show {
             format,
@@ -609,7 +616,14 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             trust,
             recursive,
             wide,
-        } => show(format, &files, &trust, recursive, text_width(wide), out),
+        } => CliError::from_code(show(
+            format,
+            &files,
+            &trust,
+            recursive,
+            text_width(wide),
+            out,
+        )?),
         Command::Certs {
             file,
             output: dir,
@@ -622,25 +636,10 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                 force,
                 json: format == Format::Json,
             };
-            let result = input::read_source(&file).and_then(|bytes| {
-                let tl = input::parse(&file, &bytes)?;
-                let source = file.display().to_string();
-                Ok(certs::write_certs(out, &tl, &dir, &source, options))
-            });
-            match result {
-                Ok(Ok(())) => Ok(EXIT_OK),
-                Ok(Err(certs::CertsError::Stdout(e))) => Err(e),
-                Ok(Err(e)) => {
-                    out.flush()?;
-                    report(&e);
-                    Ok(EXIT_ERROR)
-                }
-                Err(e) => {
-                    out.flush()?;
-                    report(&e);
-                    Ok(EXIT_ERROR)
-                }
-            }
+            let bytes = input::read_source(&file)?;
+            let tl = input::parse(&file, &bytes)?;
+            let source = file.display().to_string();
+            Ok(certs::write_certs(out, &tl, &dir, &source, options)?)
         }
         Command::Compare {
             phone,
@@ -653,24 +652,13 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             allow_kind_mismatch,
         } => {
             let files: Vec<PathBuf> = std::iter::once(phone).chain(server).collect();
-            let result =
-                compare::CompareRequest::from_files(&files, phone_md5, phone_sha1, phone_ctl)
-                    .and_then(|mut req| {
-                        req.json = format == Format::Json;
-                        req.color = use_color();
-                        req.width = text_width(wide);
-                        req.allow_kind_mismatch = allow_kind_mismatch;
-                        compare::run(&req, out)
-                    });
-            match result {
-                Ok(code) => Ok(code),
-                Err(compare::CompareError::Io(e)) => Err(e),
-                Err(e) => {
-                    out.flush()?;
-                    report(&e);
-                    Ok(EXIT_ERROR)
-                }
-            }
+            let mut req =
+                compare::CompareRequest::from_files(&files, phone_md5, phone_sha1, phone_ctl)?;
+            req.json = format == Format::Json;
+            req.color = use_color();
+            req.width = text_width(wide);
+            req.allow_kind_mismatch = allow_kind_mismatch;
+            CliError::from_code(compare::run(&req, out)?)
         }
         Command::Phone {
             mac,
@@ -695,15 +683,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                 color: use_color(),
                 timeout,
             };
-            match phone::run(&req, out) {
-                Ok(code) => Ok(code),
-                Err(phone::PhoneError::Io(e)) => Err(e),
-                Err(e) => {
-                    out.flush()?;
-                    eprintln!("error: {e}");
-                    Ok(EXIT_ERROR)
-                }
-            }
+            CliError::from_code(phone::run(&req, out)?)
         }
         Command::Audit {
             phones,
@@ -730,15 +710,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                 timeout,
                 progress: io::stderr().is_terminal(),
             };
-            match audit::run(&args, out, &mut io::stderr()) {
-                Ok(code) => Ok(code),
-                Err(audit::AuditError::Stdout(e)) => Err(e),
-                Err(e) => {
-                    out.flush()?;
-                    eprintln!("error: {e}");
-                    Ok(EXIT_ERROR)
-                }
-            }
+            CliError::from_code(audit::run(&args, out, &mut io::stderr())?)
         }
         Command::Fetch {
             target,
@@ -754,22 +726,14 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                 force,
                 json: format == Format::Json,
             };
-            let result = match mac {
+            let code = match mac {
                 Some(mac) => {
                     let dir = dir.as_deref().unwrap_or(Path::new("."));
-                    fetch::fetch_phone(&target, &mac, dir, &options, out)
+                    fetch::fetch_phone(&target, &mac, dir, &options, out)?
                 }
-                None => fetch::fetch_url(&target, output.as_deref(), &options, out),
+                None => fetch::fetch_url(&target, output.as_deref(), &options, out)?,
             };
-            match result {
-                Ok(code) => Ok(code),
-                Err(fetch::FetchError::Stdout(e)) => Err(e),
-                Err(e) => {
-                    out.flush()?;
-                    report(&e);
-                    Ok(EXIT_ERROR)
-                }
-            }
+            CliError::from_code(code)
         }
         Command::Verify {
             files,
@@ -784,7 +748,14 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                 progress: io::stderr().is_terminal(),
                 json: format == Format::Json,
             };
-            verify::run(&files, &trust, now(), options, out, &mut io::stderr())
+            CliError::from_code(verify::run(
+                &files,
+                &trust,
+                now(),
+                options,
+                out,
+                &mut io::stderr(),
+            )?)
         }
         Command::Hash {
             algo,
@@ -801,7 +772,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                 recursive,
                 json: format == Format::Json,
             };
-            hash::run(&files, algo, options, out, &mut io::stderr())
+            CliError::from_code(hash::run(&files, algo, options, out, &mut io::stderr())?)
         }
         Command::Build(args) => run_build(args, out),
         Command::Completions { shell } => {
@@ -809,21 +780,11 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "itltool", &mut script);
             out.write_all(&script)?;
-            Ok(EXIT_OK)
+            Ok(())
         }
         Command::Man { output, force } => match output {
-            None => {
-                clap_mangen::Man::new(Cli::command()).render(out)?;
-                Ok(EXIT_OK)
-            }
-            Some(dir) => match itl_cli::man::write_pages(Cli::command(), &dir, force, out) {
-                Ok(()) => Ok(EXIT_OK),
-                Err(e) => {
-                    out.flush()?;
-                    eprintln!("error: {e}");
-                    Ok(EXIT_ERROR)
-                }
-            },
+            None => Ok(clap_mangen::Man::new(Cli::command()).render(out)?),
+            Some(dir) => Ok(itl_cli::man::write_pages(Cli::command(), &dir, force, out)?),
         },
         Command::Sign(args) => {
             let opts = itl_cli::signed::SignOptions {
@@ -838,34 +799,35 @@ fn run(cli: Cli, out: &mut dyn Write) -> io::Result<i32> {
                 force: args.force,
                 json: args.format == Format::Json,
             };
-            signed_result(itl_cli::signed::sign(&opts, out, &mut io::stderr()), out)
+            Ok(itl_cli::signed::sign(&opts, out, &mut io::stderr())?)
         }
         Command::Unsign {
             file,
             output,
             force,
             format,
-        } => signed_result(
-            itl_cli::signed::unsign(
-                &file,
-                &output,
-                force,
-                format == Format::Json,
-                out,
-                &mut io::stderr(),
-            ),
+        } => Ok(itl_cli::signed::unsign(
+            &file,
+            &output,
+            force,
+            format == Format::Json,
             out,
-        ),
+            &mut io::stderr(),
+        )?),
         Command::Decrypt {
             file,
             key,
             output,
             force,
             format,
-        } => signed_result(
-            itl_cli::signed::decrypt_file(&file, &key, &output, force, format == Format::Json, out),
+        } => Ok(itl_cli::signed::decrypt_file(
+            &file,
+            &key,
+            &output,
+            force,
+            format == Format::Json,
             out,
-        ),
+        )?),
     }
 }
 
@@ -877,66 +839,37 @@ fn digest_of(d: DigestArg) -> itl_core::DigestAlgorithm {
     }
 }
 
-/// Exit code of `sign`, `unsign`, `decrypt`: 0, or the error on stderr and 2.
-fn signed_result(
-    result: Result<(), itl_cli::signed::SignedCliError>,
-    out: &mut dyn Write,
-) -> io::Result<i32> {
-    match result {
-        Ok(()) => Ok(EXIT_OK),
-        Err(itl_cli::signed::SignedCliError::Write(fetch::FetchError::Stdout(e))) => Err(e),
-        Err(e) => {
-            out.flush()?;
-            eprintln!("error: {e}");
-            Ok(EXIT_ERROR)
-        }
-    }
-}
-
 fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
-fn run_build(args: BuildArgs, out: &mut dyn Write) -> io::Result<i32> {
+fn run_build(args: BuildArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let records = args
         .record
         .iter()
         .map(|a| build::RecordArg::parse(a))
-        .collect::<Result<Vec<_>, _>>();
-    let result = records
-        .map_err(build::BuildCliError::Usage)
-        .and_then(|records| {
-            let opts = build::BuildOptions {
-                output: args.output,
-                signer: args.signer,
-                key: args.key,
-                digest: match args.digest {
-                    DigestArg::Sha1 => itl_core::DigestAlgorithm::SHA1,
-                    DigestArg::Sha256 => itl_core::DigestAlgorithm::SHA256,
-                    DigestArg::Sha512 => itl_core::DigestAlgorithm::SHA512,
-                },
-                filename: args.filename,
-                signer_version: args.signer_version,
-                timestamp: args.timestamp,
-                records,
-                allow_external_signer: args.allow_external_signer,
-                force: args.force,
-                json: args.format == Format::Json,
-            };
-            build::run(&opts, out, &mut io::stderr())
-        });
-    match result {
-        Ok(()) => Ok(EXIT_OK),
-        // Reported by main: a closed pipe exits 0, any other write error 2.
-        Err(build::BuildCliError::Stdout(e)) => Err(e),
-        Err(e) => {
-            out.flush()?;
-            report(&e);
-            Ok(EXIT_ERROR)
-        }
-    }
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(CliError::Usage)?;
+    let opts = build::BuildOptions {
+        output: args.output,
+        signer: args.signer,
+        key: args.key,
+        digest: match args.digest {
+            DigestArg::Sha1 => itl_core::DigestAlgorithm::SHA1,
+            DigestArg::Sha256 => itl_core::DigestAlgorithm::SHA256,
+            DigestArg::Sha512 => itl_core::DigestAlgorithm::SHA512,
+        },
+        filename: args.filename,
+        signer_version: args.signer_version,
+        timestamp: args.timestamp,
+        records,
+        allow_external_signer: args.allow_external_signer,
+        force: args.force,
+        json: args.format == Format::Json,
+    };
+    Ok(build::run(&opts, out, &mut io::stderr())?)
 }
 
 /// Whether to colour the output: stdout is a terminal and `NO_COLOR` is unset or empty.
@@ -975,14 +908,8 @@ fn show(
     recursive: bool,
     width: Option<usize>,
     out: &mut dyn Write,
-) -> io::Result<i32> {
-    let sources = match itl_cli::signed::TrustSources::load(trust) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Ok(EXIT_ERROR);
-        }
-    };
+) -> Result<i32, CliError> {
+    let sources = itl_cli::signed::TrustSources::load(trust)?;
     if matches!(format, ShowFormat::Json) && (recursive || files.len() > 1) {
         // JSON lines, files in parallel, then a totals line (docs/JSON.md).
         let signed_doc = |o: &mut dyn Write, path: &Path, f: &itl_core::SignedFile<'_>| {
@@ -991,7 +918,7 @@ fn show(
             writeln!(o)?;
             Ok(matches!(verdict, itl_cli::signed::Verdict::Rejected { .. }))
         };
-        return itl_cli::show::write_many_json(
+        return Ok(itl_cli::show::write_many_json(
             files,
             recursive,
             now(),
@@ -999,7 +926,7 @@ fn show(
             out,
             &mut io::stderr(),
             io::stderr().is_terminal(),
-        );
+        )?);
     }
     let mut code = EXIT_OK;
     let mut expanded = Vec::new();
@@ -1106,14 +1033,14 @@ fn main() -> ExitCode {
     );
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let result = run(cli, &mut out).and_then(|code| out.flush().map(|()| code));
-    match result {
-        Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(2)),
-        // A closed pipe (`itltool show … | head`) is not an error.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            report(&e);
-            ExitCode::from(2)
-        }
-    }
+    let result = run(cli, &mut out);
+    // Standard output is flushed before any error is printed, so that the
+    // error comes after what was written; a failed flush is the error unless
+    // the command ended with one of its own.
+    let result = match (result, out.flush()) {
+        (Err(e), _) if e.has_message() => Err(e),
+        (result, Ok(())) => result,
+        (_, Err(e)) => Err(CliError::Stdout(e)),
+    };
+    ExitCode::from(itl_cli::error::finish(result, &mut io::stderr()))
 }

@@ -1,7 +1,7 @@
 //! `itltool phone`: replay a phone's boot through the cluster's files (CTL, ITL,
 //! configuration) and say whether it ends trusting the cluster. The replay is
 //! [`itl_core::replay`]; this module reads the inputs, serves files from a
-//! directory or a TFTP server, and words the typed result as text or JSON.
+//! directory or a TFTP server, and prints the typed result as text or JSON, worded by [`crate::words`].
 
 use std::fmt;
 use std::io::{self, Write};
@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use itl_core::{
     Decision, DirSource, DirSourceError, FileKind, HeldFile, HeldList, Mac, Outcome, PhoneStart,
-    Reason, RecordSource, Remedy, Replay, ReplayError, Stage, Step, TrustState, TvsCheck,
+    RecordSource, Replay, ReplayError, Stage, Step, TrustState,
 };
 use itl_core::{RecordSummary, SignerId};
 use serde_json::{Value, json};
@@ -19,6 +19,7 @@ use serde_json::{Value, json};
 use crate::input::{self, InputError};
 use crate::text::{MAX_WIDTH, printable, wrap};
 use crate::tftp::{self, TftpError};
+use crate::words;
 use crate::{EXIT_FAIL, EXIT_OK};
 
 /// Version of the `phone --format json` schema (docs/JSON.md).
@@ -258,165 +259,20 @@ pub fn tftp_source(
 // ---------------------------------------------------------------------------
 // Words.
 
-/// `ITL` / `CTL`.
-fn kind_name(kind: FileKind) -> &'static str {
-    kind.as_str()
-}
-
-fn tvs_text(tvs: TvsCheck) -> &'static str {
-    match tvs {
-        TvsCheck::NoPhoneItl => "the phone holds no ITL, so it knows no TVS server to ask",
-        TvsCheck::NoTvsEntry => "the phone's ITL has no TVS entry, so it cannot ask TVS",
-        TvsCheck::TvsChanged => {
-            "the TVS server's certificate (the TVS entry of the cluster's ITL) is not the one in the phone's ITL, so the phone cannot trust what TVS says"
-        }
-        TvsCheck::SignerUnknown => {
-            "TVS does not know the signer either (it is not a TFTP or CCM+TFTP entry of the cluster's ITL whose key verifies the file)"
-        }
-        _ => "TVS cannot vouch for it",
+/// The kind of trust list a stage reads (`None` for configuration files).
+fn stage_kind(stage: Stage) -> Option<FileKind> {
+    match stage {
+        Stage::Ctl => Some(FileKind::Ctl),
+        Stage::Itl => Some(FileKind::Itl),
+        _ => None,
     }
 }
 
-fn record_text(r: &RecordSummary) -> String {
-    r.label()
-}
-
-/// A short code for a reason (JSON `reason_code`).
-pub fn reason_code(r: &Reason) -> &'static str {
-    match r {
-        Reason::Malformed(_) => "malformed",
-        Reason::BadSignature(_) => "bad-signature",
-        Reason::SignerNotTrusted { .. } => "signer-not-trusted",
-        Reason::NotCtlCcmTftp { .. } => "not-ctl-ccm-tftp",
-        Reason::ConfigSignerNotTrusted { .. } => "config-signer-not-trusted",
-        Reason::ConfigSignerWrongRole { .. } => "config-signer-wrong-role",
-        Reason::ConfigRefused(_) => "config-signature",
-        Reason::UnsignedConfig { .. } => "unsigned-config",
-        Reason::NoConfig => "no-config",
-        _ => "other",
-    }
-}
-
-/// The reason in the admin's words.
-pub fn reason_text(r: &Reason) -> String {
-    match r {
-        Reason::Malformed(e) => {
-            format!("The file is not a well-formed trust list ({e}); the phone refuses it.")
-        }
-        Reason::BadSignature(e) => format!(
-            "The file's signature does not verify with its own signer ({e}): it is damaged or was changed after signing, and the phone refuses it."
-        ),
-        Reason::SignerNotTrusted { kind, signer, tvs } => {
-            let k = kind_name(*kind);
-            let status = match kind {
-                FileKind::Ctl => "CTL update failed",
-                _ => "Trust List update failed",
-            };
-            format!(
-                "The {k} is signed by {}, which is not a SAST, CCM+TFTP or TFTP entry of the phone's CTL or ITL, and {}. The phone refuses the {k} (\"{status}\") and, until it is deleted, all signed configuration.",
-                signer.describe(),
-                tvs_text(*tvs)
-            )
-        }
-        Reason::NotCtlCcmTftp { signer } => format!(
-            "The phone holds a CTL but no ITL: it trusts an ITL only if its signer is a CCM+TFTP entry of the CTL, and {} is not.",
-            signer.describe()
-        ),
-        Reason::ConfigSignerNotTrusted { signer, tvs } => format!(
-            "The configuration is signed by {}, which is neither a TFTP nor a CCM+TFTP entry of the phone's ITL or CTL, and {}. The phone refuses it.",
-            signer.describe(),
-            tvs_text(*tvs)
-        ),
-        Reason::ConfigSignerWrongRole { signer, record } => format!(
-            "The configuration is signed by {}, which {} lists only as {}: only TFTP and CCM+TFTP entries authenticate configuration files. The phone refuses it.",
-            signer.describe(),
-            printable(&record.file),
-            record_text(&record.record)
-        ),
-        Reason::ConfigRefused(e) => format!(
-            "The configuration's signature does not hold: {e}. The phone refuses it."
-        ),
-        Reason::UnsignedConfig { holds } => {
-            let held: Vec<&str> = holds.iter().map(|k| kind_name(*k)).collect();
-            format!(
-                "The configuration is not signed, and the phone holds a trust list ({}): it accepts only signed configuration.",
-                held.join(" and ")
-            )
-        }
-        Reason::NoConfig => "None of the configuration files is on the server: the phone has nothing to register with.".to_owned(),
-        _ => "The phone refuses the file.".to_owned(),
-    }
-}
-
-/// A short code for a remedy (JSON `remedy_codes`).
-pub fn remedy_code(r: &Remedy) -> &'static str {
-    match r {
-        Remedy::DeleteOnPhone { .. } => "delete-on-phone",
-        Remedy::RestoreSigningKey { .. } => "restore-signing-key",
-        Remedy::RecoveryReset { .. } => "recovery-reset",
-        Remedy::UpdateCtl => "update-ctl",
-        Remedy::RegenerateServerFile { .. } => "regenerate-server-file",
-        Remedy::ResignConfig { .. } => "resign-config",
-        Remedy::ServeSignedConfig { .. } => "serve-signed-config",
-        Remedy::AddPhone { .. } => "add-phone",
-        _ => "other",
-    }
-}
-
-/// A remedy in the admin's words.
-pub fn remedy_text(r: &Remedy) -> String {
-    match r {
-        Remedy::DeleteOnPhone { kind } => {
-            let k = kind_name(*kind);
-            format!(
-                "Delete the {k} on each phone by hand (Settings > Security > Trust List > {k} File > Erase, or a factory reset); the phone then trusts the first {k} it downloads."
-            )
-        }
-        Remedy::RestoreSigningKey {
-            kind,
-            signer,
-            itl_recovery,
-        } => {
-            let which = if *itl_recovery {
-                "ITLRecovery"
-            } else {
-                "CallManager"
-            };
-            format!(
-                "Restore the old {which} certificate and key, which signed the phone's {} ({}), from a backup (DRS restore), so that the cluster signs with a key the phone trusts again.",
-                kind_name(*kind),
-                signer.describe()
-            )
-        }
-        Remedy::RecoveryReset { kind, record } => {
-            let k = kind_name(*kind);
-            let cmd = match kind {
-                FileKind::Ctl => "utils ctl reset localkey",
-                _ => "utils itl reset localkey",
-            };
-            format!(
-                "The phone's {k} holds the ITLRecovery entry {}, which the cluster still has: on the publisher run `{cmd}` (or `remotekey`), restart the TFTP service and reset the phones; the reset {k} is signed with the ITLRecovery key, which the phone trusts.",
-                record_text(record)
-            )
-        }
-        Remedy::UpdateCtl => "Update the CTL (`utils ctl update CTLFile`) so that it lists the TFTP server's CallManager certificate as CCM+TFTP; the phone takes the new CTL, then the ITL.".to_owned(),
-        Remedy::RegenerateServerFile { file } => format!(
-            "Regenerate {} on the cluster (for the ITL, restart the TFTP service; for a tokenless CTL, `utils ctl update CTLFile`) and replay again.",
-            printable(file)
-        ),
-        Remedy::ResignConfig { file } => format!(
-            "Have the TFTP service sign {} again with the CallManager certificate listed in the ITL (restart the TFTP service once the ITL is rebuilt).",
-            printable(file)
-        ),
-        Remedy::ServeSignedConfig { file } => format!(
-            "Serve the signed configuration ({}.sgn): the TFTP service signs configuration files when it builds them; restart it, and make sure nothing serves an unsigned copy in its place.",
-            printable(file)
-        ),
-        Remedy::AddPhone { device } => format!(
-            "Add {device} to the cluster, or enable auto-registration so that XMLDefault.cnf.xml is served."
-        ),
-        _ => "See the reason above.".to_owned(),
-    }
+/// A step's reason in words (see [`words::reason_text`]).
+fn step_reason(s: &Step) -> Option<String> {
+    s.reason
+        .as_ref()
+        .map(|r| words::reason_text(r, stage_kind(s.stage)))
 }
 
 fn source_code(s: RecordSource) -> &'static str {
@@ -442,7 +298,7 @@ fn decision_text(step: &Step) -> String {
     let by = step.by.as_ref().map(|d| {
         format!(
             "{} of {} ({})",
-            record_text(&d.record),
+            words::record_label(&d.record),
             source_words(d.source),
             printable(&d.file)
         )
@@ -472,7 +328,7 @@ fn decision_text(step: &Step) -> String {
         (Decision::Unsigned, _) if step.reason.is_none() => {
             "Not signed; the phone holds no trust list, so it takes it as it is.".to_owned()
         }
-        _ => step.reason.as_ref().map(reason_text).unwrap_or_default(),
+        _ => step_reason(step).unwrap_or_default(),
     }
 }
 
@@ -481,7 +337,7 @@ fn held_text(h: &HeldList) -> String {
         "{} (MD5 {}, signed by {})",
         printable(&h.file),
         h.fingerprints.md5,
-        h.signer.describe()
+        words::signer_text(&h.signer)
     )
 }
 
@@ -541,7 +397,12 @@ pub fn write_text(out: &mut dyn Write, r: &Replay, source: &str, color: bool) ->
             writeln!(out, "   MD5 {}  SHA-1 {}", fp.md5, fp.sha1)?;
         }
         if let Some(signer) = &s.signer {
-            lines(out, &format!("signed by {}", signer.describe()), "   ", 3)?;
+            lines(
+                out,
+                &format!("signed by {}", words::signer_text(signer)),
+                "   ",
+                3,
+            )?;
         }
         if failing == Some(i) && s.reason.is_some() {
             writeln!(out, "   Refused: see the result below.")?;
@@ -561,11 +422,17 @@ pub fn write_text(out: &mut dyn Write, r: &Replay, source: &str, color: bool) ->
         Outcome::Broken(b) => {
             let head = format!("broken at {}", b.file);
             writeln!(out, "Result: {}", paint(color, false, &head))?;
-            lines(out, &printable(&reason_text(&b.reason)), "  ", 2)?;
+            let kind = r.steps.get(b.step).and_then(|s| stage_kind(s.stage));
+            lines(
+                out,
+                &printable(&words::reason_text(&b.reason, kind)),
+                "  ",
+                2,
+            )?;
             if !b.remedies.is_empty() {
                 writeln!(out, "What can be done:")?;
                 for m in &b.remedies {
-                    lines(out, &printable(&remedy_text(m)), "  - ", 4)?;
+                    lines(out, &printable(&words::remedy_text(m)), "  - ", 4)?;
                 }
             }
         }
@@ -638,8 +505,8 @@ fn step_json(s: &Step) -> Value {
             "file": d.file,
             "record": summary_json(&d.record),
         })),
-        "reason": s.reason.as_ref().map(reason_text),
-        "reason_code": s.reason.as_ref().map(reason_code),
+        "reason": step_reason(s),
+        "reason_code": s.reason.as_ref().map(words::reason_code),
         "trust_after": trust_json(&s.trust_after),
     })
 }
@@ -650,10 +517,19 @@ pub fn replay_json(r: &Replay, source: &str) -> Value {
         Outcome::Broken(b) => (
             "broken",
             Some(b.file.clone()),
-            Some(reason_text(&b.reason)),
-            Some(reason_code(&b.reason)),
-            b.remedies.iter().map(remedy_text).collect::<Vec<_>>(),
-            b.remedies.iter().map(remedy_code).collect::<Vec<_>>(),
+            Some(words::reason_text(
+                &b.reason,
+                r.steps.get(b.step).and_then(|s| stage_kind(s.stage)),
+            )),
+            Some(words::reason_code(&b.reason)),
+            b.remedies
+                .iter()
+                .map(words::remedy_text)
+                .collect::<Vec<_>>(),
+            b.remedies
+                .iter()
+                .map(words::remedy_code)
+                .collect::<Vec<_>>(),
         ),
         _ => ("trusted", None, None, None, Vec::new(), Vec::new()),
     };

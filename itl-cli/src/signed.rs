@@ -672,8 +672,9 @@ fn write_report(out: &mut dyn Write, report: &impl Serialize) -> Result<(), Sign
     writeln!(out).map_err(stdout)
 }
 
+/// A certificate from a local file, `-` or a `tftp://HOST[:PORT]/NAME` URL.
 fn read_cert(path: &Path) -> Result<Vec<u8>, SignedCliError> {
-    let bytes = input::read_file(path).map_err(SignedCliError::Input)?;
+    let bytes = input::read_source(path).map_err(SignedCliError::Input)?;
     load_certificate(&bytes).map_err(|error| SignedCliError::BadInput {
         path: path.to_owned(),
         error,
@@ -681,7 +682,7 @@ fn read_cert(path: &Path) -> Result<Vec<u8>, SignedCliError> {
 }
 
 fn read_key(path: &Path) -> Result<itl_core::SigningKey, SignedCliError> {
-    let bytes = input::read_file(path).map_err(SignedCliError::Input)?;
+    let bytes = input::read_private_key(path).map_err(SignedCliError::Input)?;
     SigningKey::from_pem_or_der(&bytes).map_err(|e| SignedCliError::BadInput {
         path: path.to_owned(),
         error: itl_core::BuildError::PrivateKey(e),

@@ -225,12 +225,42 @@ fn json_rows_of_a_generated_fleet_are_the_expected_ones() {
         (sum("held"), sum("status"), sum("server_verdicts")),
         (n, n, n)
     );
-    // Every rejected group says what to do.
+    // Every rejected group says what to do, in the words `compare` uses for the
+    // same pair of files (one wording place), about the group's kind.
+    let mut rejected = 0;
     for g in doc["summary"]["groups"].as_array().unwrap() {
         if g["verdict"] == "rejected" || g["verdict"] == "unknown" {
             assert!(!g["remedies"].as_array().unwrap().is_empty(), "{g}");
         }
+        if g["verdict"] == "rejected" {
+            rejected += 1;
+            let path = |id: &Value| {
+                doc["files"][usize::try_from(id.as_u64().unwrap()).unwrap()]["names"][0]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            };
+            let out = itltool(&[
+                "compare",
+                "--format",
+                "json",
+                &path(&g["held"]),
+                &path(&g["file"]),
+            ]);
+            let c: Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(c["verdict"], "rejected", "{g}");
+            assert_eq!(c["remedies"], g["remedies"], "{g}");
+            let kind = g["kind"].as_str().unwrap();
+            let last = g["remedies"].as_array().unwrap().last().unwrap();
+            assert!(
+                last.as_str()
+                    .unwrap()
+                    .starts_with(&format!("Delete the {kind} on each phone")),
+                "{g}"
+            );
+        }
     }
+    assert!(rejected > 0, "the fleet has rejecting phones");
     // Every field is documented in docs/JSON.md.
     let mut found = BTreeSet::new();
     json_doc::paths(&doc, "", &mut found);

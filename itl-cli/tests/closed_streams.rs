@@ -1,6 +1,7 @@
 //! Standard output and standard error that cannot be written: `build` reports a
 //! failed write of its result line (exit 2) instead of exiting 0, and an error
-//! that cannot be printed does not turn into a panic (exit 101).
+//! that cannot be printed does not turn into a panic (exit 101), whichever
+//! command meets it.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -33,6 +34,42 @@ fn an_error_on_an_unwritable_stderr_is_not_a_panic() {
             bad.to_str().unwrap(),
         ],
         vec!["compare", bad.to_str().unwrap(), bad.to_str().unwrap()],
+        // These printed their error with eprintln!, which panics when
+        // standard error cannot be written.
+        vec![
+            "phone",
+            "--mac",
+            "not-a-mac",
+            "--dir",
+            dir.path().to_str().unwrap(),
+        ],
+        vec![
+            "audit",
+            "/nonexistent.csv",
+            "--history",
+            dir.path().to_str().unwrap(),
+        ],
+        vec!["man", "-o", bad.to_str().unwrap()],
+        vec!["show", "--trust", "/nonexistent.pem", bad.to_str().unwrap()],
+        vec!["unsign", bad.to_str().unwrap(), "-o", "/nonexistent/x"],
+        vec![
+            "decrypt",
+            bad.to_str().unwrap(),
+            "--key",
+            "/nonexistent.key",
+            "-o",
+            "/nonexistent/x",
+        ],
+        vec![
+            "sign",
+            bad.to_str().unwrap(),
+            "-o",
+            "/nonexistent/x.sgn",
+            "--signer",
+            "/nonexistent.pem",
+            "--key",
+            "/nonexistent.key",
+        ],
     ] {
         let status = Command::new(env!("CARGO_BIN_EXE_itltool"))
             .args(&args)

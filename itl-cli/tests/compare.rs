@@ -277,3 +277,153 @@ fn errors_exit_2_with_one_line() {
         );
     }
 }
+
+/// A tokenless CTL (`utils ctl set-cluster mixed-mode`): signed by the
+/// CallManager certificate `ccm`, its SAST and CCM+TFTP entry, with an ITLRecovery
+/// SAST entry when `recovery`.
+fn tokenless_ctl(ccm: &str, recovery: bool, ts: u32) -> Vec<u8> {
+    let mut b = Builder::new(cert(ccm), key(ccm))
+        .filename("CTLFile.tlv")
+        .timestamp(ts)
+        .record(Role::SAST, cert(ccm));
+    if recovery {
+        b = b.record(Role::SAST, cert(RECOVERY));
+    }
+    b.record(Role::CCM_TFTP, cert(ccm)).build().unwrap()
+}
+
+/// Text and JSON of `compare PHONE SERVER`, with the exit status.
+fn both(phone: &str, server: &str) -> (Option<i32>, String, Value) {
+    let out = itltool(&["compare", phone, server]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let (code, doc) = json(&[phone, server]);
+    assert_eq!(out.status.code(), code);
+    (code, text, doc)
+}
+
+fn codes(doc: &Value) -> Vec<&str> {
+    doc["remedy_codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn a_rejected_ctl_is_explained_as_a_ctl() {
+    let dir = tempfile::tempdir().unwrap();
+    let phone = write(&dir, "phone-CTL.tlv", &tokenless_ctl(PUBLISHER, true, 1));
+    let server = write(&dir, "CTLFile.tlv", &tokenless_ctl(CCM_NEW, true, 2));
+    let (code, text, doc) = both(&phone, &server);
+    assert_eq!(code, Some(1), "{text}");
+    assert_eq!(doc["verdict"], "rejected");
+    assert_eq!(doc["kind"], "CTL");
+    assert_eq!(doc["reason_code"], "signer-not-trusted");
+    assert_eq!(doc["phone_signed_by"], "callmanager");
+    assert_eq!(
+        codes(&doc),
+        ["recovery-reset", "restore-signing-key", "delete-on-phone"]
+    );
+    assert!(text.contains("`utils ctl reset localkey`"), "{text}");
+    assert!(!text.contains("utils itl"), "{text}");
+    assert!(!text.contains("TVS"), "no TVS reasoning for a CTL: {text}");
+    assert!(!text.contains("phone's ITL"), "{text}");
+    assert!(text.contains("entry of the phone's CTL"), "{text}");
+    assert!(text.contains("CTL update failed"), "{text}");
+    assert!(text.contains("Delete the CTL on each phone"), "{text}");
+    // The ITL case for contrast: ITL wording, the ITL reset command, TVS.
+    let phone = write(
+        &dir,
+        "phone-ITL.tlv",
+        &itl(PUBLISHER, PUBLISHER, TVS, true, 1),
+    );
+    let server = write(
+        &dir,
+        "ITLFile.tlv",
+        &itl(CCM_NEW, CCM_NEW, TVS_NEW, true, 2),
+    );
+    let (code, text, doc) = both(&phone, &server);
+    assert_eq!((code, doc["kind"].as_str()), (Some(1), Some("ITL")));
+    assert!(text.contains("`utils itl reset localkey`"), "{text}");
+    assert!(!text.contains("utils ctl"), "{text}");
+    assert!(text.contains("TVS"), "{text}");
+}
+
+#[test]
+fn an_itlrecovery_signed_phone_file_gets_the_itlrecovery_remedy() {
+    let dir = tempfile::tempdir().unwrap();
+    // CUCM 12: the phone's ITL is signed by the ITLRecovery key. The server's is
+    // signed by a new CallManager key and lists no ITLRecovery certificate.
+    let phone = write(&dir, "phone.tlv", &itl(RECOVERY, PUBLISHER, TVS, true, 1));
+    let server = write(
+        &dir,
+        "server.tlv",
+        &itl(CCM_NEW, CCM_NEW, TVS_NEW, false, 2),
+    );
+    let (code, text, doc) = both(&phone, &server);
+    assert_eq!((code, doc["verdict"].as_str()), (Some(1), Some("rejected")));
+    assert_eq!(doc["phone_signed_by"], "itlrecovery");
+    assert_eq!(
+        codes(&doc),
+        [
+            "recovery-unavailable",
+            "restore-signing-key",
+            "delete-on-phone"
+        ]
+    );
+    let restore = doc["remedies"][1].as_str().unwrap();
+    assert!(
+        restore.starts_with("Restore the ITLRecovery certificate and key"),
+        "{restore}"
+    );
+    assert!(
+        !text.contains("old CallManager certificate"),
+        "the CallManager certificate did not sign the phone's ITL: {text}"
+    );
+    assert!(
+        text.contains("the phone's ITL was signed with the ITLRecovery certificate"),
+        "{text}"
+    );
+    // The CallManager-signed phone file of the same cluster: the CallManager remedy.
+    let phone = write(
+        &dir,
+        "phone-ccm.tlv",
+        &itl(PUBLISHER, PUBLISHER, TVS, true, 1),
+    );
+    let (_, text, doc) = both(&phone, &server);
+    assert_eq!(doc["phone_signed_by"], "callmanager");
+    assert!(
+        text.contains("Restore the old CallManager certificate"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_etoken_signed_ctl_gets_the_etoken_remedy() {
+    let dir = tempfile::tempdir().unwrap();
+    // The CTL client's layout: two USB eTokens as SAST entries (any key pairs stand
+    // in for the tokens), the CallManager certificate as CCM+TFTP; token 1 signs.
+    let etoken_ctl = Builder::new(cert(TVS), key(TVS))
+        .filename("CTLFile.tlv")
+        .timestamp(1)
+        .record(Role::SAST, cert(TVS))
+        .record(Role::SAST, cert(CAPF))
+        .record(Role::CCM_TFTP, cert(PUBLISHER))
+        .build()
+        .unwrap();
+    let phone = write(&dir, "phone.tlv", &etoken_ctl);
+    let server = write(&dir, "CTLFile.tlv", &tokenless_ctl(CCM_NEW, false, 2));
+    let (code, text, doc) = both(&phone, &server);
+    assert_eq!((code, doc["verdict"].as_str()), (Some(1), Some("rejected")));
+    assert_eq!(doc["phone_signed_by"], "etoken");
+    assert_eq!(codes(&doc), ["sign-with-etoken", "delete-on-phone"]);
+    let remedy = doc["remedies"][0].as_str().unwrap();
+    assert!(
+        remedy.contains("USB eToken") && remedy.contains("CTL client"),
+        "{remedy}"
+    );
+    assert!(remedy.contains("record 1 (SAST)") && remedy.contains("record 2 (SAST)"));
+    assert!(!text.contains("DRS") && !text.contains("CallManager certificate and key"));
+    assert!(!text.contains("TVS"), "{text}");
+}

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+mod tftp_server;
 
 use common::{itltool, openssl_sha1, stderr, stdout, vectors};
 
@@ -708,4 +709,105 @@ fn hash_of_many_files_keeps_their_order_and_reports_unreadable_ones() {
         let sum = stdout(&o).split_whitespace().next().unwrap().to_owned();
         assert_eq!(line, &format!("{sum}  {}", path.display()));
     }
+}
+
+#[test]
+fn build_and_sign_read_certificates_from_tftp_urls_but_never_keys() {
+    let served = tempfile::tempdir().unwrap();
+    for name in ["publisher.crt", "tvs.crt"] {
+        std::fs::copy(cert(name), served.path().join(name)).unwrap();
+    }
+    let server = tftp_server::TestServer::start(served.path());
+    let url = |name: &str| format!("tftp://127.0.0.1:{}/{name}", server.port());
+    let dir = tempfile::tempdir().unwrap();
+    let built = |out: &std::path::Path, signer: String, records: [String; 3]| {
+        let mut args = vec![
+            "build".to_owned(),
+            "-o".into(),
+            out.display().to_string(),
+            "--signer".into(),
+            signer,
+            "--key".into(),
+            cert("publisher.key"),
+            "--timestamp".into(),
+            "1700000000".into(),
+            "--filename".into(),
+            "ITLFile.tlv".into(),
+        ];
+        for r in records {
+            args.extend(["--record".to_owned(), r]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = itltool(&args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        std::fs::read(out).unwrap()
+    };
+    // The same file from local certificates and from the TFTP server.
+    let local = built(
+        &dir.path().join("local.tlv"),
+        cert("publisher.crt"),
+        [
+            format!("SAST:{}", cert("publisher.crt")),
+            format!("CCM+TFTP:{}", cert("publisher.crt")),
+            format!("TVS:{},hash", cert("tvs.crt")),
+        ],
+    );
+    let fetched = built(
+        &dir.path().join("tftp.tlv"),
+        url("publisher.crt"),
+        [
+            format!("SAST:{}", url("publisher.crt")),
+            format!("CCM+TFTP:{}", url("publisher.crt")),
+            format!("TVS:{},hash", url("tvs.crt")),
+        ],
+    );
+    assert_eq!(fetched, local);
+    let tl = itl_core::TrustList::parse(&fetched).unwrap();
+    assert_eq!(tl.records().len(), 3);
+
+    // sign's certificate over TFTP too.
+    let payload = dir.path().join("x.cnf.xml");
+    std::fs::write(&payload, b"<device/>").unwrap();
+    let out = dir.path().join("x.cnf.xml.sgn");
+    let o = itltool(&[
+        "sign",
+        payload.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--signer",
+        &url("publisher.crt"),
+        "--key",
+        &cert("publisher.key"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = itltool(&[
+        "verify",
+        out.to_str().unwrap(),
+        "--trust",
+        dir.path().join("local.tlv").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+
+    // A private key is never fetched over cleartext TFTP: refused by name, nothing written.
+    let key_url = url("publisher.key");
+    let out = dir.path().join("refused.tlv");
+    let o = itltool(&[
+        "build",
+        "-o",
+        out.to_str().unwrap(),
+        "--signer",
+        &cert("publisher.crt"),
+        "--key",
+        &key_url,
+        "--record",
+        &format!("SAST:{}", cert("publisher.crt")),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: {key_url}: a private key is read from a local file only (TFTP is cleartext); copy it here first\n"
+        )
+    );
+    assert!(!out.exists());
 }

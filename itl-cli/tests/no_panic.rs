@@ -31,11 +31,11 @@ fn render_all(bytes: &[u8], original: &TrustList<'_>, dir: &Path) {
     // the file cut short): never identical, whichever side each is on; the
     // damaged file against itself is.
     let c = itl_core::compare(original, Some(&tl), &tl);
-    assert_ne!(c.verdict, Verdict::Identical, "{}", c.explanation);
+    assert_ne!(c.decision.verdict, Verdict::Identical, "{c:?}");
     let c = itl_core::compare(&tl, None, original);
-    assert_ne!(c.verdict, Verdict::Identical, "{}", c.explanation);
+    assert_ne!(c.decision.verdict, Verdict::Identical, "{c:?}");
     let c = itl_core::compare(&tl, None, &tl);
-    assert_eq!(c.verdict, Verdict::Identical, "{}", c.explanation);
+    assert_eq!(c.decision.verdict, Verdict::Identical, "{c:?}");
     // Into a directory that exists already with the same names: refused, no panic.
     let _ = certs::write_certs(&mut sink, &tl, dir, "x", certs::CertsOptions::default());
 }

@@ -16,7 +16,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use itl_core::{TrustList, Verdict, common_name, compare, verify_signature};
+use itl_core::{Remedy, TrustList, Verdict, common_name, decide, diff, verify_signature};
 
 fn tlv_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
@@ -90,25 +90,27 @@ fn phone_versus_server(phone: &str, server: &str) -> Result<ExitCode, ExitCode> 
         })
     };
     let (phone_tl, server_tl) = (parse(phone, &phone_bytes)?, parse(server, &server_bytes)?);
-    let c = compare(&phone_tl, None, &server_tl);
+    // What changed (records, signer), then what the phone does about it.
+    let d = diff(&phone_tl, &server_tl);
     println!(
         "compare {phone} -> {server}: {} added, {} removed, {} changed records",
-        c.added.len(),
-        c.removed.len(),
-        c.changed.len()
+        d.added.len(),
+        d.removed.len(),
+        d.changed.len()
     );
-    let accepted = match c.verdict {
+    let decision = decide(&phone_tl, None, &server_tl);
+    let accepted = match decision.verdict {
         Verdict::Identical => {
             println!("verdict: identical, nothing to do");
             true
         }
         Verdict::AcceptedSigner | Verdict::AcceptedTvs => {
-            let how = if c.verdict == Verdict::AcceptedSigner {
+            let how = if decision.verdict == Verdict::AcceptedSigner {
                 "its signer is trusted"
             } else {
                 "its TVS entry vouches for the signer"
             };
-            match &c.trusted_by {
+            match &decision.trusted_by {
                 Some(t) => println!(
                     "verdict: accepted, {how}: phone {} record {}",
                     t.file.as_str(),
@@ -121,8 +123,21 @@ fn phone_versus_server(phone: &str, server: &str) -> Result<ExitCode, ExitCode> 
         Verdict::Rejected => {
             println!(
                 "verdict: rejected, the phone refuses the server's file ({} remedies)",
-                c.remedies.len()
+                decision.remedies.len()
             );
+            // Remedies are data: act on the ones a script can act on.
+            for r in &decision.remedies {
+                match r {
+                    Remedy::RecoveryReset { record, .. } => println!(
+                        "  the phone's ITLRecovery entry (record {}) still works: reset the file with it",
+                        record.index
+                    ),
+                    Remedy::DeleteOnPhone { kind } => {
+                        println!("  last resort: delete the {} on each phone", kind.as_str())
+                    }
+                    _ => {}
+                }
+            }
             false
         }
         // Only when comparing hashes; and verdicts may be added (non_exhaustive).

@@ -39,7 +39,11 @@
 //!   [`check_certificates`], [`CertInfo`], [`Fingerprints`], keys as
 //!   [`PublicKey`] and [`SigningKey`];
 //! - building: [`Builder`], [`RecordSpec`], [`load_certificate`];
-//! - phone versus server: [`compare`], [`compare_hashes`] and [`Comparison`];
+//! - phone versus server: [`diff`] (records added, removed, changed: [`TrustListDiff`]),
+//!   [`decide`] (the phone's [`TrustDecision`]: [`Verdict`], [`TrustedBy`], [`Reason`],
+//!   [`Remedy`], all data, worded by the caller), both at once with [`compare`] (or
+//!   [`compare_hashes`] for the hash a phone shows), giving a [`Comparison`];
+//! - fleet and boot: [`audit`], [`replay`];
 //! - printing what `itltool` prints, to any `&mut dyn Write`:
 //!   [`write_show_text`], [`write_show_cucm`], [`write_show_json`],
 //!   [`write_verify`], [`write_verify_json`], [`write_hash`], [`write_hash_json`]
@@ -52,6 +56,8 @@ mod build;
 mod cert;
 mod certcheck;
 mod compare;
+mod decision;
+mod diff;
 mod digest;
 mod dn;
 mod edit;
@@ -88,9 +94,13 @@ pub use certcheck::{
     CertReport, Check, CheckDetail, CheckKind, KeySource, PHONE_MAX_FILE_SIZE, RecordChecks,
     Warning, WarningKind, cert_hash_matches, check_certificates, check_record,
 };
-pub use compare::{
-    Comparison, PhoneHashes, RecordChange, RecordSummary, SignerId, TrustedBy, Verdict, compare,
-    compare_hashes, same_certificate,
+pub use compare::{Comparison, PhoneHashes, compare, compare_hashes};
+pub use decision::{
+    DecidingRecord, Reason, RecordSource, Remedy, SignerKind, TrustDecision, TrustedBy, TvsCheck,
+    Verdict, decide,
+};
+pub use diff::{
+    ChangedField, RecordChange, RecordSummary, SignerId, TrustListDiff, diff, same_certificate,
 };
 pub use digest::DigestAlgorithm;
 pub use dn::{common_name, same_dn};
@@ -105,9 +115,8 @@ pub use header::Header;
 pub use keys::{KeyError, PrivateKeyError, PublicKey, SigningError, SigningKey};
 pub use kind::{AnyFile, detect_kind, detect_kind_with};
 pub use phone::{
-    Broken, DecidingRecord, Decision, DirSource, DirSourceError, FileSource, HeldFile, HeldList,
-    Outcome, PhoneStart, Reason, RecordSource, Remedy, Replay, ReplayError, Stage, Step,
-    TrustState, TvsCheck, replay,
+    Broken, Decision, DirSource, DirSourceError, FileSource, HeldFile, HeldList, Outcome,
+    PhoneStart, Replay, ReplayError, Stage, Step, TrustState, replay,
 };
 pub use record::Record;
 pub use render::{

@@ -15,7 +15,7 @@
 //!    CCM+TFTP entry of the CTL;
 //! 3. otherwise a new file must be signed by a SAST, CCM+TFTP or TFTP entry of the
 //!    phone's current CTL or ITL ([`Decision::TrustedSigner`], decided by the
-//!    library's [`compare`](crate::compare())), or else vouched for by the TVS
+//!    library's trust decision, [`decide`](crate::decide())), or else vouched for by the TVS
 //!    server, whose certificate must match the TVS entry of the phone's current
 //!    ITL ([`Decision::TrustedTvs`]); the TVS server's certificate is taken from
 //!    the cluster's ITL;
@@ -26,7 +26,8 @@
 //! [`replay`] reads files through a [`FileSource`] (a directory with
 //! [`DirSource`], a TFTP client, or any closure
 //! `FnMut(&str) -> Result<Option<Vec<u8>>, E>`), and returns typed [`Step`]s and an
-//! [`Outcome`]; callers word them.
+//! [`Outcome`] with the decision module's [`Reason`]s and [`Remedy`]s; callers
+//! word them.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -36,7 +37,10 @@ use thiserror::Error;
 
 use crate::Mac;
 
-use crate::compare::{self, RecordSummary, SignerId, Verdict, is_itl_recovery, same_certificate};
+use crate::decision::{
+    self, DecidingRecord, Reason, RecordSource, Remedy, TrustedBy, TvsCheck, Verdict,
+};
+use crate::diff::{RecordSummary, SignerId, same_certificate};
 use crate::error::ParseError;
 use crate::fingerprint::Fingerprints;
 use crate::keys::PublicKey;
@@ -44,7 +48,7 @@ use crate::record::Record;
 use crate::role::Role;
 use crate::signed::{SignedFile, SignedFileError, verify_signed_file};
 use crate::trustlist::{FileKind, MAX_FILE_SIZE, TrustList};
-use crate::verify::{self, SignatureError, verify_signature, verify_with_trust};
+use crate::verify::{self, verify_signature, verify_with_trust};
 
 /// Where the replay reads the cluster's files: `Ok(Some(bytes))` for a file,
 /// `Ok(None)` when the server has no such file (TFTP "File not found"), `Err`
@@ -247,98 +251,6 @@ impl fmt::Display for Decision {
     }
 }
 
-/// Which file holds the record that decided a step.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum RecordSource {
-    /// The CTL the phone held when the file was checked.
-    PhoneCtl,
-    /// The ITL the phone held when the file was checked.
-    PhoneItl,
-    /// The file itself (its own signer, for [`Decision::FirstUse`]).
-    ThisFile,
-}
-
-/// The record that decided a step.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DecidingRecord {
-    /// Which file holds it.
-    pub source: RecordSource,
-    /// That file's name (as asked for, or as given for the phone's own files).
-    pub file: String,
-    /// The record (1-based index in that file).
-    pub record: RecordSummary,
-}
-
-/// Why the TVS server could not vouch for a signer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum TvsCheck {
-    /// The phone holds no ITL, so it knows no TVS server.
-    NoPhoneItl,
-    /// The phone's ITL has no TVS entry.
-    NoTvsEntry,
-    /// The cluster's TVS certificate (its ITL's TVS entry) is not the one in the
-    /// phone's ITL: the TVS certificate was regenerated, or the cluster has no ITL.
-    TvsChanged,
-    /// TVS is trusted but does not know the signer: it is not a TFTP or CCM+TFTP
-    /// entry of the cluster's ITL whose key verifies the file.
-    SignerUnknown,
-}
-
-/// Why a file was refused, or why there is nothing to register with.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Reason {
-    /// The file does not parse.
-    Malformed(ParseError),
-    /// The file's signature does not verify with its own signer: it is damaged
-    /// or was changed after signing.
-    BadSignature(SignatureError),
-    /// The trust list is signed by a key the phone does not trust, and TVS cannot
-    /// vouch for it.
-    SignerNotTrusted {
-        /// ITL or CTL.
-        kind: FileKind,
-        /// The file's signer.
-        signer: SignerId,
-        /// Why TVS could not help.
-        tvs: TvsCheck,
-    },
-    /// The phone holds a CTL but no ITL, and the ITL's signer is not a CCM+TFTP
-    /// entry of that CTL.
-    NotCtlCcmTftp {
-        /// The ITL's signer.
-        signer: SignerId,
-    },
-    /// The configuration is signed by a certificate that is neither a TFTP nor a
-    /// CCM+TFTP entry of what the phone trusts, and TVS cannot vouch for it.
-    ConfigSignerNotTrusted {
-        /// The configuration's signer.
-        signer: SignerId,
-        /// Why TVS could not help.
-        tvs: TvsCheck,
-    },
-    /// The configuration's signer is in the phone's trust lists, but only in a
-    /// role that does not authenticate configuration files (SAST, CAPF, TVS…).
-    ConfigSignerWrongRole {
-        /// The configuration's signer.
-        signer: SignerId,
-        /// The entry it matches.
-        record: DecidingRecord,
-    },
-    /// The configuration's signature cannot be checked or does not verify (no
-    /// usable key, signature mismatch, unknown digest…).
-    ConfigRefused(SignedFileError),
-    /// The configuration is not signed and the phone holds a trust list.
-    UnsignedConfig {
-        /// The trust lists the phone holds.
-        holds: Vec<FileKind>,
-    },
-    /// None of the configuration files exists on the server.
-    NoConfig,
-}
-
 /// A trust list the phone holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HeldList {
@@ -388,66 +300,6 @@ pub struct Step {
     pub reason: Option<Reason>,
     /// What the phone trusts after this step.
     pub trust_after: TrustState,
-}
-
-/// What an administrator can do about a broken phone. Callers word them.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Remedy {
-    /// Delete the trust list on each phone by hand (the phone menu, or a factory
-    /// reset); the phone then trusts the first one it downloads.
-    DeleteOnPhone {
-        /// Which file.
-        kind: FileKind,
-    },
-    /// Restore, from a backup, the certificate and key that signed the trust list
-    /// the phone holds, so that the cluster signs with a key the phone trusts again.
-    RestoreSigningKey {
-        /// Which trust list of the phone the signer signed.
-        kind: FileKind,
-        /// Its signer.
-        signer: SignerId,
-        /// Whether that signer is the ITLRecovery certificate (else, as a rule,
-        /// the CallManager certificate of the TFTP server).
-        itl_recovery: bool,
-    },
-    /// The phone's file holds an ITLRecovery entry that the cluster still has:
-    /// have the cluster sign the file with the ITLRecovery key (`utils itl reset
-    /// localkey` or `utils ctl reset localkey`, then restart TFTP and reset the
-    /// phones).
-    RecoveryReset {
-        /// Which file.
-        kind: FileKind,
-        /// The ITLRecovery entry in the phone's file.
-        record: RecordSummary,
-    },
-    /// A phone holding only a CTL refuses an ITL whose signer is not a CCM+TFTP
-    /// entry of that CTL: update the CTL so that it lists the TFTP server's
-    /// CallManager certificate as CCM+TFTP (`utils ctl update CTLFile`).
-    UpdateCtl,
-    /// The server's file is damaged: regenerate it on the cluster.
-    RegenerateServerFile {
-        /// Which file failed.
-        file: String,
-    },
-    /// The configuration is signed by a certificate the phone does not trust (or
-    /// damaged): have the TFTP service sign the configuration files again with the
-    /// CallManager certificate listed in the ITL (restart the TFTP service).
-    ResignConfig {
-        /// The configuration file.
-        file: String,
-    },
-    /// Serve the signed configuration (`.sgn`) the phone expects.
-    ServeSignedConfig {
-        /// The unsigned file the phone found.
-        file: String,
-    },
-    /// Add the phone to the cluster (or allow auto-registration, which serves
-    /// `XMLDefault.cnf.xml`).
-    AddPhone {
-        /// The phone's device name, `SEP<MAC>`.
-        device: String,
-    },
 }
 
 /// Where the phone ends.
@@ -926,13 +778,12 @@ fn check_trust_list(
         };
     }
     // Rule 3: signed by a SAST, CCM+TFTP or TFTP entry, or vouched for by TVS.
-    let c = compare::compare(&primary.tl, secondary.map(|k| &k.tl), &tl);
-    let anchor = |a: &compare::TrustedBy| {
-        let (source, file) = match a.file {
-            FileKind::Ctl => (
-                RecordSource::PhoneCtl,
-                secondary.map(|k| k.name.clone()).unwrap_or_default(),
-            ),
+    let d = decision::decide(&primary.tl, secondary.map(|k| &k.tl), &tl);
+    let anchor = |a: &TrustedBy| {
+        // The phone's CTL is the secondary file only when an ITL is the primary.
+        let from_secondary = a.file == FileKind::Ctl && primary_src == RecordSource::PhoneItl;
+        let (source, file) = match secondary {
+            Some(k) if from_secondary => (RecordSource::PhoneCtl, k.name.clone()),
             _ => (primary_src, primary.name.clone()),
         };
         DecidingRecord {
@@ -941,17 +792,22 @@ fn check_trust_list(
             record: a.record.clone(),
         }
     };
-    match c.verdict {
+    match d.verdict {
         Verdict::Identical => Verdict2::accept(Decision::Unchanged, None),
         Verdict::AcceptedSigner => {
-            Verdict2::accept(Decision::TrustedSigner, c.trusted_by.as_ref().map(anchor))
+            Verdict2::accept(Decision::TrustedSigner, d.trusted_by.as_ref().map(anchor))
         }
         Verdict::AcceptedTvs if primary_src == RecordSource::PhoneItl => {
-            Verdict2::accept(Decision::TrustedTvs, c.trusted_by.as_ref().map(anchor))
+            Verdict2::accept(Decision::TrustedTvs, d.trusted_by.as_ref().map(anchor))
         }
         _ => match tvs_vouches(mem, cluster_itl) {
             Ok(by) => Verdict2::accept(Decision::TrustedTvs, Some(by)),
-            Err(tvs) => Verdict2::reject(Reason::SignerNotTrusted { kind, signer, tvs }),
+            Err(tvs) => Verdict2::reject(Reason::SignerNotTrusted {
+                kind,
+                signer,
+                held: mem.kinds(),
+                tvs,
+            }),
         },
     }
 }
@@ -1068,6 +924,7 @@ fn trust_list_remedies(
     match reason {
         Reason::Malformed(_) | Reason::BadSignature(_) => vec![Remedy::RegenerateServerFile {
             file: name.to_owned(),
+            kind,
         }],
         Reason::NotCtlCcmTftp { .. } => vec![
             Remedy::UpdateCtl,
@@ -1076,40 +933,16 @@ fn trust_list_remedies(
             },
         ],
         _ => {
-            let mut out = Vec::new();
             // The phone file whose trust failed: the one of this kind, else the
             // other one (a CTL-only phone checking an ITL).
             let held = mem.get(kind).or(mem.ctl.as_ref()).or(mem.itl.as_ref());
-            if let Some(held) = held {
-                let server = TrustList::parse(server).ok();
-                for (i, r) in held.tl.records().iter().enumerate() {
-                    if !is_itl_recovery(r) {
-                        continue;
-                    }
-                    let still_there = server.as_ref().is_some_and(|s| {
-                        s.records().iter().any(|x| {
-                            x.function() == Some(Role::SAST) && same_certificate(r, x) == Some(true)
-                        })
-                    });
-                    if still_there {
-                        out.push(Remedy::RecoveryReset {
-                            kind: held.tl.kind(),
-                            record: RecordSummary::of(i + 1, r),
-                        });
-                        break;
-                    }
+            match held {
+                Some(held) => {
+                    let server = TrustList::parse(server).ok();
+                    decision::untrusted_remedies(&held.tl, server.as_ref(), kind)
                 }
-                let signer_record = held.tl.records().iter().find(|r| {
-                    r.serial_number() == held.tl.header().signer_serial() && is_itl_recovery(r)
-                });
-                out.push(Remedy::RestoreSigningKey {
-                    kind: held.tl.kind(),
-                    signer: SignerId::of(&held.tl),
-                    itl_recovery: signer_record.is_some(),
-                });
+                None => vec![Remedy::DeleteOnPhone { kind }],
             }
-            out.push(Remedy::DeleteOnPhone { kind });
-            out
         }
     }
 }

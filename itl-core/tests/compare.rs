@@ -7,7 +7,9 @@ mod common;
 
 use common::{cert, key};
 use itl_core::{Builder, PhoneHashes, Role, TrustList, Verdict, compare, compare_hashes};
-use itl_core::{FileKind, RecordSummary};
+use itl_core::{
+    ChangedField, FileKind, Reason, RecordSummary, Remedy, SignerKind, TrustListDiff, TvsCheck,
+};
 
 const T1: u32 = 1_341_100_800;
 const T2: u32 = 1_341_187_200;
@@ -43,6 +45,10 @@ fn run(phone: &[u8], ctl: Option<&[u8]>, server: &[u8]) -> itl_core::Comparison 
     compare(&p, c.as_ref(), &s)
 }
 
+fn diff(c: &itl_core::Comparison) -> &TrustListDiff {
+    c.diff.as_ref().expect("files were compared, not hashes")
+}
+
 fn roles(v: &[RecordSummary]) -> Vec<Role> {
     v.iter().map(|r| r.role.unwrap()).collect()
 }
@@ -51,12 +57,13 @@ fn roles(v: &[RecordSummary]) -> Vec<Role> {
 fn identical_files() {
     let phone = itl(PUBLISHER, PUBLISHER, TVS, None, T1);
     let c = run(&phone, None, &phone.clone());
-    assert_eq!(c.verdict, Verdict::Identical);
+    assert_eq!(c.decision.verdict, Verdict::Identical);
     assert!(c.identical);
     assert_eq!(c.phone_md5, Some(c.server_md5.clone()));
-    assert!(c.added.is_empty() && c.removed.is_empty() && c.changed.is_empty());
-    assert!(!c.signer_changed);
-    assert!(c.remedies.is_empty());
+    assert!(diff(&c).records_unchanged());
+    assert!(!diff(&c).signer_changed);
+    assert!(c.decision.remedies.is_empty() && c.decision.reason.is_none());
+    assert_eq!(c.decision.phone_signed_by, Some(SignerKind::CallManager));
 }
 
 #[test]
@@ -65,12 +72,12 @@ fn re_signed_with_a_new_timestamp_is_accepted_by_signer() {
     let server = itl(PUBLISHER, PUBLISHER, TVS, None, T2);
     assert_ne!(phone, server);
     let c = run(&phone, None, &server);
-    assert_eq!(c.verdict, Verdict::AcceptedSigner);
+    assert_eq!(c.decision.verdict, Verdict::AcceptedSigner);
     assert!(!c.identical);
     assert_ne!(c.phone_md5.as_deref(), Some(c.server_md5.as_str()));
-    assert!(c.added.is_empty() && c.removed.is_empty() && c.changed.is_empty());
-    assert!(!c.signer_changed);
-    let by = c.trusted_by.unwrap();
+    assert!(diff(&c).records_unchanged());
+    assert!(!diff(&c).signer_changed);
+    let by = c.decision.trusted_by.unwrap();
     assert_eq!(
         (by.file, by.record.index, by.record.role),
         (FileKind::Itl, 1, Some(Role::SAST))
@@ -82,25 +89,31 @@ fn callmanager_regenerated_tvs_kept_is_accepted_by_tvs() {
     let phone = itl(PUBLISHER, PUBLISHER, TVS, None, T1);
     let server = itl(CCM_NEW, CCM_NEW, TVS, None, T2);
     let c = run(&phone, None, &server);
-    assert_eq!(c.verdict, Verdict::AcceptedTvs, "{}", c.explanation);
-    assert!(c.signer_changed);
-    assert!(c.added.is_empty() && c.removed.is_empty());
+    assert_eq!(c.decision.verdict, Verdict::AcceptedTvs, "{c:?}");
+    let d = diff(&c);
+    assert!(d.signer_changed);
+    assert!(d.added.is_empty() && d.removed.is_empty());
     assert_eq!(
-        c.changed
+        d.changed
             .iter()
             .map(|ch| ch.old.role.unwrap())
             .collect::<Vec<_>>(),
         [Role::SAST, Role::CCM_TFTP]
     );
-    for ch in &c.changed {
-        for w in ["certificate", "key", "serial", "issuer"] {
-            assert!(ch.what.contains(&w), "{:?}", ch.what);
+    for ch in &d.changed {
+        for f in [
+            ChangedField::Certificate,
+            ChangedField::Key,
+            ChangedField::Serial,
+            ChangedField::Issuer,
+        ] {
+            assert!(ch.fields.contains(&f), "{:?}", ch.fields);
         }
     }
-    let by = c.trusted_by.unwrap();
+    let by = c.decision.trusted_by.unwrap();
     assert_eq!((by.record.index, by.record.role), (3, Some(Role::TVS)));
     assert_eq!(by.server_record.unwrap().index, 3);
-    assert!(c.explanation.contains("TVS"), "{}", c.explanation);
+    assert!(c.decision.reason.is_none());
 }
 
 #[test]
@@ -108,11 +121,21 @@ fn tvs_regenerated_callmanager_kept_is_accepted_by_signer() {
     let phone = itl(PUBLISHER, PUBLISHER, TVS, None, T1);
     let server = itl(PUBLISHER, PUBLISHER, TVS_NEW, None, T2);
     let c = run(&phone, None, &server);
-    assert_eq!(c.verdict, Verdict::AcceptedSigner);
-    assert!(!c.signer_changed);
-    assert_eq!(c.changed.len(), 1);
-    assert_eq!(c.changed[0].old.role, Some(Role::TVS));
-    assert!(c.changed[0].what.contains(&"certificate") && c.changed[0].what.contains(&"key"));
+    assert_eq!(c.decision.verdict, Verdict::AcceptedSigner);
+    let d = diff(&c);
+    assert!(!d.signer_changed);
+    assert_eq!(d.changed.len(), 1);
+    assert_eq!(d.changed[0].old.role, Some(Role::TVS));
+    // openssl: the regenerated TVS certificate has a new serial (090beb22… for
+    // 2e3e1a7b…), the same issuer (itself, same subject).
+    assert_eq!(
+        d.changed[0].fields,
+        [
+            ChangedField::Certificate,
+            ChangedField::Key,
+            ChangedField::Serial
+        ]
+    );
 }
 
 #[test]
@@ -120,16 +143,38 @@ fn both_regenerated_is_rejected_with_remedies() {
     let phone = itl(PUBLISHER, PUBLISHER, TVS, None, T1);
     let server = itl(CCM_NEW, CCM_NEW, TVS_NEW, None, T2);
     let c = run(&phone, None, &server);
-    assert_eq!(c.verdict, Verdict::Rejected, "{}", c.explanation);
-    assert!(c.trusted_by.is_none());
-    assert!(c.signer_changed);
-    assert_eq!(c.changed.len(), 3);
-    let all = c.remedies.join("\n");
-    assert!(all.contains("Delete the ITL on each phone"), "{all}");
-    assert!(all.contains("backup"), "{all}");
-    assert!(
-        !all.contains("utils itl reset"),
-        "no ITLRecovery entry on the phone: {all}"
+    assert_eq!(c.decision.verdict, Verdict::Rejected, "{c:?}");
+    assert!(c.decision.trusted_by.is_none());
+    assert!(diff(&c).signer_changed);
+    assert_eq!(diff(&c).changed.len(), 3);
+    match &c.decision.reason {
+        Some(Reason::SignerNotTrusted {
+            kind,
+            signer,
+            held,
+            tvs,
+        }) => {
+            assert_eq!(*kind, FileKind::Itl);
+            assert_eq!(*signer, c.server_signer);
+            assert_eq!(*held, [FileKind::Itl]);
+            assert_eq!(*tvs, TvsCheck::TvsChanged);
+        }
+        other => panic!("{other:?}"),
+    }
+    // No ITLRecovery entry on the phone: restore the CallManager key, or delete
+    // the ITL on the phones.
+    assert_eq!(
+        c.decision.remedies,
+        [
+            Remedy::RestoreSigningKey {
+                kind: FileKind::Itl,
+                signer: diff(&c).old_signer.clone(),
+                signed_by: SignerKind::CallManager,
+            },
+            Remedy::DeleteOnPhone {
+                kind: FileKind::Itl
+            },
+        ]
     );
 }
 
@@ -139,9 +184,9 @@ fn itlrecovery_signed_server_file_is_accepted_by_the_phones_recovery_entry() {
     // CUCM 12+: the ITLRecovery key signs; CallManager and TVS are both new.
     let server = itl(RECOVERY, CCM_NEW, TVS_NEW, Some(RECOVERY), T2);
     let c = run(&phone, None, &server);
-    assert_eq!(c.verdict, Verdict::AcceptedSigner, "{}", c.explanation);
-    assert!(c.signer_changed);
-    let by = c.trusted_by.unwrap();
+    assert_eq!(c.decision.verdict, Verdict::AcceptedSigner, "{c:?}");
+    assert!(diff(&c).signer_changed);
+    let by = c.decision.trusted_by.unwrap();
     assert_eq!((by.record.index, by.record.role), (2, Some(Role::SAST)));
     assert!(by.record.subject.contains("ITLRECOVERY_"));
 }
@@ -151,18 +196,68 @@ fn rejected_file_offers_itl_recovery_when_the_server_still_has_the_key() {
     let phone = itl(PUBLISHER, PUBLISHER, TVS, Some(RECOVERY), T1);
     let server = itl(CCM_NEW, CCM_NEW, TVS_NEW, Some(RECOVERY), T2);
     let c = run(&phone, None, &server);
-    assert_eq!(c.verdict, Verdict::Rejected);
-    assert!(
-        c.remedies[0].contains("utils itl reset localkey"),
-        "{:?}",
-        c.remedies
-    );
+    assert_eq!(c.decision.verdict, Verdict::Rejected);
+    match &c.decision.remedies[0] {
+        Remedy::RecoveryReset { kind, held, record } => {
+            assert_eq!(
+                (*kind, *held, record.index),
+                (FileKind::Itl, FileKind::Itl, 2)
+            );
+            assert!(record.subject.contains("ITLRECOVERY_"));
+        }
+        other => panic!("{other:?}"),
+    }
     // Without the recovery entry on the server, recovery is not offered.
     let server = itl(CCM_NEW, CCM_NEW, TVS_NEW, None, T2);
     let c = run(&phone, None, &server);
-    assert_eq!(c.verdict, Verdict::Rejected);
-    assert!(c.remedies[0].contains("not possible"), "{:?}", c.remedies);
-    assert_eq!(roles(&c.removed), [Role::SAST]);
+    assert_eq!(c.decision.verdict, Verdict::Rejected);
+    assert!(
+        matches!(
+            &c.decision.remedies[0],
+            Remedy::RecoveryUnavailable { record, .. } if record.index == 2
+        ),
+        "{:?}",
+        c.decision.remedies
+    );
+    assert_eq!(roles(&diff(&c).removed), [Role::SAST]);
+}
+
+#[test]
+fn a_phone_file_signed_by_itlrecovery_gets_the_itlrecovery_remedy() {
+    // CUCM 12: the phone's ITL is signed by the ITLRecovery key. The server's is
+    // signed by a new key, and its ITLRecovery certificate is new too.
+    let phone = itl(RECOVERY, PUBLISHER, TVS, Some(RECOVERY), T1);
+    let server = itl(CCM_NEW, CCM_NEW, TVS_NEW, Some(CCM_NEW), T2);
+    let c = run(&phone, None, &server);
+    assert_eq!(c.decision.verdict, Verdict::Rejected, "{c:?}");
+    assert_eq!(c.decision.phone_signed_by, Some(SignerKind::ItlRecovery));
+    let restore: Vec<SignerKind> = c
+        .decision
+        .remedies
+        .iter()
+        .filter_map(|r| match r {
+            Remedy::RestoreSigningKey { signed_by, .. } => Some(*signed_by),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(restore, [SignerKind::ItlRecovery]);
+    // While the cluster still has the ITLRecovery key, the reset is the remedy and
+    // nothing needs restoring.
+    let server = itl(CCM_NEW, CCM_NEW, TVS_NEW, Some(RECOVERY), T2);
+    let c = run(&phone, None, &server);
+    assert!(
+        matches!(c.decision.remedies[0], Remedy::RecoveryReset { .. }),
+        "{:?}",
+        c.decision.remedies
+    );
+    assert!(
+        !c.decision
+            .remedies
+            .iter()
+            .any(|r| matches!(r, Remedy::RestoreSigningKey { .. })),
+        "{:?}",
+        c.decision.remedies
+    );
 }
 
 #[test]
@@ -176,11 +271,112 @@ fn the_phones_ctl_adds_to_its_trust() {
         .record(Role::CCM_TFTP, cert(CCM_NEW))
         .build()
         .unwrap();
-    assert_eq!(run(&phone, None, &server).verdict, Verdict::Rejected);
+    assert_eq!(
+        run(&phone, None, &server).decision.verdict,
+        Verdict::Rejected
+    );
     let c = run(&phone, Some(&ctl), &server);
-    assert_eq!(c.verdict, Verdict::AcceptedSigner);
-    let by = c.trusted_by.unwrap();
+    assert_eq!(c.decision.verdict, Verdict::AcceptedSigner);
+    let by = c.decision.trusted_by.unwrap();
     assert_eq!((by.file, by.record.index), (FileKind::Ctl, 1));
+}
+
+/// A CTL as the CTL client writes it with USB eTokens: both tokens as SAST
+/// entries, the CallManager certificate as CCM+TFTP; signed by the first token.
+fn etoken_ctl(token: &str, other_token: &str, ccm: &str, ts: u32) -> Vec<u8> {
+    Builder::new(cert(token), key(token))
+        .filename("CTLFile.tlv")
+        .timestamp(ts)
+        .record(Role::SAST, cert(token))
+        .record(Role::SAST, cert(other_token))
+        .record(Role::CCM_TFTP, cert(ccm))
+        .build()
+        .unwrap()
+}
+
+/// A tokenless CTL (`utils ctl set-cluster mixed-mode`): signed by the
+/// CallManager certificate, which is its SAST and CCM+TFTP entry.
+fn tokenless_ctl(ccm: &str, recovery: Option<&str>, ts: u32) -> Vec<u8> {
+    let mut b = Builder::new(cert(ccm), key(ccm))
+        .filename("CTLFile.tlv")
+        .timestamp(ts)
+        .record(Role::SAST, cert(ccm));
+    if let Some(r) = recovery {
+        b = b.record(Role::SAST, cert(r));
+    }
+    b.record(Role::CCM_TFTP, cert(ccm)).build().unwrap()
+}
+
+#[test]
+fn a_rejected_ctl_is_a_ctl_rejection_without_tvs() {
+    let phone = tokenless_ctl(PUBLISHER, Some(RECOVERY), T1);
+    let server = tokenless_ctl(CCM_NEW, Some(RECOVERY), T2);
+    let c = run(&phone, None, &server);
+    assert_eq!(c.decision.verdict, Verdict::Rejected, "{c:?}");
+    assert_eq!(c.decision.kind, FileKind::Ctl);
+    match &c.decision.reason {
+        Some(Reason::SignerNotTrusted {
+            kind, held, tvs, ..
+        }) => {
+            assert_eq!(
+                (*kind, held.as_slice()),
+                (FileKind::Ctl, &[FileKind::Ctl][..])
+            );
+            assert_eq!(*tvs, TvsCheck::NotChecked, "TVS is for ITLs");
+        }
+        other => panic!("{other:?}"),
+    }
+    // The reset is of the CTL, from the ITLRecovery entry of the phone's CTL.
+    assert_eq!(
+        c.decision.remedies[0],
+        Remedy::RecoveryReset {
+            kind: FileKind::Ctl,
+            held: FileKind::Ctl,
+            record: RecordSummary::of(2, &TrustList::parse(&phone).unwrap().records()[1]),
+        }
+    );
+    assert_eq!(
+        c.decision.remedies.last(),
+        Some(&Remedy::DeleteOnPhone {
+            kind: FileKind::Ctl
+        })
+    );
+    // Accepted by its signer, the trusting entry is in the phone's CTL.
+    let c = run(&phone, None, &tokenless_ctl(PUBLISHER, None, T2));
+    assert_eq!(c.decision.verdict, Verdict::AcceptedSigner);
+    assert_eq!(c.decision.trusted_by.unwrap().file, FileKind::Ctl);
+}
+
+#[test]
+fn an_etoken_signed_ctl_gets_the_etoken_remedy() {
+    // The eToken certificates stand in for hardware tokens: any key pair does.
+    let phone = etoken_ctl(TVS, CAPF, PUBLISHER, T1);
+    let parsed = TrustList::parse(&phone).unwrap();
+    assert_eq!(SignerKind::of(&parsed), SignerKind::EToken);
+    // A tokenless CTL signed by a new CallManager key: the phone refuses it.
+    let server = tokenless_ctl(CCM_NEW, None, T2);
+    let c = run(&phone, None, &server);
+    assert_eq!(c.decision.verdict, Verdict::Rejected);
+    assert_eq!(c.decision.phone_signed_by, Some(SignerKind::EToken));
+    assert_eq!(
+        c.decision.remedies,
+        [
+            Remedy::SignWithEToken {
+                tokens: vec![
+                    RecordSummary::of(1, &parsed.records()[0]),
+                    RecordSummary::of(2, &parsed.records()[1]),
+                ]
+            },
+            Remedy::DeleteOnPhone {
+                kind: FileKind::Ctl
+            },
+        ]
+    );
+    // Signed by the other token: accepted by its SAST entry.
+    let c = run(&phone, None, &etoken_ctl(CAPF, TVS, CCM_NEW, T2));
+    assert_eq!(c.decision.verdict, Verdict::AcceptedSigner);
+    let by = c.decision.trusted_by.unwrap();
+    assert_eq!((by.file, by.record.index), (FileKind::Ctl, 2));
 }
 
 #[test]
@@ -190,11 +386,18 @@ fn a_server_file_that_does_not_verify_is_rejected() {
     let last = server.len() - 1;
     server[last] ^= 1; // inside the last record: signed bytes change
     let c = run(&phone, None, &server);
-    assert_eq!(c.verdict, Verdict::Rejected);
+    assert_eq!(c.decision.verdict, Verdict::Rejected);
     assert!(
-        c.explanation.contains("does not verify"),
-        "{}",
-        c.explanation
+        matches!(c.decision.reason, Some(Reason::BadSignature(_))),
+        "{:?}",
+        c.decision.reason
+    );
+    assert_eq!(
+        c.decision.remedies,
+        [Remedy::RegenerateServerFile {
+            file: "ITLFile.tlv".to_owned(),
+            kind: FileKind::Itl
+        }]
     );
 }
 
@@ -219,19 +422,30 @@ fn hashes_read_off_the_phone() {
         sha1: None,
     };
     let c = compare_hashes(&phone, &server);
-    assert_eq!(c.verdict, Verdict::Identical);
+    assert_eq!(c.decision.verdict, Verdict::Identical);
+    assert!(c.diff.is_none() && c.decision.reason.is_none());
     assert_eq!(c.server_sha1, sha1);
     let phone = PhoneHashes {
         md5: None,
         sha1: Some(sha1.to_owned()),
     };
-    assert_eq!(compare_hashes(&phone, &server).verdict, Verdict::Identical);
+    assert_eq!(
+        compare_hashes(&phone, &server).decision.verdict,
+        Verdict::Identical
+    );
     // The MD5 of Cisco's original file (FORMAT-NOTES): a different file.
     let phone = PhoneHashes {
         md5: Some("b61910bb01d8d3a1c1b36526cc9f2ddc".into()),
         sha1: None,
     };
     let c = compare_hashes(&phone, &server);
-    assert_eq!(c.verdict, Verdict::Different);
-    assert!(c.explanation.contains("phone's file"), "{}", c.explanation);
+    assert_eq!(c.decision.verdict, Verdict::Different);
+    assert_eq!(
+        c.decision.reason,
+        Some(Reason::HashesDiffer {
+            kind: FileKind::Itl,
+            md5: true,
+            sha1: false
+        })
+    );
 }

@@ -14,7 +14,7 @@ use std::convert::Infallible;
 use cluster::{CCM_NEW, Cluster, Config, MAC, PUBLISHER, RECOVERY, config_xml};
 use itl_core::{
     Decision, DirSource, FileKind, HeldFile, Mac, Outcome, PhoneStart, Reason, RecordSource,
-    Remedy, Replay, ReplayError, Role, SignedFileError, Stage, TvsCheck, replay,
+    Remedy, Replay, ReplayError, Role, SignedFileError, SignerKind, Stage, TvsCheck, replay,
 };
 
 /// Serves `files` from memory and records every name asked for.
@@ -198,8 +198,14 @@ fn both_regenerated_breaks_at_the_itl() {
     let step = r.broken_step().unwrap();
     assert_eq!(step.decision, Decision::Rejected);
     match &b.reason {
-        Reason::SignerNotTrusted { kind, signer, tvs } => {
+        Reason::SignerNotTrusted {
+            kind,
+            signer,
+            tvs,
+            held,
+        } => {
             assert_eq!(*kind, FileKind::Itl);
+            assert_eq!(*held, [FileKind::Itl]);
             assert_eq!(*tvs, TvsCheck::TvsChanged);
             assert_eq!(Some(signer), step.signer.as_ref());
         }
@@ -222,14 +228,14 @@ fn both_regenerated_breaks_at_the_itl() {
             Remedy::RestoreSigningKey {
                 kind,
                 signer,
-                itl_recovery,
-            } => Some((*kind, signer.clone(), *itl_recovery)),
+                signed_by,
+            } => Some((*kind, signer.clone(), *signed_by)),
             _ => None,
         })
         .unwrap();
     assert_eq!(restore.0, FileKind::Itl);
     assert_eq!(restore.1, r.before.itl.as_ref().unwrap().signer);
-    assert!(!restore.2, "signed by CallManager, not ITLRecovery");
+    assert_eq!(restore.2, SignerKind::CallManager);
     // The configuration is never asked for.
     assert!(
         !server.asked.iter().any(|n| n.contains("cnf.xml")),
@@ -279,8 +285,8 @@ fn itlrecovery_reset_is_offered_when_callmanager_signed_but_recovery_is_kept() {
         panic!("{:?}", r.outcome)
     };
     match &b.remedies[0] {
-        Remedy::RecoveryReset { kind, record } => {
-            assert_eq!(*kind, FileKind::Itl);
+        Remedy::RecoveryReset { kind, held, record } => {
+            assert_eq!((*kind, *held), (FileKind::Itl, FileKind::Itl));
             assert_eq!(record.index, 2);
             assert!(record.subject.contains("ITLRECOVERY_"));
         }
@@ -410,7 +416,8 @@ fn a_damaged_itl_is_rejected_as_such() {
     assert_eq!(
         b.remedies,
         [Remedy::RegenerateServerFile {
-            file: "ITLFile.tlv".to_owned()
+            file: "ITLFile.tlv".to_owned(),
+            kind: FileKind::Itl
         }]
     );
     // Not a trust list at all.

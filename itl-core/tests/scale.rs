@@ -98,8 +98,9 @@ fn compare_with_many_records_is_linear() {
     assert!(itl_core::verify_signature(&server).is_ok());
 
     let c = itl_core::compare(&phone, None, &server);
-    assert_eq!(c.verdict, Verdict::Rejected, "{}", c.explanation);
-    assert_eq!(c.added.len(), 1 + n as usize);
-    assert_eq!(c.removed.len(), 4 + n as usize);
-    assert!(c.changed.is_empty());
+    assert_eq!(c.decision.verdict, Verdict::Rejected, "{:?}", c.decision);
+    let d = c.diff.as_ref().expect("files compared");
+    assert_eq!(d.added.len(), 1 + n as usize);
+    assert_eq!(d.removed.len(), 4 + n as usize);
+    assert!(d.changed.is_empty());
 }

@@ -6,8 +6,8 @@
 //! server's and the next file, each parsed and verified once) and which file
 //! each phone gets now and next ([`Served`]). [`audit`] matches each phone's
 //! hash (MD5 or SHA-1) to the file it holds and runs the phone's trust rules
-//! (the library's compare) once per distinct pair of held file and served
-//! file, whatever the number of phones.
+//! (the library's trust decision, [`crate::decide`]) once per distinct pair of
+//! held file and served file, whatever the number of phones.
 
 mod csv;
 mod files;
@@ -23,7 +23,7 @@ pub use phones::{
     BadHash, BadLine, BadMac, CsvError, LineProblem, Mac, Phone, PhoneHash, PhoneList,
 };
 
-use crate::compare::{Comparison, Verdict, compare};
+use crate::decision::{TrustDecision, Verdict, decide};
 use crate::trustlist::FileKind;
 
 /// Which file each phone gets (from the server now, or next).
@@ -226,8 +226,9 @@ pub struct AuditGroup {
     pub verdict: AuditVerdict,
     /// How many phones.
     pub phones: usize,
-    /// The phone's trust decision behind the verdict, when compare ran.
-    pub comparison: Option<Comparison>,
+    /// The phone's trust decision behind the verdict (with its reason and
+    /// remedies), when the rules ran: not for identical files or unknown verdicts.
+    pub decision: Option<TrustDecision>,
 }
 
 /// Counts over the whole audit.
@@ -280,7 +281,11 @@ pub struct AuditInput<'a> {
 }
 
 /// The verdict of the phone's trust rules for one (held, served) pair.
-fn decide(files: &FileSet, held: FileId, served: FileId) -> (AuditVerdict, Option<Comparison>) {
+fn judge_pair(
+    files: &FileSet,
+    held: FileId,
+    served: FileId,
+) -> (AuditVerdict, Option<TrustDecision>) {
     let (h, s) = (files.get(held), files.get(served));
     if held == served {
         return (AuditVerdict::Identical, None);
@@ -288,15 +293,15 @@ fn decide(files: &FileSet, held: FileId, served: FileId) -> (AuditVerdict, Optio
     if h.kind() != s.kind() {
         return (AuditVerdict::Unknown(UnknownReason::KindMismatch), None);
     }
-    let c = compare(h.trust_list(), None, s.trust_list());
-    let verdict = match c.verdict {
+    let d = decide(h.trust_list(), None, s.trust_list());
+    let verdict = match d.verdict {
         Verdict::Identical => AuditVerdict::Identical,
         Verdict::AcceptedSigner => AuditVerdict::AcceptedSigner,
         Verdict::AcceptedTvs => AuditVerdict::AcceptedTvs,
         Verdict::Rejected => AuditVerdict::Rejected,
         _ => AuditVerdict::Unknown(UnknownReason::NoServedFile),
     };
-    (verdict, Some(c))
+    (verdict, Some(d))
 }
 
 /// Audits every phone of the inventory: matches each phone's hash to the file
@@ -307,7 +312,7 @@ fn decide(files: &FileSet, held: FileId, served: FileId) -> (AuditVerdict, Optio
 /// in exactly one row.
 pub fn audit(input: &AuditInput<'_>) -> AuditReport {
     let files = input.files;
-    let mut decisions: HashMap<(FileId, FileId), (AuditVerdict, Option<Comparison>)> =
+    let mut decisions: HashMap<(FileId, FileId), (AuditVerdict, Option<TrustDecision>)> =
         HashMap::new();
     type GroupKey = (Target, Held, FileKind, Option<FileId>, AuditVerdict);
     let mut groups: Vec<AuditGroup> = Vec::new();
@@ -327,14 +332,14 @@ pub fn audit(input: &AuditInput<'_>) -> AuditReport {
                 } else {
                     decisions
                         .entry((h, s))
-                        .or_insert_with(|| decide(files, h, s))
+                        .or_insert_with(|| judge_pair(files, h, s))
                         .0
                 }
             }
         };
         let key = (target, held, kind, file, verdict);
         let group = *group_index.entry(key).or_insert_with(|| {
-            let comparison = match (held, file) {
+            let decision = match (held, file) {
                 (Held::File(h), Some(s)) => decisions.get(&(h, s)).and_then(|d| d.1.clone()),
                 _ => None,
             };
@@ -345,7 +350,7 @@ pub fn audit(input: &AuditInput<'_>) -> AuditReport {
                 file,
                 verdict,
                 phones: 0,
-                comparison,
+                decision,
             });
             groups.len() - 1
         });
