@@ -291,6 +291,104 @@ where
     result
 }
 
+/// Like [`run_into`], for outputs that can be large (a `show --format json`
+/// document of a 1 MiB file runs to megabytes): at most `2 × threads` files are
+/// ahead of the one being written, so memory is bounded by a few files' output
+/// whatever the number of files, instead of by [`WINDOW`] files.
+///
+/// Each worker thread takes the next file, waits while it is too far ahead of
+/// the writer, runs `work` into its own buffers and hands them to this thread,
+/// which writes them in input order as soon as the file before is written. No
+/// file is ever waiting on a later one, so the run cannot stall. A write error
+/// (such as a closed pipe) stops the workers and is returned.
+pub fn run_streaming<T, F>(
+    inputs: &[T],
+    work: F,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    progress: bool,
+) -> io::Result<Totals>
+where
+    T: Sync,
+    F: Fn(&T, &mut Vec<u8>, &mut Vec<u8>) -> Status + Sync,
+{
+    use std::collections::BTreeMap;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Condvar, Mutex};
+
+    let bar = Progress::new(inputs.len(), progress);
+    let threads = rayon::current_num_threads().clamp(1, inputs.len().max(1));
+    let ahead = 2 * threads;
+    let next = AtomicUsize::new(0);
+    // (files written, stopped): workers wait on it when too far ahead.
+    let gate = (Mutex::new((0usize, false)), Condvar::new());
+    let (tx, rx) = mpsc::channel::<(usize, Vec<u8>, Vec<u8>, Status)>();
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (next, gate, work, bar) = (&next, &gate, &work, &bar);
+            s.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(input) = inputs.get(i) else { break };
+                    {
+                        let Ok(mut g) = gate.0.lock() else { break };
+                        while i >= g.0 + ahead && !g.1 {
+                            let Ok(woken) = gate.1.wait(g) else { return };
+                            g = woken;
+                        }
+                        if g.1 {
+                            break;
+                        }
+                    }
+                    let (mut o, mut e) = (Vec::new(), Vec::new());
+                    let status = work(input, &mut o, &mut e);
+                    bar.inc();
+                    if tx.send((i, o, e, status)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let stop = || {
+            if let Ok(mut g) = gate.0.lock() {
+                g.1 = true;
+            }
+            gate.1.notify_all();
+        };
+        let mut totals = Totals::default();
+        let mut pending = BTreeMap::new();
+        let mut written = 0;
+        for (i, o, e, status) in rx.iter() {
+            pending.insert(i, (o, e, status));
+            while let Some((o, e, status)) = pending.remove(&written) {
+                let result = out.write_all(&o).and_then(|()| {
+                    if e.is_empty() {
+                        return Ok(());
+                    }
+                    // Keep stdout and stderr lines in input order on a terminal.
+                    out.flush()?;
+                    bar.suspend(|| err.write_all(&e))
+                });
+                if let Err(error) = result {
+                    stop();
+                    return Err(error);
+                }
+                totals.add(status);
+                written += 1;
+                if let Ok(mut g) = gate.0.lock() {
+                    g.0 = written;
+                }
+                gate.1.notify_all();
+            }
+            bar.tick();
+        }
+        bar.finish();
+        Ok(totals)
+    })
+}
+
 /// Writes one window's output in order, adding its files to `totals`.
 fn write_window(
     batches: Vec<Batch>,
@@ -424,6 +522,63 @@ mod tests {
             }
         );
         assert_eq!(totals.exit_code(), EXIT_ERROR);
+    }
+
+    #[test]
+    fn streaming_keeps_input_order_and_stops_on_a_write_error() {
+        let inputs: Vec<usize> = (0..500).collect();
+        let work = |&i: &usize, o: &mut Vec<u8>, e: &mut Vec<u8>| {
+            std::thread::sleep(Duration::from_micros(((i * 7919) % 13) as u64 * 10));
+            if i % 10 == 3 {
+                writeln!(e, "error: file {i}").unwrap();
+                Status::Error
+            } else {
+                writeln!(o, "{i}").unwrap();
+                Status::Ok
+            }
+        };
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let totals = run_streaming(&inputs, work, &mut out, &mut err, false).unwrap();
+        let want: String = inputs
+            .iter()
+            .filter(|i| *i % 10 != 3)
+            .map(|i| format!("{i}\n"))
+            .collect();
+        assert_eq!(String::from_utf8(out).unwrap(), want);
+        let want_err: String = inputs
+            .iter()
+            .filter(|i| *i % 10 == 3)
+            .map(|i| format!("error: file {i}\n"))
+            .collect();
+        assert_eq!(String::from_utf8(err).unwrap(), want_err);
+        assert_eq!((totals.files, totals.ok, totals.error), (500, 450, 50));
+
+        struct Closed;
+        impl Write for Closed {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::ErrorKind::BrokenPipe.into())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let e = run_streaming(
+            &inputs,
+            |i, o, _| {
+                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                writeln!(o, "{i}").unwrap();
+                Status::Ok
+            },
+            &mut Closed,
+            &mut io::sink(),
+            false,
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::BrokenPipe);
+        // The workers stopped: no more than the files allowed ahead were done.
+        let n = done.load(std::sync::atomic::Ordering::Relaxed);
+        assert!(n <= 1 + 3 * rayon::current_num_threads(), "{n} files done");
     }
 
     #[test]

@@ -70,6 +70,36 @@ pub fn pem(der: &[u8]) -> Result<String, pem_rfc7468::Error> {
     pem_rfc7468::encode_string("CERTIFICATE", pem_rfc7468::LineEnding::LF, der)
 }
 
+/// `certs --format json` (docs/JSON.md).
+#[derive(serde::Serialize)]
+struct CertsDoc<'a> {
+    schema: u32,
+    file: &'a str,
+    directory: String,
+    format: &'a str,
+    written: Vec<WrittenDoc<'a>>,
+    skipped: Vec<SkippedDoc<'a>>,
+}
+
+/// A certificate file `certs` wrote.
+#[derive(serde::Serialize)]
+struct WrittenDoc<'a> {
+    path: String,
+    record: usize,
+    function: &'a str,
+    der_bytes: usize,
+    sha1: &'a str,
+    replaced: bool,
+}
+
+/// A record without a certificate.
+#[derive(serde::Serialize)]
+struct SkippedDoc<'a> {
+    record: usize,
+    function: &'a str,
+    reason: &'a str,
+}
+
 /// How [`write_certs`] writes.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct CertsOptions {
@@ -181,26 +211,33 @@ pub fn write_certs(
         written.push((path, *index, function, cert.len(), sha1, existed));
     }
     if options.json {
-        let doc = serde_json::json!({
-            "schema": 1,
-            "file": source,
-            "directory": dir.display().to_string(),
-            "format": ext,
-            "written": written.iter().map(|(path, index, function, len, sha1, replaced)| serde_json::json!({
-                "path": path.display().to_string(),
-                "record": index,
-                "function": function,
-                "der_bytes": len,
-                "sha1": sha1,
-                "replaced": replaced,
-            })).collect::<Vec<_>>(),
-            "skipped": skipped.iter().map(|(index, function, why)| serde_json::json!({
-                "record": index,
-                "function": function,
-                "reason": why,
-            })).collect::<Vec<_>>(),
-        });
-        writeln!(out, "{doc:#}").map_err(CertsError::Stdout)?;
+        let doc = CertsDoc {
+            schema: itl_core::JSON_SCHEMA_VERSION,
+            file: source,
+            directory: dir.display().to_string(),
+            format: ext,
+            written: written
+                .iter()
+                .map(|(path, index, function, len, sha1, replaced)| WrittenDoc {
+                    path: path.display().to_string(),
+                    record: *index,
+                    function,
+                    der_bytes: *len,
+                    sha1,
+                    replaced: *replaced,
+                })
+                .collect(),
+            skipped: skipped
+                .iter()
+                .map(|(index, function, why)| SkippedDoc {
+                    record: *index,
+                    function,
+                    reason: why,
+                })
+                .collect(),
+        };
+        serde_json::to_writer_pretty(&mut *out, &doc).map_err(|e| CertsError::Stdout(e.into()))?;
+        writeln!(out).map_err(CertsError::Stdout)?;
         return Ok(());
     }
     for (path, index, function, len, sha1, replaced) in &written {

@@ -2,7 +2,9 @@
 //! one compact JSON document per line, in input order, then a totals line
 //! (docs/JSON.md). Each document is serialised by itl-core's
 //! [`itl_core::write_show_json`] straight into the output buffer of the worker
-//! that read the file, record by record, with no document tree in between.
+//! that read the file, record by record, with no document tree in between, and
+//! the buffers are written in input order with only a few files ahead
+//! ([`bulk::run_streaming`]): memory stays flat however many files there are.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -75,7 +77,7 @@ pub fn write_many_json(
             Err(err) => error(e, &err),
         }
     };
-    let totals = bulk::run_into(&inputs, work, out, err, progress)?;
+    let totals = bulk::run_streaming(&inputs, work, out, err, progress)?;
     let line = Totals {
         totals: Counts {
             files: totals.files,

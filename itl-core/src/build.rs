@@ -12,9 +12,10 @@ use crate::element::Element;
 use crate::error::EncodeError;
 use crate::error::ParseError;
 use crate::header::Header;
-use crate::keys::{KeyError, PrivateKeyError, PublicKey, SigningError, SigningKey};
+use crate::keys::{KeyError, PrivateKeyError, SigningError, SigningKey};
 use crate::record::Record;
 use crate::role::Role;
+use crate::signer::{self, SignerError, now, nul};
 use crate::tag::{HeaderTag, RecordTag};
 use crate::trustlist::{Limits, TrustList};
 use crate::verify::{SignatureError, verify_signature, verify_signature_with_key};
@@ -289,34 +290,22 @@ impl Builder {
 
     /// Builds, signs and re-verifies the file; returns its bytes.
     pub fn build(self) -> Result<Vec<u8>, BuildError> {
-        let signer =
-            CertInfo::parse(&self.signer_cert).map_err(|reason| BuildError::Certificate {
-                which: CertificateOf::Signer,
-                reason,
-            })?;
-        let cert_key =
-            PublicKey::from_certificate(&self.signer_cert).map_err(BuildError::SignerKey)?;
-        let public = self.signer_key.public_key();
-        if public != cert_key {
-            return Err(BuildError::KeyMismatch {
-                subject: signer.subject,
-            });
-        }
-        let bits = public.bits();
-        let modulus_code = match bits {
-            512 => 0u8,
-            1024 => 1,
-            2048 => 2,
-            4096 => 3,
-            other => return Err(BuildError::UnsupportedKeySize(other)),
-        };
-        if self.digest.name().is_none() {
-            return Err(BuildError::UnsupportedDigest(self.digest.code()));
-        }
+        let signer = signer::check(&self.signer_cert, &self.signer_key, self.digest).map_err(
+            |e| match e {
+                SignerError::Certificate(reason) => BuildError::Certificate {
+                    which: CertificateOf::Signer,
+                    reason,
+                },
+                SignerError::CertificateKey(e) => BuildError::SignerKey(e),
+                SignerError::KeyMismatch { subject } => BuildError::KeyMismatch { subject },
+                SignerError::KeySize(bits) => BuildError::UnsupportedKeySize(bits),
+                SignerError::Digest(code) => BuildError::UnsupportedDigest(code),
+            },
+        )?;
         let signer_in_records = self.records.iter().any(|r| r.cert_der == self.signer_cert);
         if !signer_in_records && !self.allow_external_signer {
             return Err(BuildError::SignerNotInRecords {
-                subject: signer.subject,
+                subject: signer.info.subject,
             });
         }
         let records = self
@@ -334,7 +323,7 @@ impl Builder {
 
         // Lay the header out with a signature of its final length, then sign the
         // file without the tag-12 element and put the signature in its place.
-        let sig_len = bits.div_ceil(8);
+        let sig_len = signer.sig_len;
         let mut header = vec![
             Element::new_value(HeaderTag::VERSION.0, vec![1, 2]),
             Element::new_value(HeaderTag::HEADER_LENGTH.0, vec![0, 0]),
@@ -345,31 +334,9 @@ impl Builder {
                 vec![major, minor],
             ));
         }
-        header.push(Element::new_container(
-            HeaderTag::SIGNER_INFO.0,
-            vec![
-                Element::new_value(HeaderTag::SIGNER_NAME.0, nul(&signer.subject)),
-                Element::new_value(HeaderTag::SERIAL_NUMBER.0, signer.serial.clone()),
-                Element::new_value(HeaderTag::CA_NAME.0, nul(&signer.issuer)),
-            ],
-        ));
-        header.push(Element::new_container(
-            HeaderTag::SIGNATURE_INFO.0,
-            vec![
-                Element::new_value(HeaderTag::DIGEST_ALGORITHM.0, vec![self.digest.code()]),
-                Element::new_container(
-                    HeaderTag::SIGNATURE_ALGO_INFO.0,
-                    vec![
-                        Element::new_value(HeaderTag::SIGNATURE_ALGORITHM.0, vec![0]),
-                        Element::new_value(HeaderTag::SIGNATURE_MODULUS.0, vec![modulus_code]),
-                    ],
-                ),
-            ],
-        ));
-        header.push(Element::new_value(
-            HeaderTag::SIGNATURE.0,
-            vec![0u8; sig_len],
-        ));
+        header.push(signer.signer_info());
+        header.push(signer.signature_info(self.digest));
+        header.push(signer.signature_placeholder());
         header.push(Element::new_value(
             HeaderTag::FILENAME.0,
             nul(&self.filename),
@@ -409,10 +376,8 @@ impl Builder {
             }));
         }
         let mut out = unsigned;
-        let value_at = range.start + 3;
-        match out.get_mut(value_at..range.end) {
-            Some(slot) if slot.len() == signature.len() => slot.copy_from_slice(&signature),
-            _ => return Err(check(SelfCheckError::SignatureMoved)),
+        if !signer::put_signature(&mut out, range, &signature) {
+            return Err(check(SelfCheckError::SignatureMoved));
         }
 
         // Check what we produce with the same code that verifies files.
@@ -421,7 +386,7 @@ impl Builder {
         if signer_in_records {
             verify_signature(&built).map_err(|e| check(SelfCheckError::Verify(e)))?;
         } else {
-            verify_signature_with_key(&built, &public)
+            verify_signature_with_key(&built, &signer.public)
                 .map_err(|e| check(SelfCheckError::Verify(e)))?;
         }
         Ok(out)
@@ -483,20 +448,6 @@ fn build_record(index: usize, spec: &RecordSpec) -> Result<Record<'static>, Buil
         ));
     }
     Ok(Record::from_elements(elements))
-}
-
-/// A NUL-terminated string value.
-fn nul(s: &str) -> Vec<u8> {
-    let mut v = s.as_bytes().to_vec();
-    v.push(0);
-    v
-}
-
-fn now() -> u32 {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    u32::try_from(secs).unwrap_or(u32::MAX)
 }
 
 /// Reads a certificate given as PEM (`-----BEGIN CERTIFICATE-----`) or DER, and

@@ -75,6 +75,7 @@ mod record;
 mod render;
 mod role;
 mod signed;
+mod signer;
 mod tag;
 mod text;
 mod timefmt;

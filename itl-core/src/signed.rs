@@ -38,6 +38,7 @@ use crate::header::Header;
 use crate::keys::{PublicKey, SigningKey, record_key_der};
 use crate::pkcs1v15::{self, Outcome};
 use crate::role::Role;
+use crate::signer::{self, SignerError, now, nul};
 use crate::tag::HeaderTag;
 use crate::trustlist::{Limits, TrustList};
 use crate::verify::{self, SignatureError};
@@ -550,27 +551,16 @@ impl SignedFileBuilder {
 
     /// Builds, signs and re-verifies the file; returns its bytes.
     pub fn build(self, payload: &[u8]) -> Result<Vec<u8>, SignError> {
-        let signer =
-            CertInfo::parse(&self.signer_cert).map_err(|_| SignError::SignerCertificate)?;
-        let cert_key = PublicKey::from_certificate(&self.signer_cert)
-            .map_err(|_| SignError::SignerCertificate)?;
-        let public = self.signer_key.public_key();
-        if public != cert_key {
-            return Err(SignError::KeyMismatch {
-                subject: signer.subject,
-            });
-        }
-        let bits = public.bits();
-        let modulus_code = match bits {
-            512 => 0u8,
-            1024 => 1,
-            2048 => 2,
-            4096 => 3,
-            other => return Err(SignError::UnsupportedKeySize(other)),
-        };
-        if self.digest.name().is_none() {
-            return Err(SignError::UnsupportedDigest(self.digest.code()));
-        }
+        let signer = signer::check(&self.signer_cert, &self.signer_key, self.digest).map_err(
+            |e| match e {
+                SignerError::Certificate(_) | SignerError::CertificateKey(_) => {
+                    SignError::SignerCertificate
+                }
+                SignerError::KeyMismatch { subject } => SignError::KeyMismatch { subject },
+                SignerError::KeySize(bits) => SignError::UnsupportedKeySize(bits),
+                SignerError::Digest(code) => SignError::UnsupportedDigest(code),
+            },
+        )?;
         if self.filename.contains('\0') {
             return Err(SignError::NulInFilename);
         }
@@ -591,32 +581,12 @@ impl SignedFileBuilder {
         });
         let timestamp = self.timestamp.unwrap_or_else(now);
 
-        let sig_len = bits.div_ceil(8);
         let mut elements = vec![
             Element::new_value(HeaderTag::VERSION.0, vec![version.0, version.1]),
             Element::new_value(HeaderTag::HEADER_LENGTH.0, vec![0, 0]),
-            Element::new_container(
-                HeaderTag::SIGNER_INFO.0,
-                vec![
-                    Element::new_value(HeaderTag::SIGNER_NAME.0, nul(&signer.subject)),
-                    Element::new_value(HeaderTag::SERIAL_NUMBER.0, signer.serial.clone()),
-                    Element::new_value(HeaderTag::CA_NAME.0, nul(&signer.issuer)),
-                ],
-            ),
-            Element::new_container(
-                HeaderTag::SIGNATURE_INFO.0,
-                vec![
-                    Element::new_value(HeaderTag::DIGEST_ALGORITHM.0, vec![self.digest.code()]),
-                    Element::new_container(
-                        HeaderTag::SIGNATURE_ALGO_INFO.0,
-                        vec![
-                            Element::new_value(HeaderTag::SIGNATURE_ALGORITHM.0, vec![0]),
-                            Element::new_value(HeaderTag::SIGNATURE_MODULUS.0, vec![modulus_code]),
-                        ],
-                    ),
-                ],
-            ),
-            Element::new_value(HeaderTag::SIGNATURE.0, vec![0u8; sig_len]),
+            signer.signer_info(),
+            signer.signature_info(self.digest),
+            signer.signature_placeholder(),
             Element::new_value(HeaderTag::FILENAME.0, nul(&self.filename)),
             Element::new_value(HeaderTag::TIMESTAMP.0, timestamp.to_be_bytes().to_vec()),
         ];
@@ -652,33 +622,18 @@ impl SignedFileBuilder {
             .signer_key
             .sign(self.digest, &signed)
             .map_err(|_| SignError::Rsa)?;
-        match out.get_mut(range.start + 3..range.end) {
-            Some(slot) if slot.len() == signature.len() => slot.copy_from_slice(&signature),
-            _ => return Err(SignError::SelfCheck(SelfCheck::Layout)),
+        if !signer::put_signature(&mut out, range, &signature) {
+            return Err(SignError::SelfCheck(SelfCheck::Layout));
         }
         let built =
             SignedFile::parse(&out).map_err(|e| SignError::SelfCheck(SelfCheck::Parse(e)))?;
         let (sig, digest, hashed) = verify::prepare_parts(built.header(), built.raw())
             .map_err(|e| SignError::SelfCheck(SelfCheck::Signature(e)))?;
-        if !verify::verifies(&public, digest, &hashed, sig) {
+        if !verify::verifies(&signer.public, digest, &hashed, sig) {
             return Err(SignError::SelfCheck(SelfCheck::Signature(
                 SignatureError::MismatchExternal,
             )));
         }
         Ok(out)
     }
-}
-
-/// A NUL-terminated string value.
-fn nul(s: &str) -> Vec<u8> {
-    let mut v = s.as_bytes().to_vec();
-    v.push(0);
-    v
-}
-
-fn now() -> u32 {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    u32::try_from(secs).unwrap_or(u32::MAX)
 }

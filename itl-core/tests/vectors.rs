@@ -50,6 +50,37 @@ fn s(v: &Value) -> Option<String> {
     v.as_str().map(str::to_owned)
 }
 
+/// The header facts every sidecar states, trust list or signed file alike.
+fn check_header(name: &str, exp: &Value, h: &itl_core::Header<'_>) {
+    assert_eq!(
+        exp["header_length"].as_u64(),
+        Some(u64::from(h.header_length())),
+        "{name}: header_length"
+    );
+    assert_eq!(s(&exp["version"]), h.version_string(), "{name}: version");
+    assert_eq!(
+        s(&exp["digest"]),
+        h.digest().and_then(|d| d.name()).map(str::to_owned),
+        "{name}: digest"
+    );
+    assert_eq!(
+        s(&exp["signer_serial"]),
+        h.signer_serial().map(hex::encode),
+        "{name}: signer_serial"
+    );
+    assert_eq!(
+        s(&exp["signer_name"]),
+        h.signer_name(),
+        "{name}: signer_name"
+    );
+    assert_eq!(s(&exp["filename"]), h.filename(), "{name}: filename");
+    assert_eq!(
+        exp["timestamp"].as_u64(),
+        h.timestamp().map(u64::from),
+        "{name}: timestamp"
+    );
+}
+
 #[test]
 fn every_vector_matches_its_sidecar() {
     let mut files = Vec::new();
@@ -140,33 +171,7 @@ fn every_vector_matches_its_sidecar() {
         );
 
         let h = tl.header();
-        assert_eq!(
-            exp["header_length"].as_u64(),
-            Some(u64::from(h.header_length())),
-            "{name}: header_length"
-        );
-        assert_eq!(s(&exp["version"]), h.version_string(), "{name}: version");
-        assert_eq!(
-            s(&exp["digest"]),
-            h.digest().and_then(|d| d.name()).map(str::to_owned),
-            "{name}: digest"
-        );
-        assert_eq!(
-            s(&exp["signer_serial"]),
-            h.signer_serial().map(hex::encode),
-            "{name}: signer_serial"
-        );
-        assert_eq!(
-            s(&exp["signer_name"]),
-            h.signer_name(),
-            "{name}: signer_name"
-        );
-        assert_eq!(s(&exp["filename"]), h.filename(), "{name}: filename");
-        assert_eq!(
-            exp["timestamp"].as_u64(),
-            h.timestamp().map(u64::from),
-            "{name}: timestamp"
-        );
+        check_header(&name, &exp, h);
         assert_eq!(
             s(&exp["signer_version"]),
             h.signer_version().map(|(a, b)| format!("{a}.{b}")),
@@ -328,37 +333,11 @@ fn every_signed_vector_matches_its_sidecar() {
             "{name}: AnyFile::parse"
         );
         let h = file.header();
-        assert_eq!(
-            exp["header_length"].as_u64(),
-            Some(u64::from(h.header_length())),
-            "{name}"
-        );
-        assert_eq!(s(&exp["version"]), h.version_string(), "{name}: version");
-        assert_eq!(
-            s(&exp["digest"]),
-            h.digest().and_then(|d| d.name()).map(str::to_owned),
-            "{name}: digest"
-        );
-        assert_eq!(
-            s(&exp["signer_serial"]),
-            h.signer_serial().map(hex::encode),
-            "{name}"
-        );
-        assert_eq!(
-            s(&exp["signer_name"]),
-            h.signer_name(),
-            "{name}: signer_name"
-        );
+        check_header(&name, &exp, h);
         assert_eq!(
             s(&exp["signer_issuer"]),
             h.issuer_name(),
             "{name}: signer_issuer"
-        );
-        assert_eq!(s(&exp["filename"]), h.filename(), "{name}: filename");
-        assert_eq!(
-            exp["timestamp"].as_u64(),
-            h.timestamp().map(u64::from),
-            "{name}"
         );
         assert_eq!(
             exp["payload_offset"].as_u64(),
