@@ -449,3 +449,26 @@ fn hashes_read_off_the_phone() {
         })
     );
 }
+
+#[test]
+fn who_signed_the_shipped_vectors() {
+    // By their records (`itltool show`): the real CUCM 10 CTL is signed by the
+    // publisher's CallManager certificate (also its CCM+TFTP entry); the
+    // third-party CTL by a SAST-only certificate (a token); ITL-sha1 by its
+    // ITLRECOVERY_cucm-a.lab SAST entry; the community ITL by a SAST entry that is
+    // no other role; the replica by the CUCM 8 CallManager certificate.
+    for (rel, expected) in [
+        ("real/CTLFile-cucm10.tlv", SignerKind::CallManager),
+        ("thirdparty/CTL-sha1-4096.tlv", SignerKind::EToken),
+        ("thirdparty/ITL-sha1.tlv", SignerKind::ItlRecovery),
+        ("thirdparty/ITLFile-community.tlv", SignerKind::Unknown),
+        (
+            "own/ITLSEP0011215A1AE3-sbd-replica.tlv",
+            SignerKind::CallManager,
+        ),
+    ] {
+        let bytes = common::read_vector(rel);
+        let tl = TrustList::parse(&bytes).unwrap();
+        assert_eq!(SignerKind::of(&tl), expected, "{rel}");
+    }
+}
