@@ -689,6 +689,29 @@ fn compare_refuses_an_itl_against_a_ctl_unless_told() {
 }
 
 #[test]
+fn hash_of_many_files_keeps_their_order_and_reports_unreadable_ones() {
+    // Many files are hashed in parallel (bulk runner); the lines stay in input order.
+    let all = common::all_vectors();
+    let mut args: Vec<String> = vec!["hash".into(), "--algo".into(), "sha1".into()];
+    args.extend(all.iter().map(|p| p.display().to_string()));
+    args.insert(4, "/nonexistent.tlv".into());
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = itltool(&refs);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "error: /nonexistent.tlv: no such file\n");
+    let lines: Vec<String> = stdout(&o).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), all.len());
+    for (line, path) in lines.iter().zip(&all) {
+        let o = std::process::Command::new("sha1sum")
+            .arg(path)
+            .output()
+            .expect("sha1sum (coreutils) is needed");
+        let sum = stdout(&o).split_whitespace().next().unwrap().to_owned();
+        assert_eq!(line, &format!("{sum}  {}", path.display()));
+    }
+}
+
+#[test]
 fn build_and_sign_read_certificates_from_tftp_urls_but_never_keys() {
     let served = tempfile::tempdir().unwrap();
     for name in ["publisher.crt", "tvs.crt"] {

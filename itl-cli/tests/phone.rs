@@ -28,6 +28,21 @@ fn tftp_root(cluster: &Cluster, extra: &[(String, Vec<u8>)]) -> tempfile::TempDi
     dir
 }
 
+/// `itltool phone` (text) of a phone holding `held`'s ITL, booting from `root_dir`.
+fn replay_text(root_dir: &tempfile::TempDir, held: &Cluster) -> std::process::Output {
+    let phone = tempfile::tempdir().unwrap();
+    let itl = save(phone.path(), "phone-ITL.tlv", &held.itl());
+    itltool(&[
+        "phone",
+        "--mac",
+        MAC,
+        "--dir",
+        root_dir.path().to_str().unwrap(),
+        "--itl",
+        &itl,
+    ])
+}
+
 fn save(dir: &Path, name: &str, bytes: &[u8]) -> String {
     let p = dir.join(name);
     std::fs::write(&p, bytes).unwrap();
@@ -190,17 +205,7 @@ fn stale_config_text_report() {
         ..old.ccm_regenerated()
     };
     let root_dir = tftp_root(&new, &new.config_file().into_iter().collect::<Vec<_>>());
-    let phone = tempfile::tempdir().unwrap();
-    let itl = save(phone.path(), "phone-ITL.tlv", &old.itl());
-    let out = itltool(&[
-        "phone",
-        "--mac",
-        MAC,
-        "--dir",
-        root_dir.path().to_str().unwrap(),
-        "--itl",
-        &itl,
-    ]);
+    let out = replay_text(&root_dir, &old);
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     assert!(
@@ -215,17 +220,7 @@ fn no_configuration_text_report() {
     let old = Cluster::cucm8();
     let new = old.ccm_regenerated();
     let root_dir = tftp_root(&new, &[]);
-    let phone = tempfile::tempdir().unwrap();
-    let itl = save(phone.path(), "phone-ITL.tlv", &old.itl());
-    let out = itltool(&[
-        "phone",
-        "--mac",
-        MAC,
-        "--dir",
-        root_dir.path().to_str().unwrap(),
-        "--itl",
-        &itl,
-    ]);
+    let out = replay_text(&root_dir, &old);
     let text = stdout(&out);
     assert!(text.contains("4. ITLFile.tlv"), "{text}");
     assert!(text.contains("-> trusted-tvs"), "{text}");

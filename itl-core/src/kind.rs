@@ -43,9 +43,14 @@ impl<'a> AnyFile<'a> {
 
     /// [`AnyFile::parse`] with other limits.
     pub fn parse_with(data: &'a [u8], limits: Limits) -> Result<Self, ParseError> {
-        match by_rule(data, limits)? {
-            None => TrustList::parse_with(data, limits).map(Self::TrustList),
-            Some(_) => SignedFile::parse_with(data, limits).map(Self::Signed),
+        // The header is parsed once: the kind is read from it, and the file's
+        // parse goes on from where it ended.
+        let h = by_rule(data, limits)?;
+        match h.kind {
+            None => {
+                TrustList::with_header(data, h.header, h.end, h.left, h.max).map(Self::TrustList)
+            }
+            Some(_) => Ok(Self::Signed(SignedFile::with_header(data, h.header, h.end))),
         }
     }
 
@@ -118,10 +123,11 @@ pub fn detect_kind(data: &[u8]) -> Result<FileKind, ParseError> {
 
 /// [`detect_kind`] with other limits.
 pub fn detect_kind_with(data: &[u8], limits: Limits) -> Result<FileKind, ParseError> {
-    Ok(match by_rule(data, limits)? {
+    let h = by_rule(data, limits)?;
+    Ok(match h.kind {
         Some(kind) => kind,
         // A trust list: ITL or CTL by its own rule, which may need the records.
-        None => match TrustList::parse_with(data, limits) {
+        None => match TrustList::with_header(data, h.header, h.end, h.left, h.max) {
             Ok(tl) => tl.kind(),
             Err(_) if ctl_name(data) => FileKind::Ctl,
             Err(_) => FileKind::Itl,
@@ -138,9 +144,21 @@ fn ctl_name(data: &[u8]) -> bool {
     })
 }
 
+/// A parsed header and what [`by_rule`] made of it.
+struct ByRule<'a> {
+    /// The kind of a signed file, or `None` for a trust list.
+    kind: Option<FileKind>,
+    header: Header<'a>,
+    /// Where the header ends.
+    end: usize,
+    /// Elements still allowed, of `max`.
+    left: usize,
+    max: usize,
+}
+
 /// Rules 1, 2 and 4 of the module documentation: the kind of a signed file, or
-/// `None` for a trust list.
-fn by_rule(data: &[u8], limits: Limits) -> Result<Option<FileKind>, ParseError> {
+/// `None` for a trust list; with the header, parsed once.
+fn by_rule(data: &[u8], limits: Limits) -> Result<ByRule<'_>, ParseError> {
     if data.is_empty() {
         return Err(ParseError::Empty);
     }
@@ -153,18 +171,40 @@ fn by_rule(data: &[u8], limits: Limits) -> Result<Option<FileKind>, ParseError> 
     let max = limits.max_elements();
     let mut left = max;
     let (header, header_len) = Header::parse_counted(data, &mut left, max)?;
-    let name = header.filename().unwrap_or_default().to_ascii_lowercase();
+    let kind = kind_by_header(&header, data.get(header_len..).unwrap_or_default());
+    Ok(ByRule {
+        kind,
+        header,
+        end: header_len,
+        left,
+        max,
+    })
+}
+
+/// Rules 1, 2 and 4 for a parsed header followed by `rest`.
+fn kind_by_header(header: &Header<'_>, rest: &[u8]) -> Option<FileKind> {
     if header.get(HeaderTag::ENCRYPTION_INFO).is_some() {
-        return Ok(Some(FileKind::EncryptedSigned));
+        return Some(FileKind::EncryptedSigned);
     }
-    if name.ends_with(".sgn") {
-        return Ok(Some(FileKind::Signed));
+    // FILENAME compared without copying it (ASCII case-insensitive, as before).
+    let name = header.get(HeaderTag::FILENAME).and_then(|e| e.value());
+    let name = name.map_or(&[][..], |n| {
+        let end = n.iter().position(|&b| b == 0).unwrap_or(n.len());
+        &n[..end]
+    });
+    let ends = |suffix: &[u8]| {
+        name.len() >= suffix.len() && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+    };
+    let starts = |prefix: &[u8]| {
+        name.len() >= prefix.len() && name[..prefix.len()].eq_ignore_ascii_case(prefix)
+    };
+    if ends(b".sgn") {
+        return Some(FileKind::Signed);
     }
-    let named_list = name.ends_with(".tlv") || name.starts_with("itl") || name.starts_with("ctl");
-    let rest = data.get(header_len..).unwrap_or_default();
+    let named_list = ends(b".tlv") || starts(b"itl") || starts(b"ctl");
     let records_follow = rest.is_empty() || rest.starts_with(&[1, 0, 2]);
     if !named_list && !records_follow {
-        return Ok(Some(FileKind::Signed));
+        return Some(FileKind::Signed);
     }
-    Ok(None)
+    None
 }

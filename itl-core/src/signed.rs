@@ -78,11 +78,17 @@ impl<'a> SignedFile<'a> {
         let max = limits.max_elements();
         let mut left = max;
         let (header, payload_offset) = Header::parse_counted(data, &mut left, max)?;
-        Ok(Self {
+        Ok(Self::with_header(data, header, payload_offset))
+    }
+
+    /// A signed file of `data` whose header is already parsed (ending at byte
+    /// `payload_offset`).
+    pub(crate) fn with_header(data: &'a [u8], header: Header<'a>, payload_offset: usize) -> Self {
+        Self {
             raw: Cow::Borrowed(data),
             header,
             payload_offset,
-        })
+        }
     }
 
     /// The header.

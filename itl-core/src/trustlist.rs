@@ -163,7 +163,20 @@ impl<'a> TrustList<'a> {
         }
         let max = limits.max_elements;
         let mut left = max;
-        let (header, mut pos) = Header::parse_counted(data, &mut left, max)?;
+        let (header, pos) = Header::parse_counted(data, &mut left, max)?;
+        Self::with_header(data, header, pos, left, max)
+    }
+
+    /// The rest of [`TrustList::parse_with`] once the header is parsed (ending at
+    /// byte `pos`, `left` of `max` elements still allowed): the records. Kind
+    /// detection parses the header once and continues here.
+    pub(crate) fn with_header(
+        data: &'a [u8],
+        header: Header<'a>,
+        mut pos: usize,
+        mut left: usize,
+        max: usize,
+    ) -> Result<Self, ParseError> {
         // Frame every record first, so that a broken RECORDLENGTH chain is reported
         // where it breaks, then read the elements inside each record.
         // Records are rarely under 400 bytes; this guess avoids regrowing the list.

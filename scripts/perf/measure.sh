@@ -105,8 +105,8 @@ if [ "$PRIORITY" = 1 ]; then
 fi
 
 echo "== openssl speed rsa2048 (single core)"
-openssl speed -seconds 5 rsa2048 2>/dev/null | tail -1 | tee "$WORK/openssl-cpu.txt"
-openssl speed -elapsed -seconds 5 rsa2048 2>/dev/null | tail -1 | tee "$WORK/openssl-elapsed.txt"
+openssl speed -seconds 3 rsa2048 2>/dev/null | tail -1 | tee "$WORK/openssl-cpu.txt"
+openssl speed -elapsed -seconds 3 rsa2048 2>/dev/null | tail -1 | tee "$WORK/openssl-elapsed.txt"
 OSSL_CPU=$(awk '{print $NF}' "$WORK/openssl-cpu.txt")
 OSSL_WALL=$(awk '{print $NF}' "$WORK/openssl-elapsed.txt")
 

@@ -4,65 +4,19 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use itl_core::{SigningKey, load_certificate};
-use serde_json::Value;
-
 pub mod json_doc;
+#[path = "../../../itl-core/tests/common/vectors.rs"]
+mod vectors;
+pub use vectors::*;
 
 /// The workspace root.
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// The repository's `testvectors/` directory.
-pub fn vectors() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../testvectors")
-}
-
 /// Path (as a string) of a file under `testvectors/`.
 pub fn vector(rel: &str) -> String {
     vectors().join(rel).display().to_string()
-}
-
-/// Every `*.tlv` under `testvectors/`, sorted.
-pub fn all_vectors() -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(&p, out);
-            } else if p.extension().is_some_and(|x| x == "tlv") {
-                out.push(p);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(&vectors(), &mut out);
-    out.sort();
-    assert!(
-        out.len() >= 10,
-        "expected the test vectors under {}",
-        vectors().display()
-    );
-    out
-}
-
-/// The sidecar JSON of a vector (`X.tlv.json` next to `X.tlv`).
-pub fn sidecar(tlv: &Path) -> Value {
-    let p = format!("{}.json", tlv.display());
-    let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{p}: {e}"));
-    serde_json::from_str(&text).unwrap()
-}
-
-/// The DER of `testvectors/REL.crt`.
-pub fn cert(rel: &str) -> Vec<u8> {
-    load_certificate(&std::fs::read(vectors().join(format!("{rel}.crt"))).unwrap()).unwrap()
-}
-
-/// The private key in `testvectors/REL.key`.
-pub fn key(rel: &str) -> itl_core::SigningKey {
-    SigningKey::from_pem_or_der(&std::fs::read(vectors().join(format!("{rel}.key"))).unwrap())
-        .unwrap()
 }
 
 /// Runs the `itltool` binary built for these tests.

@@ -1,19 +1,10 @@
 //! Helpers shared by the itl-core integration tests.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The repository's `testvectors/` directory.
-pub fn vectors() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../testvectors")
-}
-
-/// Reads a file under `testvectors/`.
-pub fn read_vector(rel: &str) -> Vec<u8> {
-    let p = vectors().join(rel);
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
+mod vectors;
+pub use vectors::*;
 
 /// Runs `openssl` with `args`; panics (failing the test) if openssl is missing or
 /// fails. Returns stdout.
@@ -90,42 +81,6 @@ pub fn openssl_name_rfc2253(cert_pem: &str, which: &str) -> String {
         .to_owned()
 }
 
-/// Every `*.tlv` under `testvectors/`, sorted.
-pub fn all_vectors() -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(&p, out);
-            } else if p.extension().is_some_and(|x| x == "tlv") {
-                out.push(p);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(&vectors(), &mut out);
-    out.sort();
-    assert!(
-        out.len() >= 10,
-        "expected the test vectors under {}",
-        vectors().display()
-    );
-    out
-}
-
-/// The sidecar JSON of a vector (`X.tlv.json` next to `X.tlv`).
-pub fn sidecar(tlv: &Path) -> serde_json::Value {
-    let side = PathBuf::from(format!("{}.json", tlv.display()));
-    let text = std::fs::read_to_string(&side).unwrap_or_else(|e| {
-        panic!(
-            "{}: no readable sidecar {}: {e}",
-            tlv.display(),
-            side.display()
-        )
-    });
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: bad JSON: {e}", side.display()))
-}
-
 /// Signs `bytes` (a trust list changed after building) again with `key` and SHA-1:
 /// the signature over the file minus its SIGNATURE element replaces the old one.
 pub fn resign(mut bytes: Vec<u8>, key: &itl_core::SigningKey) -> Vec<u8> {
@@ -140,14 +95,4 @@ pub fn resign(mut bytes: Vec<u8>, key: &itl_core::SigningKey) -> Vec<u8> {
     let range = tl.header().signature_range().unwrap();
     bytes[range.start + 3..range.end].copy_from_slice(&sig);
     bytes
-}
-
-/// The DER of the certificate `testvectors/REL.crt`.
-pub fn cert(rel: &str) -> Vec<u8> {
-    itl_core::load_certificate(&read_vector(&format!("{rel}.crt"))).unwrap()
-}
-
-/// The private key `testvectors/REL.key`.
-pub fn key(rel: &str) -> itl_core::SigningKey {
-    itl_core::SigningKey::from_pem_or_der(&read_vector(&format!("{rel}.key"))).unwrap()
 }
