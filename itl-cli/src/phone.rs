@@ -14,7 +14,7 @@ use itl_core::{
     RecordSource, Replay, ReplayError, Stage, Step, TrustState,
 };
 use itl_core::{RecordSummary, SignerId};
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::input::{self, InputError};
 use crate::text::{MAX_WIDTH, printable, wrap};
@@ -456,97 +456,192 @@ pub fn write_text(out: &mut dyn Write, r: &Replay, source: &str, color: bool) ->
 // ---------------------------------------------------------------------------
 // JSON.
 
-fn signer_json(s: &SignerId) -> Value {
-    json!({ "name": s.name, "serial": hex::encode(&s.serial), "issuer": s.issuer })
+/// A signer in JSON: name, serial (hex), issuer.
+#[derive(Serialize)]
+struct SignerJson<'a> {
+    name: &'a str,
+    serial: String,
+    issuer: &'a str,
 }
 
-fn summary_json(r: &RecordSummary) -> Value {
-    json!({
-        "index": r.index,
-        "function": r.role.map(|f| f.cucm_text().map_or_else(|| Value::from(f.code()), Value::from)),
-        "function_code": r.role.map(|f| f.code()),
-        "subject": r.subject,
-        "issuer": r.issuer,
-        "serial": hex::encode(&r.serial),
-    })
+impl<'a> SignerJson<'a> {
+    fn of(s: &'a SignerId) -> Self {
+        SignerJson {
+            name: &s.name,
+            serial: hex::encode(&s.serial),
+            issuer: &s.issuer,
+        }
+    }
 }
 
-fn held_json(h: &HeldList) -> Value {
-    json!({
-        "file": h.file,
-        "md5": h.fingerprints.md5,
-        "sha1": h.fingerprints.sha1,
-        "signer": signer_json(&h.signer),
-        "records": h.records,
-    })
+/// A record's FUNCTION: CUCM's text where it has one, else the number.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum FunctionJson {
+    Text(&'static str),
+    Code(u16),
 }
 
-fn trust_json(t: &TrustState) -> Value {
-    json!({
-        "ctl": t.ctl.as_ref().map(held_json),
-        "itl": t.itl.as_ref().map(held_json),
-    })
+#[derive(Serialize)]
+struct RecordJson<'a> {
+    index: usize,
+    function: Option<FunctionJson>,
+    function_code: Option<u16>,
+    subject: &'a str,
+    issuer: &'a str,
+    serial: String,
 }
 
-fn step_json(s: &Step) -> Value {
-    json!({
-        "stage": s.stage.as_str(),
-        "file": s.file,
-        "fallback_for": s.fallback_for,
-        "found": s.found,
-        "size": s.size,
-        "md5": s.fingerprints.as_ref().map(|f| f.md5.clone()),
-        "sha1": s.fingerprints.as_ref().map(|f| f.sha1.clone()),
-        "signer": s.signer.as_ref().map(signer_json),
-        "decision": s.decision.as_str(),
-        "signer_record": s.by.as_ref().map(|d| d.record.index),
-        "deciding_record": s.by.as_ref().map(|d| json!({
-            "in": source_code(d.source),
-            "file": d.file,
-            "record": summary_json(&d.record),
-        })),
-        "reason": step_reason(s),
-        "reason_code": s.reason.as_ref().map(words::reason_code),
-        "trust_after": trust_json(&s.trust_after),
-    })
+impl<'a> RecordJson<'a> {
+    fn of(r: &'a RecordSummary) -> Self {
+        RecordJson {
+            index: r.index,
+            function: r.role.map(|f| {
+                f.cucm_text()
+                    .map_or(FunctionJson::Code(f.code()), FunctionJson::Text)
+            }),
+            function_code: r.role.map(|f| f.code()),
+            subject: &r.subject,
+            issuer: &r.issuer,
+            serial: hex::encode(&r.serial),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct HeldJson<'a> {
+    file: &'a str,
+    md5: &'a str,
+    sha1: &'a str,
+    signer: SignerJson<'a>,
+    records: usize,
+}
+
+impl<'a> HeldJson<'a> {
+    fn of(h: &'a HeldList) -> Self {
+        HeldJson {
+            file: &h.file,
+            md5: &h.fingerprints.md5,
+            sha1: &h.fingerprints.sha1,
+            signer: SignerJson::of(&h.signer),
+            records: h.records,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct TrustJson<'a> {
+    ctl: Option<HeldJson<'a>>,
+    itl: Option<HeldJson<'a>>,
+}
+
+impl<'a> TrustJson<'a> {
+    fn of(t: &'a TrustState) -> Self {
+        TrustJson {
+            ctl: t.ctl.as_ref().map(HeldJson::of),
+            itl: t.itl.as_ref().map(HeldJson::of),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct DecidingJson<'a> {
+    #[serde(rename = "in")]
+    source: &'static str,
+    file: &'a str,
+    record: RecordJson<'a>,
+}
+
+#[derive(Serialize)]
+struct StepJson<'a> {
+    stage: &'static str,
+    file: &'a str,
+    fallback_for: Option<&'a str>,
+    found: bool,
+    size: Option<usize>,
+    md5: Option<&'a str>,
+    sha1: Option<&'a str>,
+    signer: Option<SignerJson<'a>>,
+    decision: &'static str,
+    signer_record: Option<usize>,
+    deciding_record: Option<DecidingJson<'a>>,
+    reason: Option<String>,
+    reason_code: Option<&'static str>,
+    trust_after: TrustJson<'a>,
+}
+
+impl<'a> StepJson<'a> {
+    fn of(s: &'a Step) -> Self {
+        StepJson {
+            stage: s.stage.as_str(),
+            file: &s.file,
+            fallback_for: s.fallback_for.as_deref(),
+            found: s.found,
+            size: s.size,
+            md5: s.fingerprints.as_ref().map(|f| f.md5.as_str()),
+            sha1: s.fingerprints.as_ref().map(|f| f.sha1.as_str()),
+            signer: s.signer.as_ref().map(SignerJson::of),
+            decision: s.decision.as_str(),
+            signer_record: s.by.as_ref().map(|d| d.record.index),
+            deciding_record: s.by.as_ref().map(|d| DecidingJson {
+                source: source_code(d.source),
+                file: &d.file,
+                record: RecordJson::of(&d.record),
+            }),
+            reason: step_reason(s),
+            reason_code: s.reason.as_ref().map(words::reason_code),
+            trust_after: TrustJson::of(&s.trust_after),
+        }
+    }
 }
 
 /// The `phone --format json` document (schema in docs/JSON.md).
-pub fn replay_json(r: &Replay, source: &str) -> Value {
-    let (result, broken_at, reason, code, remedies, codes) = match &r.outcome {
+#[derive(Serialize)]
+pub struct ReplayJson<'a> {
+    schema: u32,
+    mac: String,
+    device: String,
+    server: &'a str,
+    before: TrustJson<'a>,
+    result: &'static str,
+    broken_at: Option<&'a str>,
+    reason: Option<String>,
+    reason_code: Option<&'static str>,
+    steps: Vec<StepJson<'a>>,
+    remedies: Vec<String>,
+    remedy_codes: Vec<&'static str>,
+}
+
+/// The `phone --format json` document of a replay (schema in docs/JSON.md).
+pub fn replay_json<'a>(r: &'a Replay, source: &'a str) -> ReplayJson<'a> {
+    let (result, broken_at, reason, reason_code, remedies, remedy_codes) = match &r.outcome {
         Outcome::Broken(b) => (
             "broken",
-            Some(b.file.clone()),
+            Some(b.file.as_str()),
             Some(words::reason_text(
                 &b.reason,
                 r.steps.get(b.step).and_then(|s| stage_kind(s.stage)),
             )),
             Some(words::reason_code(&b.reason)),
-            b.remedies
-                .iter()
-                .map(words::remedy_text)
-                .collect::<Vec<_>>(),
-            b.remedies
-                .iter()
-                .map(words::remedy_code)
-                .collect::<Vec<_>>(),
+            b.remedies.iter().map(words::remedy_text).collect(),
+            b.remedies.iter().map(words::remedy_code).collect(),
         ),
         _ => ("trusted", None, None, None, Vec::new(), Vec::new()),
     };
-    json!({
-        "schema": SCHEMA_VERSION,
-        "mac": r.mac.to_string(),
-        "device": format!("SEP{}", r.mac),
-        "server": source,
-        "before": trust_json(&r.before),
-        "result": result,
-        "broken_at": broken_at,
-        "reason": reason,
-        "reason_code": code,
-        "steps": r.steps.iter().map(step_json).collect::<Vec<_>>(),
-        "remedies": remedies,
-        "remedy_codes": codes,
-    })
+    ReplayJson {
+        schema: SCHEMA_VERSION,
+        mac: r.mac.to_string(),
+        device: format!("SEP{}", r.mac),
+        server: source,
+        before: TrustJson::of(&r.before),
+        result,
+        broken_at,
+        reason,
+        reason_code,
+        steps: r.steps.iter().map(StepJson::of).collect(),
+        remedies,
+        remedy_codes,
+    }
 }
 
 #[cfg(test)]
