@@ -1,6 +1,6 @@
-//! Unix times as text, in UTC: the one place where this project turns a
-//! timestamp into a date (certificate validity, the header's TIMESTAMP, a file's
-//! modification time).
+//! Unix times as text, in UTC, for what the CLI words itself (signed files):
+//! the header's TIMESTAMP, a file's modification time. itl-core's renderers
+//! have their own.
 //!
 //! The calendar arithmetic is the `time` crate's (already used by `x509-parser`).
 //! A time outside the years −9999 to 9999, which neither a u32 TIMESTAMP nor an
@@ -18,24 +18,11 @@ fn format(ts: i64, description: &[BorrowedFormatItem<'_>]) -> String {
         .unwrap_or_else(|| format!("Unix time {ts}"))
 }
 
-/// The date: `2032-01-01`.
-pub fn date(ts: i64) -> String {
-    format(ts, format_description!("[year]-[month]-[day]"))
-}
-
 /// Date and time: `2012-07-01 00:00:00 UTC`.
 pub fn date_time(ts: i64) -> String {
     format(
         ts,
         format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC"),
-    )
-}
-
-/// RFC 3339 in UTC, `2012-07-01T00:00:00Z` (for JSON).
-pub fn rfc3339(ts: i64) -> String {
-    format(
-        ts,
-        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z"),
     )
 }
 
@@ -63,11 +50,8 @@ mod tests {
         assert_eq!(date_time(1_341_100_800), "2012-07-01 00:00:00 UTC");
         // The real CTL's timestamp (docs/FORMAT.md §7.1).
         assert_eq!(date_time(1_430_968_247), "2015-05-07 03:10:47 UTC");
-        assert_eq!(rfc3339(1_956_528_000), "2032-01-01T00:00:00Z");
         assert_eq!(date_time(1_956_528_000), "2032-01-01 00:00:00 UTC");
-        assert_eq!(date(951_782_400), "2000-02-29");
         assert_eq!(date_time(951_782_400), "2000-02-29 00:00:00 UTC");
-        assert_eq!(date(-86_400), "1969-12-31");
         assert_eq!(date_time(-1), "1969-12-31 23:59:59 UTC");
         assert_eq!(cucm(4_102_444_800), "Fri Jan 01 00:00:00 UTC 2100");
         // The largest u32 TIMESTAMP; `date -u -d @4294967295`.
@@ -76,15 +60,13 @@ mod tests {
 
     #[test]
     fn certificate_extremes() {
-        // X.509 GeneralizedTime 99991231235959Z and 00000101000000Z.
-        assert_eq!(rfc3339(253_402_300_799), "9999-12-31T23:59:59Z");
-        assert_eq!(date(-62_167_219_200), "0000-01-01");
+        // X.509 GeneralizedTime 00010101000000Z.
         assert_eq!(cucm(-62_135_596_800), "Mon Jan 01 00:00:00 UTC 1");
     }
 
     #[test]
     fn out_of_range_says_the_number() {
-        assert_eq!(date(i64::MAX), format!("Unix time {}", i64::MAX));
         assert_eq!(date_time(i64::MIN), format!("Unix time {}", i64::MIN));
+        assert_eq!(cucm(i64::MAX), format!("Unix time {}", i64::MAX));
     }
 }
