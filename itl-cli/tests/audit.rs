@@ -49,6 +49,43 @@ fn write_cluster(dir: &Path, cluster: &Cluster) -> (PathBuf, PathBuf, PathBuf, P
     )
 }
 
+/// The cluster's files ([`write_cluster`]) and the fleet's inventory
+/// (`phones.csv`) written to `dir`; the `audit` command line over them with
+/// `--format FORMAT`, then `extra`.
+fn audit_args(
+    dir: &Path,
+    cluster: &Cluster,
+    fleet: &Fleet,
+    format: &str,
+    extra: &[String],
+) -> Vec<String> {
+    let (history, itl, ctl, next) = write_cluster(dir, cluster);
+    let csv = dir.join("phones.csv");
+    std::fs::write(&csv, &fleet.csv).unwrap();
+    let s = |p: &Path| p.display().to_string();
+    let mut v = vec![
+        "audit".to_owned(),
+        s(&csv),
+        "--history".into(),
+        s(&history),
+        "--server".into(),
+        s(&itl),
+        "--server".into(),
+        s(&ctl),
+        "--next".into(),
+        s(&next),
+        "--format".into(),
+        format.to_owned(),
+    ];
+    v.extend_from_slice(extra);
+    v
+}
+
+/// Runs `itltool` with owned arguments.
+fn run(args: &[String]) -> Output {
+    itltool(&args.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
 /// The generation a file of the JSON document is, by its MD5.
 fn gen_of(cluster: &Cluster, doc: &Value, file: &Value) -> Option<usize> {
     let id = file.as_u64()?;
@@ -139,24 +176,7 @@ fn json_rows_of_a_generated_fleet_are_the_expected_ones() {
     let dir = tempfile::tempdir().unwrap();
     let cluster = fleet::cluster();
     let fleet = fleet::fleet(&cluster, 2000, 0xa0d1);
-    let (history, itl, ctl, next) = write_cluster(dir.path(), &cluster);
-    let csv = dir.path().join("phones.csv");
-    std::fs::write(&csv, &fleet.csv).unwrap();
-    let s = |p: &Path| p.display().to_string();
-    let out = itltool(&[
-        "audit",
-        &s(&csv),
-        "--history",
-        &s(&history),
-        "--server",
-        &s(&itl),
-        "--server",
-        &s(&ctl),
-        "--next",
-        &s(&next),
-        "--format",
-        "json",
-    ]);
+    let out = run(&audit_args(dir.path(), &cluster, &fleet, "json", &[]));
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     let server = |i: usize| {
@@ -195,6 +215,11 @@ fn json_rows_of_a_generated_fleet_are_the_expected_ones() {
     assert_eq!(doc["skipped_history"].as_array().unwrap().len(), 1);
     // Six distinct files: the served ones are the history's, named as given.
     assert_eq!(doc["files"].as_array().unwrap().len(), 6);
+    let s = |p: &Path| p.display().to_string();
+    let (itl, next) = (
+        dir.path().join("ITLFile.tlv"),
+        dir.path().join("ITL-next.tlv"),
+    );
     let roles = |name: &str| {
         doc["files"]
             .as_array()
@@ -281,37 +306,14 @@ fn csv_output_keeps_the_input_columns_and_adds_the_audit() {
     let dir = tempfile::tempdir().unwrap();
     let cluster = fleet::cluster();
     let fleet = fleet::fleet(&cluster, 400, 0xc5c5);
-    let (history, itl, ctl, next) = write_cluster(dir.path(), &cluster);
-    let csv = dir.path().join("phones.csv");
-    std::fs::write(&csv, &fleet.csv).unwrap();
     let report = dir.path().join("report.csv");
     let s = |p: &Path| p.display().to_string();
-    let args = |format: &str, extra: &[String]| -> Vec<String> {
-        let mut v: Vec<String> = [
-            "audit",
-            &s(&csv),
-            "--history",
-            &s(&history),
-            "--server",
-            &s(&itl),
-            "--server",
-            &s(&ctl),
-            "--next",
-            &s(&next),
-            "--format",
-            format,
-        ]
-        .iter()
-        .map(|x| (*x).to_owned())
-        .collect();
-        v.extend_from_slice(extra);
-        v
-    };
-    let run = |a: Vec<String>| itltool(&a.iter().map(String::as_str).collect::<Vec<_>>());
-    let out = run(args("csv", &["-o".into(), s(&report)]));
+    let args =
+        |format: &str, extra: &[String]| audit_args(dir.path(), &cluster, &fleet, format, extra);
+    let out = run(&args("csv", &["-o".into(), s(&report)]));
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(out.stdout.is_empty());
-    let json: Value = serde_json::from_slice(&run(args("json", &[])).stdout).unwrap();
+    let json: Value = serde_json::from_slice(&run(&args("json", &[])).stdout).unwrap();
 
     let script = "import csv, json, sys\n\
                   rows = list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8')))\n\
@@ -370,17 +372,18 @@ fn csv_output_keeps_the_input_columns_and_adds_the_audit() {
     }
 
     // The report is not overwritten without --force, nor an input ever.
-    let out = run(args("csv", &["-o".into(), s(&report)]));
+    let out = run(&args("csv", &["-o".into(), s(&report)]));
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
     assert_eq!(
-        run(args("csv", &["-o".into(), s(&report), "--force".into()]))
+        run(&args("csv", &["-o".into(), s(&report), "--force".into()]))
             .status
             .code(),
         Some(1)
     );
+    let csv = dir.path().join("phones.csv");
     let before = std::fs::read(&csv).unwrap();
-    let out = run(args("csv", &["-o".into(), s(&csv), "--force".into()]));
+    let out = run(&args("csv", &["-o".into(), s(&csv), "--force".into()]));
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("is one of the inputs"),
