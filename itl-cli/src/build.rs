@@ -11,7 +11,7 @@
 
 use std::ffi::OsString;
 use std::fmt;
-use std::io::Write;
+use std::io::{self, Write};
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 
@@ -404,19 +404,23 @@ pub fn run(
         ))
     })?;
     if opts.json {
-        let doc = serde_json::json!({
-            "schema": 1,
-            "output": opts.output.display().to_string(),
-            "filename": filename,
-            "size": bytes.len(),
-            "records": tl.records().len(),
-            "digest": opts.digest.to_string(),
-            "signer": tl.header().signer_name(),
-            "md5": Fingerprints::of(&bytes).md5,
-            "sha1": Fingerprints::of(&bytes).sha1,
-            "warnings": warnings,
-        });
-        return writeln!(out, "{doc:#}").map_err(BuildCliError::Stdout);
+        let fp = Fingerprints::of(&bytes);
+        let doc = BuiltJson {
+            schema: 1,
+            output: opts.output.display().to_string(),
+            filename: &filename,
+            size: bytes.len(),
+            records: tl.records().len(),
+            digest: opts.digest.to_string(),
+            signer: tl.header().signer_name(),
+            md5: fp.md5,
+            sha1: fp.sha1,
+            warnings: &warnings,
+        };
+        return serde_json::to_writer_pretty(&mut *out, &doc)
+            .map_err(io::Error::from)
+            .and_then(|()| writeln!(out))
+            .map_err(BuildCliError::Stdout);
     }
     writeln!(
         out,
@@ -429,6 +433,21 @@ pub fn run(
         Fingerprints::of(&bytes).md5
     )
     .map_err(BuildCliError::Stdout)
+}
+
+/// `build --format json` (docs/JSON.md).
+#[derive(serde::Serialize)]
+struct BuiltJson<'a> {
+    schema: u32,
+    output: String,
+    filename: &'a str,
+    size: usize,
+    records: usize,
+    digest: String,
+    signer: Option<String>,
+    md5: String,
+    sha1: String,
+    warnings: &'a [String],
 }
 
 #[cfg(test)]

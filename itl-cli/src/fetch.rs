@@ -144,14 +144,14 @@ pub fn fetch_url(
     write_new_file(&path, &bytes, options.force)?;
     let md5 = Fingerprints::of(&bytes).md5;
     if options.json {
-        let doc = serde_json::json!({
-            "schema": 1,
-            "url": parsed.to_string(),
-            "saved": path.display().to_string(),
-            "size": bytes.len(),
-            "md5": md5,
-        });
-        writeln!(out, "{doc:#}").map_err(FetchError::Stdout)?;
+        let doc = SavedJson {
+            schema: 1,
+            url: parsed.to_string(),
+            saved: path.display().to_string(),
+            size: bytes.len(),
+            md5,
+        };
+        write_pretty(out, &doc)?;
         return Ok(EXIT_OK);
     }
     writeln!(
@@ -288,38 +288,32 @@ pub fn fetch_phone(
         }
     }
     if options.json {
-        let files: Vec<serde_json::Value> = asked
+        let files = asked
             .iter()
             .map(|a| {
                 let path = dir.join(&a.name);
-                match &a.bytes {
-                    Some(b) => serde_json::json!({
-                        "name": a.name,
-                        "found": true,
-                        "size": b.len(),
-                        "md5": Fingerprints::of(b).md5,
-                        "path": path.display().to_string(),
-                        "kept": kept.contains(&path),
-                    }),
-                    None => serde_json::json!({
-                        "name": a.name,
-                        "found": false,
-                        "size": null,
-                        "md5": null,
-                        "path": null,
-                        "kept": false,
-                    }),
+                let found = a
+                    .bytes
+                    .as_ref()
+                    .map(|b| (b.len(), Fingerprints::of(b).md5, path.display().to_string()));
+                PhoneFileJson {
+                    name: &a.name,
+                    found: found.is_some(),
+                    kept: found.is_some() && kept.contains(&path),
+                    size: found.as_ref().map(|f| f.0),
+                    md5: found.as_ref().map(|f| f.1.clone()),
+                    path: found.map(|f| f.2),
                 }
             })
             .collect();
-        let doc = serde_json::json!({
-            "schema": 1,
-            "server": addr.to_string(),
-            "mac": mac,
-            "itl_found": found_itl,
-            "files": files,
-        });
-        writeln!(out, "{doc:#}").map_err(FetchError::Stdout)?;
+        let doc = PhoneFilesJson {
+            schema: 1,
+            server: addr.to_string(),
+            mac: &mac,
+            itl_found: found_itl,
+            files,
+        };
+        write_pretty(out, &doc)?;
         return Ok(if found_itl { EXIT_OK } else { EXIT_FAIL });
     }
     if found_itl {
@@ -434,6 +428,45 @@ pub fn write_atomic(path: &Path, bytes: &[u8], force: bool, sync: bool) -> Resul
 fn output_permissions() -> fs::Permissions {
     use std::os::unix::fs::PermissionsExt;
     fs::Permissions::from_mode(0o666)
+}
+
+/// `fetch URL --format json` (docs/JSON.md).
+#[derive(serde::Serialize)]
+struct SavedJson {
+    schema: u32,
+    url: String,
+    saved: String,
+    size: usize,
+    md5: String,
+}
+
+/// One file of `fetch --mac --format json`.
+#[derive(serde::Serialize)]
+struct PhoneFileJson<'a> {
+    name: &'a str,
+    found: bool,
+    size: Option<usize>,
+    md5: Option<String>,
+    path: Option<String>,
+    kept: bool,
+}
+
+/// `fetch --mac --format json` (docs/JSON.md).
+#[derive(serde::Serialize)]
+struct PhoneFilesJson<'a> {
+    schema: u32,
+    server: String,
+    mac: &'a str,
+    itl_found: bool,
+    files: Vec<PhoneFileJson<'a>>,
+}
+
+/// A JSON document, pretty, and a newline.
+fn write_pretty(out: &mut dyn Write, doc: &impl serde::Serialize) -> Result<(), FetchError> {
+    serde_json::to_writer_pretty(&mut *out, doc)
+        .map_err(io::Error::from)
+        .and_then(|()| writeln!(out))
+        .map_err(FetchError::Stdout)
 }
 
 #[cfg(test)]

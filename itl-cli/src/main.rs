@@ -977,11 +977,11 @@ fn show(
                     ShowFormat::Json => {
                         let doc = itl_cli::signed::json(path, &f, &verdict);
                         if many {
-                            writeln!(out, "{doc}")?;
+                            serde_json::to_writer(&mut *out, &doc)?;
                         } else {
                             serde_json::to_writer_pretty(&mut *out, &doc)?;
-                            writeln!(out)?;
                         }
+                        writeln!(out)?;
                         matches!(verdict, itl_cli::signed::Verdict::Rejected { .. })
                     }
                     ShowFormat::Text => itl_cli::signed::write_text(out, path, &f, &verdict)?,

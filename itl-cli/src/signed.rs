@@ -17,7 +17,6 @@ use itl_core::{
     verify_signed_file, verify_signed_file_with_certificate,
 };
 use serde::Serialize;
-use serde_json::{Value, json};
 use sha1::{Digest, Sha1};
 
 use crate::fetch::{FetchError, write_new_file};
@@ -384,67 +383,147 @@ pub fn write_text(
     Ok(failed)
 }
 
+/// The verdict of a signed file in JSON (`signature`).
+#[derive(Serialize)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+enum SignatureJson<'a> {
+    NotChecked,
+    Trusted {
+        signer: &'a str,
+        digest: String,
+        key_bits: usize,
+    },
+    Rejected {
+        reason: &'a str,
+    },
+}
+
+/// The encryption block of an `.enc.sgn` in JSON.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum EncryptionJson {
+    Info {
+        iv: String,
+        pad_count: u16,
+        key_bits: u16,
+        algorithm: u8,
+        encrypted_key_length: usize,
+        encrypted_key: String,
+        hash_algorithm: String,
+        plaintext_hash: String,
+    },
+    Error {
+        error: String,
+    },
+}
+
+#[derive(Serialize)]
+struct SignedHeaderJson {
+    version: Option<String>,
+    header_length: u16,
+    signer_name: Option<String>,
+    signer_serial: Option<String>,
+    issuer_name: Option<String>,
+    digest: Option<String>,
+    signature_length: Option<usize>,
+    filename: Option<String>,
+    timestamp: Option<u32>,
+    padding: usize,
+}
+
+#[derive(Serialize)]
+struct PayloadJson {
+    offset: usize,
+    length: usize,
+    sha1: String,
+}
+
+/// The `show --format json` document of a signed file (schema in docs/JSON.md);
+/// `verify --format json` sets `valid`.
+#[derive(Serialize)]
+pub struct SignedJson<'a> {
+    schema: u32,
+    file: String,
+    size: usize,
+    kind: &'static str,
+    md5: String,
+    sha1: String,
+    header: SignedHeaderJson,
+    payload: PayloadJson,
+    signature: SignatureJson<'a>,
+    encryption: Option<EncryptionJson>,
+    failures: Vec<&'a str>,
+    /// Whether the signature verified (`verify` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub valid: Option<bool>,
+}
+
 /// The `show --format json` document of a signed file (schema in docs/JSON.md).
-pub fn json(path: &Path, file: &SignedFile<'_>, verdict: &Verdict) -> Value {
+pub fn json<'a>(path: &Path, file: &SignedFile<'_>, verdict: &'a Verdict) -> SignedJson<'a> {
     let h = file.header();
     let fp = Fingerprints::of(file.raw());
     let signature = match verdict {
-        Verdict::NotChecked => json!({ "state": "not-checked" }),
+        Verdict::NotChecked => SignatureJson::NotChecked,
         Verdict::Trusted {
             by,
             digest,
             key_bits,
-        } => {
-            json!({ "state": "trusted", "signer": by, "digest": digest.to_string(), "key_bits": key_bits })
-        }
-        Verdict::Rejected { reason } => json!({ "state": "rejected", "reason": reason }),
+        } => SignatureJson::Trusted {
+            signer: by,
+            digest: digest.to_string(),
+            key_bits: *key_bits,
+        },
+        Verdict::Rejected { reason } => SignatureJson::Rejected { reason },
     };
-    let failures: Vec<Value> = match verdict {
-        Verdict::Rejected { reason } => vec![reason.clone().into()],
+    let failures = match verdict {
+        Verdict::Rejected { reason } => vec![reason.as_str()],
         _ => Vec::new(),
     };
     let encryption = match file.encryption() {
-        Ok(e) => json!({
-            "iv": hex::encode(e.iv),
-            "pad_count": e.pad_count,
-            "key_bits": e.key_bits,
-            "algorithm": e.algorithm,
-            "encrypted_key_length": e.encrypted_key.len(),
-            "encrypted_key": hex::encode(e.encrypted_key),
-            "hash_algorithm": e.hash_algorithm.to_string(),
-            "plaintext_hash": hex::encode(e.plaintext_hash),
+        Ok(e) => Some(EncryptionJson::Info {
+            iv: hex::encode(e.iv),
+            pad_count: e.pad_count,
+            key_bits: e.key_bits,
+            algorithm: e.algorithm,
+            encrypted_key_length: e.encrypted_key.len(),
+            encrypted_key: hex::encode(e.encrypted_key),
+            hash_algorithm: e.hash_algorithm.to_string(),
+            plaintext_hash: hex::encode(e.plaintext_hash),
         }),
-        Err(itl_core::EncryptionError::NotEncrypted) => Value::Null,
-        Err(e) => json!({ "error": e.to_string() }),
+        Err(itl_core::EncryptionError::NotEncrypted) => None,
+        Err(e) => Some(EncryptionJson::Error {
+            error: e.to_string(),
+        }),
     };
-    json!({
-        "schema": itl_core::JSON_SCHEMA_VERSION,
-        "file": path.display().to_string(),
-        "size": file.raw().len(),
-        "kind": file.kind().as_str(),
-        "md5": fp.md5,
-        "sha1": fp.sha1,
-        "header": {
-            "version": h.version_string(),
-            "header_length": h.header_length(),
-            "signer_name": h.signer_name(),
-            "signer_serial": h.signer_serial().map(hex::encode),
-            "issuer_name": h.issuer_name(),
-            "digest": h.digest().map(|d| d.to_string()),
-            "signature_length": h.signature().map(<[u8]>::len),
-            "filename": h.filename(),
-            "timestamp": h.timestamp(),
-            "padding": h.padding_len(),
+    SignedJson {
+        schema: itl_core::JSON_SCHEMA_VERSION,
+        file: path.display().to_string(),
+        size: file.raw().len(),
+        kind: file.kind().as_str(),
+        md5: fp.md5,
+        sha1: fp.sha1,
+        header: SignedHeaderJson {
+            version: h.version_string(),
+            header_length: h.header_length(),
+            signer_name: h.signer_name(),
+            signer_serial: h.signer_serial().map(hex::encode),
+            issuer_name: h.issuer_name(),
+            digest: h.digest().map(|d| d.to_string()),
+            signature_length: h.signature().map(<[u8]>::len),
+            filename: h.filename(),
+            timestamp: h.timestamp(),
+            padding: h.padding_len(),
         },
-        "payload": {
-            "offset": file.payload_offset(),
-            "length": file.payload().len(),
-            "sha1": hex::encode(Sha1::digest(file.payload())),
+        payload: PayloadJson {
+            offset: file.payload_offset(),
+            length: file.payload().len(),
+            sha1: hex::encode(Sha1::digest(file.payload())),
         },
-        "signature": signature,
-        "encryption": encryption,
-        "failures": failures,
-    })
+        signature,
+        encryption,
+        failures,
+        valid: None,
+    }
 }
 
 /// `show --format cucm` of a signed file: CUCM's `show itl` header table (no

@@ -257,12 +257,13 @@ pub fn run(
                         let verdict = crate::signed::check(&f, &sources);
                         let valid = matches!(verdict, crate::signed::Verdict::Trusted { .. });
                         let mut doc = crate::signed::json(path, &f, &verdict);
-                        doc["valid"] = valid.into();
-                        let _ = if many {
-                            writeln!(o, "{doc}")
+                        doc.valid = Some(valid);
+                        let written = if many {
+                            serde_json::to_writer(&mut *o, &doc)
                         } else {
-                            writeln!(o, "{doc:#}")
+                            serde_json::to_writer_pretty(&mut *o, &doc)
                         };
+                        let _ = written.map_err(io::Error::from).and_then(|()| writeln!(o));
                         return if valid { Status::Ok } else { Status::Fail };
                     }
                     let mut lines = Vec::new();
