@@ -957,6 +957,68 @@ fn show(
     let mut text = itl_core::TextOptions::new(now());
     text.color = use_color();
     text.width = width;
+    if many && !matches!(format, ShowFormat::Json) {
+        // Several files as text or CUCM tables: in parallel, written in input
+        // order as soon as each one's turn comes ([`bulk::run_streaming`]).
+        let indexed: Vec<(usize, &PathBuf)> = files.iter().enumerate().collect();
+        let work = |&(i, path): &(usize, &PathBuf), o: &mut Vec<u8>, e: &mut Vec<u8>| {
+            // Writing to a Vec does not fail.
+            let error = |e: &mut Vec<u8>, what: &dyn std::fmt::Display| {
+                let _ = writeln!(e, "error: {what}");
+                bulk::Status::Error
+            };
+            let bytes = match input::read_source(path) {
+                Ok(b) => b,
+                Err(err) => return error(e, &err),
+            };
+            let failed = match input::parse_any(path, &bytes) {
+                Ok(itl_core::AnyFile::Signed(f)) => {
+                    let verdict = itl_cli::signed::check(&f, &sources);
+                    let separator = if i > 0 { writeln!(o) } else { Ok(()) };
+                    separator.and_then(|()| match format {
+                        ShowFormat::Cucm => {
+                            itl_cli::signed::write_cucm(o, &f, mtime(path), &verdict)
+                        }
+                        _ => itl_cli::signed::write_text(o, path, &f, &verdict),
+                    })
+                }
+                Ok(itl_core::AnyFile::TrustList(tl)) => {
+                    let separator = if i > 0 { writeln!(o) } else { Ok(()) };
+                    separator
+                        .and_then(|()| match format {
+                            ShowFormat::Cucm => {
+                                let mut cucm = itl_core::CucmOptions::new(text.now);
+                                cucm.modified = mtime(path);
+                                itl_core::write_show_cucm(o, &tl, &cucm)
+                            }
+                            _ => itl_core::write_show_text(
+                                o,
+                                &path.display().to_string(),
+                                &tl,
+                                &text,
+                            ),
+                        })
+                        .map(|shown| shown.failures > 0)
+                }
+                Ok(_) => return bulk::Status::Ok,
+                Err(err) => return error(e, &err),
+            };
+            match failed {
+                Ok(true) => bulk::Status::Fail,
+                Ok(false) => bulk::Status::Ok,
+                Err(err) => error(e, &err),
+            }
+        };
+        let totals = bulk::run_streaming(
+            &indexed,
+            work,
+            out,
+            &mut io::stderr(),
+            io::stderr().is_terminal(),
+        )?;
+        // An unreadable file (2) wins over one that does not verify (1).
+        return Ok(code.max(totals.exit_code()));
+    }
     for (i, path) in files.iter().enumerate() {
         let bytes = match input::read_source(path) {
             Ok(b) => b,

@@ -220,3 +220,51 @@ fn verify_of_many_files_keeps_order_and_exit_1_for_an_invalid_one() {
         )
     );
 }
+
+/// `show` (text and CUCM) of many files runs them in parallel but prints exactly
+/// what showing each one alone prints, in the order given, a blank line between
+/// files; unreadable and malformed files give their error on stderr, in order,
+/// and the exit status is the worst (2).
+#[test]
+fn text_and_cucm_show_of_many_files_equal_each_file_alone_in_order() {
+    let mut files = Vec::new();
+    walk(&vectors(), &["tlv", "sgn"], &mut files);
+    // A missing file in the middle, and the list reversed so that order is not
+    // just the walk's.
+    files.insert(files.len() / 2, vectors().join("no-such-file.tlv"));
+    files.reverse();
+    let names: Vec<&str> = files.iter().map(|p| p.to_str().unwrap()).collect();
+    for format in ["text", "cucm"] {
+        let mut want_out = Vec::new();
+        let mut want_err = Vec::new();
+        let mut shown = 0;
+        for name in &names {
+            let one = itltool(&["show", "--format", format, name]);
+            if one.status.code() == Some(2) {
+                want_err.extend_from_slice(&one.stderr);
+                continue;
+            }
+            if shown > 0 {
+                want_out.push(b'\n');
+            }
+            // The separator goes before every file after the first one shown.
+            want_out.extend_from_slice(&one.stdout);
+            shown += 1;
+        }
+        let mut args = vec!["show", "--format", format];
+        args.extend(&names);
+        let all = itltool(&args);
+        assert_eq!(all.status.code(), Some(2), "{format}");
+        assert!(shown > 20 && !want_err.is_empty(), "{format}: {shown}");
+        assert_eq!(
+            String::from_utf8_lossy(&all.stderr),
+            String::from_utf8_lossy(&want_err),
+            "{format}"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&all.stdout),
+            String::from_utf8_lossy(&want_out),
+            "{format}"
+        );
+    }
+}
