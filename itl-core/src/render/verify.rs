@@ -12,7 +12,9 @@
 use std::io::{self, Write};
 
 use crate::certcheck::check_certificates;
-use crate::text::{printable, write_printable};
+#[cfg(feature = "json")]
+use crate::text::printable;
+use crate::text::write_printable;
 use crate::trustlist::TrustList;
 use crate::verify::{TrustAnchor, verify_signature, verify_with_trust};
 
