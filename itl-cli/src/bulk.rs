@@ -445,7 +445,11 @@ impl Progress {
     }
 
     fn inc(&self) {
-        self.bar.inc(1);
+        // A bar that can never be shown (standard error is not a terminal)
+        // needs no count: `inc` takes the bar's lock, which every worker shares.
+        if self.allowed {
+            self.bar.inc(1);
+        }
     }
 
     /// Called between windows: shows the bar once the run is slow enough.

@@ -22,11 +22,22 @@ impl Fingerprints {
     /// Hashes `bytes`.
     pub fn of(bytes: &[u8]) -> Self {
         Self {
-            md5: hex::encode(Md5::digest(bytes)),
-            sha1: hex::encode(Sha1::digest(bytes)),
+            md5: md5_hex(bytes),
+            sha1: sha1_hex(bytes),
             sha256: hex::encode(Sha256::digest(bytes)),
         }
     }
+}
+
+/// The MD5 of `bytes` in lower-case hex, for renderers that print only the MD5
+/// and SHA-1 (the SHA-256 of [`Fingerprints::of`] is then not computed).
+pub(crate) fn md5_hex(bytes: &[u8]) -> String {
+    hex::encode(Md5::digest(bytes))
+}
+
+/// The SHA-1 of `bytes` in lower-case hex (see [`md5_hex`]).
+pub(crate) fn sha1_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha1::digest(bytes))
 }
 
 /// Hash of the concatenation of `parts` (without building it), with the

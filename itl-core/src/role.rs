@@ -46,12 +46,17 @@ impl Role {
 
     /// A short name (`SAST`, `CCM+TFTP`, …), or the number for unknown codes.
     pub fn short_name(self) -> String {
+        match self.short_str() {
+            Some(t) => t.to_owned(),
+            None => self.0.to_string(),
+        }
+    }
+
+    /// [`Role::short_name`] of a known code, without allocating.
+    pub(crate) fn short_str(self) -> Option<&'static str> {
         match self.0 {
-            0 => "SAST".to_owned(),
-            _ => match self.cucm_text() {
-                Some(t) => t.to_owned(),
-                None => self.0.to_string(),
-            },
+            0 => Some("SAST"),
+            _ => self.cucm_text(),
         }
     }
 
@@ -74,6 +79,9 @@ impl Role {
 
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.short_name())
+        match self.short_str() {
+            Some(t) => f.write_str(t),
+            None => write!(f, "{}", self.0),
+        }
     }
 }

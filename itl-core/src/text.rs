@@ -13,7 +13,8 @@ pub(crate) fn printable(text: &str) -> Cow<'_, str> {
                 '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
             )
     }
-    if !text.chars().any(steers) {
+    // Almost every name is printable ASCII: no character to decode.
+    if text.bytes().all(|b| (b' '..=b'~').contains(&b)) || !text.chars().any(steers) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);

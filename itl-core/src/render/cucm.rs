@@ -13,7 +13,7 @@ use std::io::{self, Write};
 use crate::certcheck::check_certificates;
 use crate::digest::DigestAlgorithm;
 use crate::element::Element;
-use crate::fingerprint::Fingerprints;
+use crate::fingerprint::{md5_hex, sha1_hex};
 use crate::header::Header;
 use crate::record::Record;
 use crate::role::Role;
@@ -249,11 +249,12 @@ pub fn write_show_cucm(
         _ => "ITL",
     };
     let h = tl.header();
-    let fp = Fingerprints::of(tl.raw());
+    // Only the MD5 and SHA-1 are printed: no SHA-256 of the file.
+    let (md5, sha1) = (md5_hex(tl.raw()), sha1_hex(tl.raw()));
     writeln!(
         out,
         "The checksum value of the {kind} file: {}(MD5) {}(SHA1)",
-        fp.md5, fp.sha1
+        md5, sha1
     )?;
     writeln!(out, "Length of {kind} file: {}", tl.raw().len())?;
     let when = modified.map_or_else(|| "(unknown)".to_owned(), timefmt::cucm);

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use crate::certcheck::check_certificates;
-use crate::fingerprint::Fingerprints;
+use crate::fingerprint::{md5_hex, sha1_hex};
 use crate::record::Record;
 use crate::text::printable;
 use crate::timefmt;
@@ -367,7 +367,8 @@ pub fn write_show_text(
     let p = Paint(opts.color);
     let width = opts.limit();
     let h = tl.header();
-    let fp = Fingerprints::of(tl.raw());
+    // Only the MD5 and SHA-1 are printed: no SHA-256 of the file.
+    let (md5, sha1) = (md5_hex(tl.raw()), sha1_hex(tl.raw()));
     writeln!(
         out,
         "{}{}",
@@ -382,8 +383,8 @@ pub fn write_show_text(
         &format!("{} ({})", tl.kind().as_str(), kind_source(tl)),
     )?;
     field(out, p, width, "Size", &format!("{} bytes", tl.raw().len()))?;
-    field(out, p, width, "MD5", &fp.md5)?;
-    field(out, p, width, "SHA-1", &fp.sha1)?;
+    field(out, p, width, "MD5", &md5)?;
+    field(out, p, width, "SHA-1", &sha1)?;
     field(
         out,
         p,
