@@ -343,3 +343,17 @@ fn summary_line(t: Tally<'_>) -> io::Result<bool> {
         Ok(false)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    #[test]
+    fn decimal_is_what_to_string_gives() {
+        for n in [0, 7, 9, 10, 99, 100, 12_345, usize::MAX] {
+            let mut v = Vec::new();
+            super::write_decimal(&mut v, n).unwrap();
+            assert_eq!(String::from_utf8(v).unwrap(), n.to_string());
+        }
+    }
+}
