@@ -136,6 +136,7 @@ pub use signed::{
     verify_signed_file_with_certificate,
 };
 pub use tag::{HeaderTag, RecordTag};
+pub use text::{printable, truncate_text, wrap_text};
 pub use trustlist::{FileKind, Limits, MAX_ELEMENTS, MAX_FILE_SIZE, TrustList};
 pub use verify::{
     AnchorOrigin, SignatureError, SignatureReport, TrustAnchor, TrustReport, verify_signature,

@@ -3,9 +3,18 @@
 
 use std::borrow::Cow;
 
-/// `text` with control characters and the Unicode bidirectional controls written
-/// as Rust escapes, so that a hostile name cannot steer a terminal.
-pub(crate) fn printable(text: &str) -> Cow<'_, str> {
+/// `text` safe to print on a terminal: control characters (C0, DEL and C1, line
+/// breaks and tabs included) and the Unicode bidirectional controls are written as
+/// Rust escapes (`\n`, `\u{1b}`, `\u{202e}`); everything else, backslashes too, is
+/// unchanged. Every renderer of this crate writes names from a file through it,
+/// so that a hostile name cannot move the cursor, change colours, reorder a line
+/// or add a line of its own; tools that print names themselves can do the same.
+///
+/// ```
+/// assert_eq!(itl_core::printable("CN=a;O=b"), "CN=a;O=b");
+/// assert_eq!(itl_core::printable("x\n\u{1b}[2Jy"), "x\\n\\u{1b}[2Jy");
+/// ```
+pub fn printable(text: &str) -> Cow<'_, str> {
     fn steers(c: char) -> bool {
         c.is_control()
             || matches!(
@@ -26,6 +35,58 @@ pub(crate) fn printable(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// `s` cut to `width` characters, the last one replaced by `…` when cut.
+///
+/// ```
+/// assert_eq!(itl_core::truncate_text("abcdef", 4), "abc…");
+/// assert_eq!(itl_core::truncate_text("abc", 4), "abc");
+/// ```
+pub fn truncate_text(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        return s.to_owned();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut t: String = s.chars().take(width - 1).collect();
+    t.push('…');
+    t
+}
+
+/// Word-wraps `text` to `width` columns (characters): the first line starts with
+/// `first_prefix`, continuation lines with `indent` spaces. Words longer than a
+/// line are cut ([`truncate_text`]).
+///
+/// ```
+/// let lines = itl_core::wrap_text("one two three four", "- ", 2, 9);
+/// assert_eq!(lines, ["- one two", "  three", "  four"]);
+/// ```
+pub fn wrap_text(text: &str, first_prefix: &str, indent: usize, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = first_prefix.to_owned();
+    let mut cur_len = cur.chars().count();
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        let wl = word.chars().count();
+        if !empty && cur_len + 1 + wl > width {
+            lines.push(std::mem::replace(&mut cur, " ".repeat(indent)));
+            cur_len = indent;
+            empty = true;
+        }
+        if !empty {
+            cur.push(' ');
+            cur_len += 1;
+        }
+        let room = width.saturating_sub(cur_len);
+        let w = truncate_text(word, room.max(1));
+        cur_len += w.chars().count();
+        cur.push_str(&w);
+        empty = false;
+    }
+    lines.push(cur);
+    lines
 }
 
 /// Writes `value` (its `Display` text) to `out` escaped as [`printable`] escapes,
@@ -57,6 +118,35 @@ pub(crate) fn write_printable(
         Err(_) => Err(w
             .error
             .unwrap_or_else(|| std::io::Error::other("formatting failed"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_and_wrapping() {
+        assert_eq!(truncate_text("abcdef", 6), "abcdef");
+        assert_eq!(truncate_text("abcdef", 4), "abc…");
+        assert_eq!(truncate_text("abcdef", 0), "");
+        let lines = wrap_text("one two three four", "- ", 2, 9);
+        assert_eq!(lines, ["- one two", "  three", "  four"]);
+        for l in wrap_text(&"x".repeat(300), "", 0, 100) {
+            assert!(l.chars().count() <= 100);
+        }
+    }
+
+    #[test]
+    fn printable_escapes_only_what_steers_a_terminal() {
+        assert_eq!(printable("CN=é\\,x;O=Cisco"), "CN=é\\,x;O=Cisco");
+        assert!(matches!(printable("plain"), Cow::Borrowed(_)));
+        assert_eq!(printable("a\tb\rc\nd"), "a\\tb\\rc\\nd");
+        assert_eq!(printable("\u{7f}\u{85}\u{9b}"), "\\u{7f}\\u{85}\\u{9b}");
+        assert_eq!(
+            printable("abc\u{202e}fed\u{2066}\u{200f}"),
+            "abc\\u{202e}fed\\u{2066}\\u{200f}"
+        );
     }
 }
 

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use crate::certcheck::check_certificates;
 use crate::fingerprint::{md5_hex, sha1_hex};
 use crate::record::Record;
-use crate::text::printable;
+use crate::text::{printable, truncate_text as truncate, wrap_text as wrap};
 use crate::timefmt;
 use crate::trustlist::TrustList;
 use crate::verify::{SignatureError, verify_signature};
@@ -84,19 +84,6 @@ impl Paint {
     }
 }
 
-/// `s` cut to `width` characters, the last one replaced by `…` when cut.
-pub(crate) fn truncate(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        return s.to_owned();
-    }
-    if width == 0 {
-        return String::new();
-    }
-    let mut t: String = s.chars().take(width - 1).collect();
-    t.push('…');
-    t
-}
-
 /// `s` cut to `width` characters from the left (`…` + the tail), for paths.
 fn truncate_left(s: &str, width: usize) -> String {
     let n = s.chars().count();
@@ -109,34 +96,6 @@ fn truncate_left(s: &str, width: usize) -> String {
     let mut t = String::from("…");
     t.extend(s.chars().skip(n - (width - 1)));
     t
-}
-
-/// Word-wraps `text` to `width` columns; continuation lines start with `indent`
-/// spaces. Words longer than a line are cut.
-pub(crate) fn wrap(text: &str, first_prefix: &str, indent: usize, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut cur = first_prefix.to_owned();
-    let mut cur_len = cur.chars().count();
-    let mut empty = true;
-    for word in text.split_whitespace() {
-        let wl = word.chars().count();
-        if !empty && cur_len + 1 + wl > width {
-            lines.push(std::mem::replace(&mut cur, " ".repeat(indent)));
-            cur_len = indent;
-            empty = true;
-        }
-        if !empty {
-            cur.push(' ');
-            cur_len += 1;
-        }
-        let room = width.saturating_sub(cur_len);
-        let w = truncate(word, room.max(1));
-        cur_len += w.chars().count();
-        cur.push_str(&w);
-        empty = false;
-    }
-    lines.push(cur);
-    lines
 }
 
 /// Where the file kind comes from.
@@ -553,15 +512,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn truncation_and_wrapping() {
-        assert_eq!(truncate("abcdef", 6), "abcdef");
-        assert_eq!(truncate("abcdef", 4), "abc…");
-        assert_eq!(truncate("abcdef", 0), "");
+    fn truncation_from_the_left() {
         assert_eq!(truncate_left("/a/b/c/d", 5), "…/c/d");
-        let lines = wrap("one two three four", "- ", 2, 9);
-        assert_eq!(lines, ["- one two", "  three", "  four"]);
-        for l in wrap(&"x".repeat(300), "", 0, 100) {
-            assert!(l.chars().count() <= 100);
-        }
+        assert_eq!(truncate_left("/a", 5), "/a");
     }
 }
