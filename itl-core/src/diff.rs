@@ -259,6 +259,27 @@ pub(crate) fn same_key(a: &Record<'_>, b: &Record<'_>) -> Option<bool> {
     }
 }
 
+/// The paired records (phone index, server index) that differ, in the phone's
+/// record order, with what differs.
+fn changed_pairs(
+    mut pairs: Vec<(usize, usize)>,
+    p: &[Record<'_>],
+    s: &[Record<'_>],
+) -> Vec<RecordChange> {
+    pairs.sort_unstable();
+    pairs
+        .into_iter()
+        .filter_map(|(pi, si)| {
+            let fields = differences(&p[pi], &s[si]);
+            (!fields.is_empty()).then(|| RecordChange {
+                old: RecordSummary::of(pi + 1, &p[pi]),
+                new: RecordSummary::of(si + 1, &s[si]),
+                fields,
+            })
+        })
+        .collect()
+}
+
 /// What differs between two records taken as the same entry.
 fn differences(a: &Record<'_>, b: &Record<'_>) -> Vec<ChangedField> {
     let mut what = Vec::new();
@@ -335,18 +356,7 @@ fn diff_records(
             server_paired[j] = true;
         }
     }
-    pairs.sort_unstable();
-    let changed = pairs
-        .into_iter()
-        .filter_map(|(pi, si)| {
-            let fields = differences(&p[pi], &s[si]);
-            (!fields.is_empty()).then(|| RecordChange {
-                old: RecordSummary::of(pi + 1, &p[pi]),
-                new: RecordSummary::of(si + 1, &s[si]),
-                fields,
-            })
-        })
-        .collect();
+    let changed = changed_pairs(pairs, p, s);
     let unpaired = |records: &[Record<'_>], paired: &[bool]| -> Vec<RecordSummary> {
         records
             .iter()
@@ -404,18 +414,7 @@ pub(crate) mod tests {
                 i += 1;
             }
         }
-        pairs.sort_unstable();
-        let changed = pairs
-            .into_iter()
-            .filter_map(|(pi, si)| {
-                let fields = differences(&p[pi], &s[si]);
-                (!fields.is_empty()).then(|| RecordChange {
-                    old: RecordSummary::of(pi + 1, &p[pi]),
-                    new: RecordSummary::of(si + 1, &s[si]),
-                    fields,
-                })
-            })
-            .collect();
+        let changed = changed_pairs(pairs, p, s);
         let added = s_left
             .iter()
             .map(|&j| RecordSummary::of(j + 1, &s[j]))
