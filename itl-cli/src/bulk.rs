@@ -85,6 +85,69 @@ pub struct Totals {
     pub error: usize,
 }
 
+/// Writes `error: WHAT` to a file's error lines; the file's status is then
+/// [`Status::Error`].
+pub fn error_line(err: &mut Vec<u8>, what: &dyn std::fmt::Display) -> Status {
+    // Writing to a Vec does not fail.
+    let _ = writeln!(err, "error: {what}");
+    Status::Error
+}
+
+/// One file of a bulk run: `input` (a path, or the error met when listing it) is
+/// read into this worker thread's buffer, reused from file to file
+/// ([`crate::input::read_source_into`]), and handed to `f` with the file's error
+/// lines. A listing or read error becomes an `error: …` line instead.
+pub fn with_bytes(
+    input: Result<&Path, &InputError>,
+    err: &mut Vec<u8>,
+    f: impl FnOnce(&Path, &[u8], &mut Vec<u8>) -> Status,
+) -> Status {
+    thread_local! {
+        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let path = match input {
+        Ok(p) => p,
+        Err(e) => return error_line(err, e),
+    };
+    BUF.with(|buf| {
+        let Ok(mut bytes) = buf.try_borrow_mut() else {
+            return error_line(err, &"internal error: read buffer in use");
+        };
+        if let Err(e) = crate::input::read_source_into(path, &mut bytes) {
+            return error_line(err, &e);
+        }
+        f(path, &bytes, err)
+    })
+}
+
+/// Writes the last line of a bulk run's JSON lines, `{"totals":{NAME:N,…}}`,
+/// with the counts named and ordered as `fields` gives them (each command names
+/// its own: docs/JSON.md).
+pub fn write_totals_line(out: &mut dyn Write, fields: &[(&str, usize)]) -> io::Result<()> {
+    use serde::ser::{Serialize, SerializeMap, Serializer};
+    struct Counts<'a>(&'a [(&'a str, usize)]);
+    impl Serialize for Counts<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut map = s.serialize_map(Some(self.0.len()))?;
+            for (name, n) in self.0 {
+                map.serialize_entry(name, n)?;
+            }
+            map.end()
+        }
+    }
+    #[derive(serde::Serialize)]
+    struct Line<'a> {
+        totals: Counts<'a>,
+    }
+    serde_json::to_writer(
+        &mut *out,
+        &Line {
+            totals: Counts(fields),
+        },
+    )?;
+    writeln!(out)
+}
+
 impl Totals {
     fn add(&mut self, status: Status) {
         self.files += 1;

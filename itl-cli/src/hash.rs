@@ -3,12 +3,10 @@
 //! and documents are itl-core's ([`itl_core::write_hash`],
 //! [`itl_core::write_hash_json`]); this runs them over the files.
 
-use std::cell::RefCell;
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
 use itl_core::{FileHash, JsonLayout, write_hash, write_hash_json};
-use serde::Serialize;
 
 use crate::bulk::Status;
 use crate::{EXIT_ERROR, EXIT_OK, input};
@@ -20,19 +18,6 @@ pub struct Options {
     pub recursive: bool,
     /// `--format json`: one document per file (docs/JSON.md).
     pub json: bool,
-}
-
-/// The last line of `hash --format json` over several files.
-#[derive(Serialize)]
-struct Totals {
-    totals: Counts,
-}
-
-#[derive(Serialize)]
-struct Counts {
-    files: usize,
-    ok: usize,
-    errors: usize,
 }
 
 /// Prints `HEX  FILE` for each file (the whole file is hashed, whether or not it
@@ -59,49 +44,30 @@ pub fn run(
         JsonLayout::Pretty
     };
     let work = |input: &Result<PathBuf, input::InputError>, o: &mut Vec<u8>, e: &mut Vec<u8>| {
-        let error = |e: &mut Vec<u8>, what: &dyn std::fmt::Display| {
-            let _ = writeln!(e, "error: {what}");
-            Status::Error
-        };
-        let path = match input {
-            Ok(p) => p,
-            Err(err) => return error(e, err),
-        };
-        // One read buffer per worker thread, reused from file to file.
-        thread_local! {
-            static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-        }
-        BUF.with(|buf| {
-            let Ok(mut bytes) = buf.try_borrow_mut() else {
-                return error(e, &"internal error: read buffer in use");
-            };
-            if let Err(err) = input::read_source_into(path, &mut bytes) {
-                return error(e, &err);
-            }
+        crate::bulk::with_bytes(input.as_deref(), e, |path, bytes, e| {
             let name = path.to_string_lossy();
             let written = if options.json {
-                write_hash_json(o, &name, &bytes, algo, layout)
+                write_hash_json(o, &name, bytes, algo, layout)
             } else {
-                write_hash(o, &name, &bytes, algo)
+                write_hash(o, &name, bytes, algo)
             };
             match written {
                 Ok(()) => Status::Ok,
-                Err(err) => error(e, &err),
+                Err(err) => crate::bulk::error_line(e, &err),
             }
         })
     };
     let progress = std::io::stderr().is_terminal();
     let totals = crate::bulk::run_into(&inputs, work, out, err, progress)?;
     if options.json && many {
-        let totals = Totals {
-            totals: Counts {
-                files: totals.files,
-                ok: totals.ok,
-                errors: totals.error,
-            },
-        };
-        serde_json::to_writer(&mut *out, &totals)?;
-        writeln!(out)?;
+        crate::bulk::write_totals_line(
+            out,
+            &[
+                ("files", totals.files),
+                ("ok", totals.ok),
+                ("errors", totals.error),
+            ],
+        )?;
     }
     Ok(if totals.error > 0 {
         EXIT_ERROR

@@ -968,52 +968,45 @@ fn show(
         // order as soon as each one's turn comes ([`bulk::run_streaming`]).
         let indexed: Vec<(usize, &PathBuf)> = files.iter().enumerate().collect();
         let work = |&(i, path): &(usize, &PathBuf), o: &mut Vec<u8>, e: &mut Vec<u8>| {
-            // Writing to a Vec does not fail.
-            let error = |e: &mut Vec<u8>, what: &dyn std::fmt::Display| {
-                let _ = writeln!(e, "error: {what}");
-                bulk::Status::Error
-            };
-            let bytes = match input::read_source(path) {
-                Ok(b) => b,
-                Err(err) => return error(e, &err),
-            };
-            let failed = match input::parse_any(path, &bytes) {
-                Ok(itl_core::AnyFile::Signed(f)) => {
-                    let verdict = itl_cli::signed::check(&f, &sources);
-                    let separator = if i > 0 { writeln!(o) } else { Ok(()) };
-                    separator.and_then(|()| match format {
-                        ShowFormat::Cucm => {
-                            itl_cli::signed::write_cucm(o, &f, mtime(path), &verdict)
-                        }
-                        _ => itl_cli::signed::write_text(o, path, &f, &verdict),
-                    })
-                }
-                Ok(itl_core::AnyFile::TrustList(tl)) => {
-                    let separator = if i > 0 { writeln!(o) } else { Ok(()) };
-                    separator
-                        .and_then(|()| match format {
+            bulk::with_bytes(Ok(path), e, |path, bytes, e| {
+                let failed = match input::parse_any(path, bytes) {
+                    Ok(itl_core::AnyFile::Signed(f)) => {
+                        let verdict = itl_cli::signed::check(&f, &sources);
+                        let separator = if i > 0 { writeln!(o) } else { Ok(()) };
+                        separator.and_then(|()| match format {
                             ShowFormat::Cucm => {
-                                let mut cucm = itl_core::CucmOptions::new(text.now);
-                                cucm.modified = mtime(path);
-                                itl_core::write_show_cucm(o, &tl, &cucm)
+                                itl_cli::signed::write_cucm(o, &f, mtime(path), &verdict)
                             }
-                            _ => itl_core::write_show_text(
-                                o,
-                                &path.display().to_string(),
-                                &tl,
-                                &text,
-                            ),
+                            _ => itl_cli::signed::write_text(o, path, &f, &verdict),
                         })
-                        .map(|shown| shown.failures > 0)
+                    }
+                    Ok(itl_core::AnyFile::TrustList(tl)) => {
+                        let separator = if i > 0 { writeln!(o) } else { Ok(()) };
+                        separator
+                            .and_then(|()| match format {
+                                ShowFormat::Cucm => {
+                                    let mut cucm = itl_core::CucmOptions::new(text.now);
+                                    cucm.modified = mtime(path);
+                                    itl_core::write_show_cucm(o, &tl, &cucm)
+                                }
+                                _ => itl_core::write_show_text(
+                                    o,
+                                    &path.display().to_string(),
+                                    &tl,
+                                    &text,
+                                ),
+                            })
+                            .map(|shown| shown.failures > 0)
+                    }
+                    Ok(_) => return bulk::Status::Ok,
+                    Err(err) => return bulk::error_line(e, &err),
+                };
+                match failed {
+                    Ok(true) => bulk::Status::Fail,
+                    Ok(false) => bulk::Status::Ok,
+                    Err(err) => bulk::error_line(e, &err),
                 }
-                Ok(_) => return bulk::Status::Ok,
-                Err(err) => return error(e, &err),
-            };
-            match failed {
-                Ok(true) => bulk::Status::Fail,
-                Ok(false) => bulk::Status::Ok,
-                Err(err) => error(e, &err),
-            }
+            })
         };
         let totals = bulk::run_streaming(
             &indexed,

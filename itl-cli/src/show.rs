@@ -10,24 +10,9 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use itl_core::{AnyFile, JsonLayout, JsonOptions, SignedFile, write_show_json};
-use serde::Serialize;
 
 use crate::bulk::{self, Status};
 use crate::input;
-
-/// The last line of `show --format json` over several files.
-#[derive(Serialize)]
-struct Totals {
-    totals: Counts,
-}
-
-#[derive(Serialize)]
-struct Counts {
-    files: usize,
-    ok: usize,
-    failed: usize,
-    errors: usize,
-}
 
 /// Writes one compact JSON document per file, in input order, then one line
 /// `{"totals":{"files":N,"ok":N,"failed":N,"errors":N}}`. Unreadable or
@@ -49,44 +34,32 @@ pub fn write_many_json(
     let mut options = JsonOptions::new(now);
     options.layout = JsonLayout::Line;
     let work = |input: &Result<PathBuf, input::InputError>, o: &mut Vec<u8>, e: &mut Vec<u8>| {
-        // Writing to a Vec does not fail.
-        let error = |e: &mut Vec<u8>, what: &dyn std::fmt::Display| {
-            let _ = writeln!(e, "error: {what}");
-            Status::Error
-        };
-        let path = match input {
-            Ok(p) => p,
-            Err(err) => return error(e, err),
-        };
-        let bytes = match input::read_source(path) {
-            Ok(b) => b,
-            Err(err) => return error(e, &err),
-        };
-        let failed = match input::parse_any(path, &bytes) {
-            Ok(AnyFile::Signed(f)) => signed_doc(o, path, &f),
-            Ok(other) => match other.as_trust_list() {
-                Some(tl) => write_show_json(o, &path.display().to_string(), tl, &options)
-                    .map(|shown| shown.failures > 0),
-                None => Ok(false),
-            },
-            Err(err) => return error(e, &err),
-        };
-        match failed {
-            Ok(true) => Status::Fail,
-            Ok(false) => Status::Ok,
-            Err(err) => error(e, &err),
-        }
+        bulk::with_bytes(input.as_deref(), e, |path, bytes, e| {
+            let failed = match input::parse_any(path, bytes) {
+                Ok(AnyFile::Signed(f)) => signed_doc(o, path, &f),
+                Ok(other) => match other.as_trust_list() {
+                    Some(tl) => write_show_json(o, &path.display().to_string(), tl, &options)
+                        .map(|shown| shown.failures > 0),
+                    None => Ok(false),
+                },
+                Err(err) => return bulk::error_line(e, &err),
+            };
+            match failed {
+                Ok(true) => Status::Fail,
+                Ok(false) => Status::Ok,
+                Err(err) => bulk::error_line(e, &err),
+            }
+        })
     };
     let totals = bulk::run_streaming(&inputs, work, out, err, progress)?;
-    let line = Totals {
-        totals: Counts {
-            files: totals.files,
-            ok: totals.ok,
-            failed: totals.fail,
-            errors: totals.error,
-        },
-    };
-    serde_json::to_writer(&mut *out, &line)?;
-    writeln!(out)?;
+    bulk::write_totals_line(
+        out,
+        &[
+            ("files", totals.files),
+            ("ok", totals.ok),
+            ("failed", totals.fail),
+            ("errors", totals.error),
+        ],
+    )?;
     Ok(totals.exit_code())
 }

@@ -16,7 +16,6 @@
 //! Exit status: 0 every file valid; 1 any check failed; 2 any file (or trust
 //! source) unreadable or malformed, or bad usage.
 
-use std::cell::RefCell;
 use std::fmt;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -25,7 +24,6 @@ use itl_core::{
     JsonLayout, TrustAnchor, TrustList, VerifyOptions, load_certificate, write_verify,
     write_verify_json,
 };
-use serde::Serialize;
 
 use crate::bulk::{self, Status};
 use crate::{EXIT_ERROR, input};
@@ -151,20 +149,6 @@ pub fn pem_certificate_blocks(bytes: &[u8]) -> Vec<&[u8]> {
     blocks
 }
 
-/// The last line of `verify --format json` over several files.
-#[derive(Serialize)]
-struct Totals {
-    totals: Counts,
-}
-
-#[derive(Serialize)]
-struct Counts {
-    files: usize,
-    valid: usize,
-    invalid: usize,
-    errors: usize,
-}
-
 /// How `itltool verify` runs over its files.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Options {
@@ -221,32 +205,13 @@ pub fn run(
     };
     let many = inputs.len() > 1 || options.recursive;
     let work = |input: &Result<PathBuf, input::InputError>, o: &mut Vec<u8>, e: &mut Vec<u8>| {
-        // Writing to a Vec does not fail.
-        let error = |e: &mut Vec<u8>, what: &dyn fmt::Display| {
-            let _ = writeln!(e, "error: {what}");
-            Status::Error
-        };
-        let path = match input {
-            Ok(p) => p,
-            Err(err) => return error(e, err),
-        };
-        // One read buffer per worker thread, reused from file to file.
-        thread_local! {
-            static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-        }
-        BUF.with(|buf| {
-            let Ok(mut bytes) = buf.try_borrow_mut() else {
-                return error(e, &"internal error: read buffer in use");
-            };
-            if let Err(err) = input::read_source_into(path, &mut bytes) {
-                return error(e, &err);
-            }
+        bulk::with_bytes(input.as_deref(), e, |path, bytes, e| {
             let name = path.to_string_lossy();
-            let tl = match input::parse_any(path, &bytes) {
+            let tl = match input::parse_any(path, bytes) {
                 Ok(itl_core::AnyFile::TrustList(tl)) => tl,
                 Ok(itl_core::AnyFile::Signed(f)) => {
                     if sources.is_empty() {
-                        return error(
+                        return bulk::error_line(
                             e,
                             &format_args!(
                                 "{name}: a signed file carries no key of its own: give --trust ITLFile.tlv (the phone's ITL, and/or its CTL) or --trust CERT"
@@ -267,10 +232,9 @@ pub fn run(
                         return if valid { Status::Ok } else { Status::Fail };
                     }
                     let mut lines = Vec::new();
-                    let valid = match crate::signed::verify_lines(&mut lines, &name, &f, &sources)
-                    {
+                    let valid = match crate::signed::verify_lines(&mut lines, &name, &f, &sources) {
                         Ok(v) => v,
-                        Err(err) => return error(e, &err),
+                        Err(err) => return bulk::error_line(e, &err),
                     };
                     let mut text = String::from_utf8_lossy(&lines).into_owned();
                     if options.summary {
@@ -281,7 +245,7 @@ pub fn run(
                     return if valid { Status::Ok } else { Status::Fail };
                 }
                 Ok(_) => return Status::Ok,
-                Err(err) => return error(e, &err),
+                Err(err) => return bulk::error_line(e, &err),
             };
             let mut verify = VerifyOptions::new(now);
             verify.anchors = anchors.as_deref();
@@ -299,22 +263,21 @@ pub fn run(
             match valid {
                 Ok(true) => Status::Ok,
                 Ok(false) => Status::Fail,
-                Err(err) => error(e, &err),
+                Err(err) => bulk::error_line(e, &err),
             }
         })
     };
     let totals = bulk::run_into(&inputs, work, out, err, options.progress)?;
     if many && options.json {
-        let line = Totals {
-            totals: Counts {
-                files: totals.files,
-                valid: totals.ok,
-                invalid: totals.fail,
-                errors: totals.error,
-            },
-        };
-        serde_json::to_writer(&mut *out, &line)?;
-        writeln!(out)?;
+        bulk::write_totals_line(
+            out,
+            &[
+                ("files", totals.files),
+                ("valid", totals.ok),
+                ("invalid", totals.fail),
+                ("errors", totals.error),
+            ],
+        )?;
     } else if many {
         writeln!(
             out,
