@@ -121,6 +121,23 @@ pub(crate) fn write_printable(
     }
 }
 
+/// Bytes as lower-case hex, written without an intermediate string.
+pub(crate) struct Hex<'a>(pub(crate) &'a [u8]);
+
+impl std::fmt::Display for Hex<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // 32 bytes at a time through a stack buffer: one `write_str` per 64
+        // digits instead of one `write!` per byte.
+        let mut digits = [0u8; 64];
+        for chunk in self.0.chunks(digits.len() / 2) {
+            let digits = &mut digits[..2 * chunk.len()];
+            hex::encode_to_slice(chunk, digits).map_err(|_| std::fmt::Error)?;
+            f.write_str(std::str::from_utf8(digits).map_err(|_| std::fmt::Error)?)?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,5 +174,16 @@ mod write_printable_tests {
         let mut out = Vec::new();
         super::write_printable(&mut out, format_args!("a{}b", "\n\u{202e}")).unwrap();
         assert_eq!(out, b"a\\n\\u{202e}b");
+    }
+
+    #[test]
+    fn hex_is_two_lower_case_digits_per_byte() {
+        // Lengths around the 32-byte chunk of the writer, against one
+        // `{:02x}` per byte.
+        for len in [0, 1, 8, 31, 32, 33, 64, 65, 300] {
+            let bytes: Vec<u8> = (0u8..=255).cycle().step_by(37).take(len).collect();
+            let expected: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(super::Hex(&bytes).to_string(), expected, "{len} bytes");
+        }
     }
 }

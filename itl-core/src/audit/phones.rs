@@ -6,6 +6,7 @@ use std::fmt;
 use thiserror::Error;
 
 use super::csv::{Reader, RecordError, RecordFailure};
+use crate::text::Hex;
 use crate::trustlist::FileKind;
 
 /// A phone's MAC address (what CUCM names its files after, `SEP<MAC>`).
@@ -133,10 +134,7 @@ impl std::str::FromStr for PhoneHash {
 impl fmt::Display for PhoneHash {
     /// Lower-case hex, as `md5sum` / `sha1sum` print it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for b in self.bytes() {
-            write!(f, "{b:02x}")?;
-        }
-        Ok(())
+        Hex(self.bytes()).fmt(f)
     }
 }
 

@@ -11,26 +11,9 @@ use std::fmt;
 
 use crate::cert::CertInfo;
 use crate::certcheck::{Check, CheckDetail, CheckKind, KeySource, PHONE_MAX_FILE_SIZE, Warning};
-use crate::text::printable;
+use crate::text::{Hex, printable};
 use crate::timefmt::date_time;
 use crate::verify::AnchorOrigin;
-
-/// Bytes as lower-case hex, written without an intermediate string.
-struct Hex<'a>(&'a [u8]);
-
-impl fmt::Display for Hex<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // 32 bytes at a time through a stack buffer: one `write_str` per 64
-        // digits instead of one `write!` per byte.
-        let mut digits = [0u8; 64];
-        for chunk in self.0.chunks(digits.len() / 2) {
-            let digits = &mut digits[..2 * chunk.len()];
-            hex::encode_to_slice(chunk, digits).map_err(|_| fmt::Error)?;
-            f.write_str(std::str::from_utf8(digits).map_err(|_| fmt::Error)?)?;
-        }
-        Ok(())
-    }
-}
 
 /// The element a check compares, as the file names it (`SUBJECTNAME`).
 fn element(kind: CheckKind) -> &'static str {
@@ -284,16 +267,5 @@ mod tests {
             .to_string(),
             "parses (1442 bytes)"
         );
-    }
-
-    #[test]
-    fn hex_is_two_lower_case_digits_per_byte() {
-        // Lengths around the 32-byte chunk of the writer, against one
-        // `{:02x}` per byte.
-        for len in [0, 1, 8, 31, 32, 33, 64, 65, 300] {
-            let bytes: Vec<u8> = (0u8..=255).cycle().step_by(37).take(len).collect();
-            let expected: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-            assert_eq!(Hex(&bytes).to_string(), expected, "{len} bytes");
-        }
     }
 }
